@@ -1,0 +1,72 @@
+# clab — two commands on a fresh Debian machine:
+#   make demo   installs what is missing, builds, and runs the main job
+#   make test   installs what is missing, builds, lints, type-checks and runs the tests
+# Each step is skipped when its outputs are up to date, so both are quick when set up.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# Debian packages: libtorch (the engine), PyTorch for the reference scripts, OpenBLAS, build tools.
+DEB_PACKAGES := libtorch-dev python3-torch libopenblas-dev g++ make python3
+# node-gyp must build against the machine's Node headers, never download them.
+NODEDIR := $(shell d=$$(npm config get nodedir 2>/dev/null); if [ -n "$$d" ] && [ "$$d" != undefined ] && [ "$$d" != null ]; then echo $$d; elif [ -f /usr/include/node/node.h ]; then echo /usr; fi)
+ADDON := native/build/Release/clab_native.node
+TS_SOURCES := $(shell find src test bench examples -name '*.ts' 2>/dev/null)
+NATIVE_SOURCES := native/binding.gyp $(wildcard native/src/*.cc native/src/*.h)
+SYSTEM_PYTHON := /usr/bin/python3
+
+.PHONY: help setup system-deps build test lint demo bench fixtures clean
+
+help:
+	@echo "make demo   - set up (if needed) and run the main job"
+	@echo "make test   - set up (if needed) and run lint, type check and tests"
+	@echo "make bench  - speed and memory against PyTorch on this machine"
+
+setup: system-deps node_modules/.package-lock.json $(ADDON) dist/.built
+
+# Installs missing Debian packages as root; otherwise names them and stops.
+system-deps:
+	@missing=""; for p in $(DEB_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Debian packages:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	  else \
+	    echo "clab needs these Debian packages:$$missing" >&2; \
+	    echo "Install them with: sudo apt-get install$$missing" >&2; exit 1; \
+	  fi; \
+	fi
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+$(ADDON): $(NATIVE_SOURCES) node_modules/.package-lock.json
+	cd native && npm_config_nodedir=$(NODEDIR) ../node_modules/.bin/node-gyp rebuild -j 2 $(if $(NODEDIR),--nodedir=$(NODEDIR))
+
+dist/.built: $(TS_SOURCES) tsconfig.json node_modules/.package-lock.json
+	node_modules/.bin/tsc -p tsconfig.json
+	@touch $@
+
+build: setup
+
+lint: setup
+	node_modules/.bin/eslint .
+
+test: setup lint
+	node --test --test-reporter=spec dist/test/
+
+demo: setup
+	node dist/examples/train-infonce.js
+
+bench: setup
+	node dist/bench/run.js
+
+# Regenerates the PyTorch parity fixtures (committed; tests only read them).
+fixtures: system-deps
+	$(SYSTEM_PYTHON) test/fixtures/make_fixtures.py test/fixtures
+
+clean:
+	rm -rf dist native/build

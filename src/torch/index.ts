@@ -1,0 +1,11 @@
+// The engine's public face: tensors, creation, randomness, autograd, linear algebra and
+// neural-network functions, on libtorch.
+export { Tensor, DTYPES, callOp, opSchema, type Dtype, type AnyTypedArray, type Scalar, type Dims } from './tensor.js';
+export * from './creation.js';
+export * from './random.js';
+export * from './autograd.js';
+export * as linalg from './linalg.js';
+export { matmul, bmm, addmm, einsum, outer } from './linalg.js';
+export * as F from './functional.js';
+export { scope, keep } from './scope.js';
+export { engineInfo, liveTensors, setNumThreads, getNumThreads } from './engine.js';

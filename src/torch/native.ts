@@ -1,0 +1,86 @@
+// Loads the native engine (native/build/Release/clab_native.node) and types its surface.
+// This module and the other files of src/torch are the only places that touch native code.
+import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import fs from 'node:fs';
+
+/** An at::Tensor held by the addon. Never used outside src/torch. */
+export interface NativeTensor {
+  dispose(): void;
+  isDisposed(): boolean;
+  shape(): number[];
+  dtype(): string;
+  numel(): number;
+  toBuffer(): ArrayBuffer;
+  item(): number | boolean;
+  requiresGrad(): boolean;
+  setRequiresGrad(on: boolean): void;
+  grad(): NativeTensor | undefined;
+  setGrad(g: NativeTensor | undefined): void;
+  backward(grad: NativeTensor | undefined, retainGraph: boolean, createGraph: boolean): void;
+  isLeaf(): boolean;
+  sameStorage(other: NativeTensor): boolean;
+}
+
+export interface NativeGenerator {
+  seed(): bigint;
+  getState(): NativeTensor;
+  setState(state: NativeTensor): void;
+}
+
+export type NativeValue = NativeTensor | NativeValue[] | number | boolean | undefined;
+
+export interface NativeAddon {
+  torchVersion: string;
+  NativeGenerator: new (seed: number | bigint) => NativeGenerator;
+  fromBuffer(data: ArrayBufferView, shape: number[], dtype: string): NativeTensor;
+  liveTensors(): number;
+  lookupOp(name: string, overload: string): number;
+  opSchema(id: number): string;
+  callOp(id: number, args: unknown[], discard?: boolean): NativeValue;
+  autogradGrad(
+    outputs: NativeTensor[],
+    inputs: NativeTensor[],
+    gradOutputs: (NativeTensor | undefined)[] | undefined,
+    retainGraph: boolean | undefined,
+    createGraph: boolean,
+    allowUnused: boolean,
+  ): (NativeTensor | undefined)[];
+  setGradEnabled(on: boolean): void;
+  isGradEnabled(): boolean;
+  manualSeed(seed: number | bigint): void;
+  setNumThreads(n: number): void;
+  getNumThreads(): number;
+}
+
+function findAddon(): string {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  // Compiled layout: dist/src/torch -> repo root is three levels up.
+  for (const up of ['../../..', '../..']) {
+    const candidate = path.resolve(here, up, 'native/build/Release/clab_native.node');
+    if (fs.existsSync(candidate)) return candidate;
+  }
+  throw new Error(
+    'clab native engine not built: native/build/Release/clab_native.node is missing. Run `make build` (or `make test`).',
+  );
+}
+
+const require = createRequire(import.meta.url);
+export const native: NativeAddon = require(findAddon()) as NativeAddon;
+
+/**
+ * Intra-op threads: the available cores by default, `CLAB_THREADS` overrides.
+ * libtorch would otherwise pick its own count (1 on this machine's Debian build).
+ */
+function initialThreads(): number {
+  const env = process.env['CLAB_THREADS'];
+  if (env !== undefined && env !== '') {
+    const n = Number(env);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`CLAB_THREADS must be a positive integer, got '${env}'`);
+    return n;
+  }
+  return availableParallelism();
+}
+native.setNumThreads(initialThreads());

@@ -1,0 +1,113 @@
+// Explicit randomness: a Generator is an independent libtorch CPU random stream. Science code
+// takes one as an argument and never reads a global (the global stream exists only for PyTorch
+// parity and is set by manualSeed).
+import { native, type NativeGenerator } from './native.js';
+import { scope } from './scope.js';
+import { op, opMulti, Tensor, type Dtype } from './tensor.js';
+
+/**
+ * A seeded random stream. `split(n)` derives n independent child streams deterministically from
+ * this one (it consumes draws from this stream), so one seed fans out over a whole experiment.
+ *
+ * @example
+ * const gen = new Generator(0);
+ * const [gData, gInit] = gen.split(2);
+ * const x = randn([4, 3], gData);
+ */
+export class Generator {
+  /** @internal */
+  readonly native: NativeGenerator;
+
+  constructor(seed: number | bigint) {
+    this.native = new native.NativeGenerator(seed);
+  }
+
+  /** The seed this generator started from. */
+  get seed(): bigint {
+    return this.native.seed();
+  }
+
+  /** n child generators whose seeds are drawn from this stream. */
+  split(n: number): Generator[] {
+    if (!Number.isInteger(n) || n < 1) throw new RangeError(`split(): n must be a positive integer, got ${n}`);
+    const seeds = op('aten::randint.low_generator', 0, 2 ** 53, [n], this.native, 'int64');
+    try {
+      return Array.from(seeds.data() as BigInt64Array, (s) => new Generator(s));
+    } finally {
+      seeds.dispose();
+    }
+  }
+
+  /** The stream's full state (uint8 tensor), for checkpoints. */
+  getState(): Tensor {
+    return Tensor.fromNative(this.native.getState());
+  }
+
+  setState(state: Tensor): void {
+    this.native.setState(state.native);
+  }
+}
+
+/** Seeds libtorch's global stream (used only by code that takes no Generator, for PyTorch parity). */
+export function manualSeed(seed: number | bigint): void {
+  native.manualSeed(seed);
+}
+
+/** Standard normal samples. */
+export function randn(shape: number[], gen?: Generator, dtype: Dtype = 'float32'): Tensor {
+  return op('aten::randn.generator', shape, gen?.native, dtype);
+}
+/** Uniform samples on [0, 1). */
+export function rand(shape: number[], gen?: Generator, dtype: Dtype = 'float32'): Tensor {
+  return op('aten::rand.generator', shape, gen?.native, dtype);
+}
+/** Integers uniform on [low, high). */
+export function randint(low: number, high: number, shape: number[], gen?: Generator): Tensor {
+  return op('aten::randint.low_generator', low, high, shape, gen?.native, 'int64');
+}
+/** A random permutation of 0..n−1 (int64). */
+export function randperm(n: number, gen?: Generator): Tensor {
+  return op('aten::randperm.generator', n, gen?.native, 'int64');
+}
+/** Normal samples with the given mean and standard deviation. */
+export function normal(mean: number, std: number, shape: number[], gen?: Generator, dtype: Dtype = 'float32'): Tensor {
+  if (!(std >= 0)) throw new RangeError(`normal(): std must be non-negative, got ${std}`);
+  return op('aten::normal.float_float', mean, std, shape, gen?.native, dtype);
+}
+/** Uniform samples on [low, high). */
+export function uniform(low: number, high: number, shape: number[], gen?: Generator, dtype: Dtype = 'float32'): Tensor {
+  if (!(high >= low)) throw new RangeError(`uniform(): need low <= high, got [${low}, ${high})`);
+  const t = op('aten::empty.memory_format', shape, dtype);
+  op('aten::uniform_', t, low, high, gen?.native).dispose();
+  return t;
+}
+/** Gamma(shape=alpha, scale=1) samples, one per element of `alpha`. */
+export function standardGamma(alpha: Tensor, gen?: Generator): Tensor {
+  return op('aten::_standard_gamma', alpha, gen?.native);
+}
+/**
+ * Beta(a, b) samples as G_a / (G_a + G_b) with independent gamma draws; `a` and `b` broadcast.
+ * With numbers, `shape` gives the output shape.
+ */
+export function beta(a: Tensor | number, b: Tensor | number, shape: number[] = [], gen?: Generator, dtype: Dtype = 'float32'): Tensor {
+  if (typeof a === 'number' && !(a > 0)) throw new RangeError(`beta(): a must be positive, got ${a}`);
+  if (typeof b === 'number' && !(b > 0)) throw new RangeError(`beta(): b must be positive, got ${b}`);
+  return scope(() => {
+    const ta = a instanceof Tensor ? a : op('aten::full', shape, a, dtype);
+    const tb = b instanceof Tensor ? b : op('aten::full', shape, b, dtype);
+    const [ea, eb] = opMulti('aten::broadcast_tensors', [ta, tb]) as [Tensor, Tensor];
+    const ga = op('aten::_standard_gamma', ea.contiguous(), gen?.native);
+    const gb = op('aten::_standard_gamma', eb.contiguous(), gen?.native);
+    return ga.div(ga.add(gb));
+  });
+}
+/** Bernoulli(p) samples of the shape of `probs` (a tensor of probabilities) or `shape`. */
+export function bernoulli(p: Tensor | number, shape: number[] = [], gen?: Generator, dtype: Dtype = 'float32'): Tensor {
+  if (p instanceof Tensor) return op('aten::bernoulli', p, gen?.native);
+  if (!(p >= 0 && p <= 1)) throw new RangeError(`bernoulli(): p must be in [0, 1], got ${p}`);
+  return op('aten::bernoulli.p', op('aten::empty.memory_format', shape, dtype), p, gen?.native);
+}
+/** Indices drawn from the rows of non-negative weights `probs` (1-d or 2-d). */
+export function multinomial(probs: Tensor, numSamples: number, replacement = false, gen?: Generator): Tensor {
+  return op('aten::multinomial', probs, numSamples, replacement, gen?.native);
+}
