@@ -394,6 +394,10 @@ export class Tensor implements Owned {
       ? op('aten::pow.Tensor_Tensor', this, exponent)
       : op('aten::pow.Tensor_Scalar', this, exponent);
   }
+  /** Python's `%` (result has the sign of the divisor). */
+  remainder(other: Tensor | number): Tensor {
+    return other instanceof Tensor ? op('aten::remainder.Tensor', this, other) : op('aten::remainder.Scalar', this, other);
+  }
   neg(): Tensor {
     return op('aten::neg', this);
   }
