@@ -3,7 +3,7 @@
 //   ℓ_k = −log( e^{z_k·z_{k'}/τ} / Σ_{j≠k} e^{z_k·z_j/τ} ).
 // Known value (lightly's test): when all embeddings coincide, the 2B − 1 logits of each row are
 // equal and ℓ_k = −log(1/(2B − 1)).
-import { arange, cat, scope, type Tensor } from '../torch/index.js';
+import { arange, cat, scope } from '../torch/index.js';
 import { checkTemperature, type ContrastiveBatch, type ContrastiveLoss, type LossOutput } from './types.js';
 
 export interface NTXentOptions {
