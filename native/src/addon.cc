@@ -5,6 +5,7 @@
 #include <string>
 
 static Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  clab::InitAllocator(env, exports);
   clab::NTensor::Init(env, exports);
   clab::NGenerator::Init(env, exports);
   clab::InitDispatch(env, exports);

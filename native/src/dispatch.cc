@@ -30,6 +30,9 @@ static int64_t ToInt(const Napi::Value& v, const std::string& what) {
   if (v.IsNumber()) {
     double d = v.As<Napi::Number>().DoubleValue();
     if (!IsInteger(d)) throw Napi::TypeError::New(v.Env(), what + " must be an integer, got " + std::to_string(d));
+    // Casting a double outside int64's range is undefined behaviour (it wrapped around).
+    if (d >= 9223372036854775808.0 || d < -9223372036854775808.0)
+      throw Napi::RangeError::New(v.Env(), what + " does not fit in int64");
     return static_cast<int64_t>(d);
   }
   if (v.IsBigInt()) {
@@ -85,7 +88,8 @@ static c10::IValue ToIValue(const Napi::Value& v, const c10::TypePtr& type, cons
       double d = v.As<Napi::Number>().DoubleValue();
       // An integral JavaScript number is an integer scalar so that integer tensors stay integer;
       // float tensors promote it to their own dtype exactly as PyTorch does.
-      if (IsInteger(d) && std::fabs(d) < 9.0e15) return c10::IValue(c10::Scalar(static_cast<int64_t>(d)));
+      // (−0 stays a float so that its sign survives.)
+      if (IsInteger(d) && std::fabs(d) < 9.0e15 && !(d == 0 && std::signbit(d))) return c10::IValue(c10::Scalar(static_cast<int64_t>(d)));
       return c10::IValue(c10::Scalar(d));
     }
     case c10::TypeKind::StringType:

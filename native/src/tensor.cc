@@ -232,7 +232,11 @@ Napi::Value NTensor::SetGrad(const Napi::CallbackInfo& info) {
     if (info.Length() < 1 || info[0].IsUndefined() || info[0].IsNull()) {
       tensor(env).mutable_grad() = at::Tensor();
     } else {
-      tensor(env).mutable_grad() = From(info[0], "setGrad(): argument 'grad'");
+      at::Tensor& self = tensor(env);
+      at::Tensor& g = From(info[0], "setGrad(): argument 'grad'");
+      if (g.scalar_type() != self.scalar_type()) throw Napi::Error::New(env, "assigned grad has data of a different type");
+      if (!g.sizes().equals(self.sizes())) throw Napi::Error::New(env, "assigned grad has data of a different size");
+      self.mutable_grad() = g;
     }
   })
   return env.Undefined();

@@ -7,4 +7,8 @@ export interface Process {
   readonly inDim: number;
   readonly outDim: number;
   apply(z: Tensor): Tensor;
+  /** The exact inverse x [n, outDim] → z [n, inDim], for processes that have one in closed form. */
+  inverse?(x: Tensor): Tensor;
+  /** Frees the frozen parameters (if any) now; using the process afterwards throws. */
+  dispose?(): void;
 }

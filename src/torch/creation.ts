@@ -50,6 +50,8 @@ function typedArrayFor(values: ArrayLike<number>, dtype: Dtype): AnyTypedArray {
     case 'bool':
     case 'uint8':
       return Uint8Array.from(values, (x) => (dtype === 'bool' ? (x ? 1 : 0) : x));
+    default:
+      throw new TypeError(`unknown dtype '${String(dtype)}' (allowed: float32, float64, int64, int32, bool, uint8)`);
   }
 }
 
@@ -68,7 +70,8 @@ export function tensor(data: NestedNumbers | AnyTypedArray, shape?: number[], dt
   if (ArrayBuffer.isView(data)) {
     const own = dtypeOfTypedArray(data);
     const target = dtype ?? own;
-    if (target === own || (target === 'bool' && own === 'uint8')) flat = data;
+    if (target === own) flat = data;
+    else if (target === 'bool' && own === 'uint8') flat = Uint8Array.from(data as Uint8Array, (x) => (x ? 1 : 0));
     else if (data instanceof BigInt64Array) flat = typedArrayFor(Array.from(data, Number), target);
     else flat = typedArrayFor(data, target);
     dataShape = [data.length];

@@ -1,5 +1,5 @@
 // Neural-network functions (torch.nn.functional), stateless: parameters are arguments.
-import type { Generator } from './random.js';
+import { nativeGen, type Generator } from './random.js';
 import { scope } from './scope.js';
 import { op, Tensor } from './tensor.js';
 
@@ -60,7 +60,7 @@ export function dropout(x: Tensor, p: number, training: boolean, gen?: Generator
   if (!training || p === 0) return op('aten::alias', x);
   if (p === 1) return op('aten::mul.Scalar', x, 0);
   return scope(() => {
-    const keep = op('aten::bernoulli.p', op('aten::empty_like', x), 1 - p, gen?.native);
+    const keep = op('aten::bernoulli.p', op('aten::empty_like', x), 1 - p, nativeGen(gen));
     return x.mul(keep).div(1 - p);
   });
 }

@@ -47,7 +47,7 @@ export function opSchema(qualified: string): string {
 
 function toNativeArg(a: unknown): unknown {
   if (a instanceof Tensor) return a.native;
-  if (Array.isArray(a) && a.length > 0 && typeof a[0] === 'object') return a.map(toNativeArg);
+  if (Array.isArray(a)) return a.map(toNativeArg);
   return a;
 }
 
@@ -210,6 +210,10 @@ export class Tensor implements Owned {
   }
   /** Marks this (leaf) tensor as a variable whose gradient is accumulated in `.grad`. */
   requiresGrad_(on = true): this {
+    if (!on && !this.native.isLeaf())
+      throw new Error(
+        "you can only change requires_grad flags of leaf variables. If you want to use a computed variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach().",
+      );
     this.native.setRequiresGrad(on);
     return this;
   }
@@ -226,7 +230,9 @@ export class Tensor implements Owned {
   }
   /** Accumulates d(this)/d(leaf) into every leaf's `.grad`; `grad` is required for non-scalars. */
   backward(grad?: Tensor, options: { retainGraph?: boolean; createGraph?: boolean } = {}): void {
-    this.native.backward(grad?.native, options.retainGraph ?? false, options.createGraph ?? false);
+    // As in PyTorch, building a graph of the gradient keeps the forward graph unless told otherwise.
+    const createGraph = options.createGraph ?? false;
+    this.native.backward(grad?.native, options.retainGraph ?? createGraph, createGraph);
   }
   /** A tensor sharing data but cut from the graph. */
   detach(): Tensor {
@@ -315,6 +321,8 @@ export class Tensor implements Owned {
     return op('aten::masked_select', this, mask);
   }
   maskedFill(mask: Tensor, value: number): Tensor {
+    // libtorch 1.13 does not check the mask's dtype and would read float bytes as booleans.
+    if (mask.dtype !== 'bool') throw new TypeError(`masked_fill_ only supports boolean masks, but got mask with dtype ${mask.dtype}`);
     return op('aten::masked_fill.Scalar', this, mask, value);
   }
   split(splitSize: number | number[], dim = 0): Tensor[] {

@@ -1,0 +1,55 @@
+// Multi-layer perceptron builder: the encoder body of the contrastive-learning experiments.
+import type { Generator } from '../torch/index.js';
+import { activation, type ActivationName } from './activation.js';
+import { BatchNorm1d } from './batchnorm.js';
+import { positiveInt } from './checks.js';
+import { Linear } from './linear.js';
+import type { Module } from './module.js';
+import { Sequential } from './sequential.js';
+
+export interface MlpOptions {
+  inDim: number;
+  /** Widths of the hidden layers, e.g. Paper A's encoder body [128, 256, 256, 256, 128]. */
+  hidden: number[];
+  outDim: number;
+  /** A BatchNorm1d after each hidden Linear; default true. */
+  batchNorm?: boolean;
+  /** Activation after each hidden block: a name (default 'relu') or a factory of fresh layers. */
+  activation?: ActivationName | (() => Module);
+  /** Source of the initial weights (drawn layer by layer, weight then bias). */
+  gen: Generator;
+}
+
+/**
+ * Builds Sequential(Linear → [BatchNorm1d] → activation, … for each hidden width, then Linear).
+ * Same layer order and child names as the equivalent torch.nn.Sequential, so state dicts are
+ * interchangeable (`0.weight`, `1.running_mean`, …), and with a Generator seeded s the initial
+ * weights equal PyTorch's after torch.manual_seed(s).
+ *
+ * Parameters: Σ over consecutive widths (a, b) of a·b + b, plus 2·h per hidden width h with
+ * BatchNorm.
+ *
+ * Shapes: x [N, inDim] → [N, outDim].
+ *
+ * @example
+ * const net = mlp({ inDim: 3, hidden: [128, 256, 256, 256, 128], outDim: 3, gen: new Generator(0) });
+ * net.forward(z).shape;   // [N, 3]
+ */
+export function mlp(options: MlpOptions): Sequential {
+  const { inDim, hidden, outDim, gen } = options;
+  positiveInt('mlp', 'inDim', inDim);
+  positiveInt('mlp', 'outDim', outDim);
+  if (!Array.isArray(hidden)) throw new TypeError('mlp: hidden must be an array of layer widths');
+  hidden.forEach((h, i) => positiveInt('mlp', `hidden[${i}]`, h));
+  const act = options.activation ?? 'relu';
+  const makeActivation = typeof act === 'function' ? act : () => activation(act);
+  const net = new Sequential();
+  let width = inDim;
+  for (const h of hidden) {
+    net.append(new Linear(width, h, gen));
+    if (options.batchNorm ?? true) net.append(new BatchNorm1d(h));
+    net.append(makeActivation());
+    width = h;
+  }
+  return net.append(new Linear(width, outDim, gen));
+}
