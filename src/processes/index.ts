@@ -60,3 +60,4 @@ export function createProcess(spec: ProcessSpec, latentDim: number, gen: Generat
       throw new RangeError(`createProcess: unknown process kind '${String(kind)}'; valid kinds: ${PROCESS_KINDS.join(', ')}`);
   }
 }
+export { rotateXY } from './rotate-xy.js';

@@ -22,6 +22,7 @@
 // changes at most one ulp, and we omit it so that the map preserves norms for every input.
 import { linspace, scope, stack, type Tensor } from '../torch/index.js';
 import { checkInput, checkInteger, checkSphere2 } from './common.js';
+import { rotateXY } from './rotate-xy.js';
 import type { Process } from './types.js';
 
 export type PatchesVariant = 'reference' | 'design';
@@ -37,15 +38,6 @@ export interface PatchesOptions {
 
 const DOMAIN = 'defined on S² only';
 
-/** Rotates columns (0, 1) of x [..., 3] by the per-row angle theta [...]; the third column is copied. */
-function rotateXY(x: Tensor, theta: Tensor): Tensor {
-  return scope(() => {
-    const [x1, x2, x3] = x.unbind(-1) as [Tensor, Tensor, Tensor];
-    const c = theta.cos();
-    const s = theta.sin();
-    return stack([c.mul(x1).sub(s.mul(x2)), s.mul(x1).add(c.mul(x2)), x3], -1);
-  });
-}
 
 /** RY(π/2): (x₁, x₂, x₃) ↦ (x₃, x₂, −x₁). */
 function turnY(x: Tensor): Tensor {

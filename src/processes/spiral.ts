@@ -3,8 +3,9 @@
 //   x₁ = cos θ·z₁ − sin θ·z₂,  x₂ = sin θ·z₁ + cos θ·z₂,  x₃ = z₃.
 // Each horizontal circle of S² is rotated rigidly, by an angle that grows with the height, so the
 // map is a bijection of S² (norm preserving) but not an isometry of it: it twists the sphere.
-import { scope, stack, type Tensor } from '../torch/index.js';
+import { scope, type Tensor } from '../torch/index.js';
 import { checkFinite, checkInput, checkSphere2 } from './common.js';
+import { rotateXY } from './rotate-xy.js';
 import type { Process } from './types.js';
 
 export interface SpiralOptions {
@@ -16,15 +17,6 @@ export interface SpiralOptions {
 
 const DOMAIN = 'defined on S² only';
 
-/** Rotates the (first, second) columns of x [..., 3] by the per-row angle theta [...]; keeps the third. */
-function rotateXY(x: Tensor, theta: Tensor): Tensor {
-  return scope(() => {
-    const [x1, x2, x3] = x.unbind(-1) as [Tensor, Tensor, Tensor];
-    const c = theta.cos();
-    const s = theta.sin();
-    return stack([c.mul(x1).sub(s.mul(x2)), s.mul(x1).add(c.mul(x2)), x3], -1);
-  });
-}
 
 /**
  * The spiral g(z) = (R(nπ z₃)(z₁, z₂), z₃) on S², with its exact inverse
