@@ -9,3 +9,4 @@ export * from './latent/index.js';
 export * from './processes/index.js';
 export * from './losses/index.js';
 export * from './metrics/index.js';
+export * from './encoders/index.js';
