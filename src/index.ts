@@ -10,3 +10,4 @@ export * from './processes/index.js';
 export * from './losses/index.js';
 export * from './metrics/index.js';
 export * from './encoders/index.js';
+export * as theory from './theory/index.js';

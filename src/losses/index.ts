@@ -2,3 +2,13 @@
 export type { ContrastiveBatch, ContrastiveLoss, LossOutput } from './types.js';
 export { infoNCE, infoNCEFromLogits, type InfoNCEOptions } from './infonce.js';
 export { ntXent, type NTXentOptions } from './nt-xent.js';
+export {
+  adaptedInfoNCE,
+  sampleAdaptedNegatives,
+  constrainedNegativeCount,
+  checkNegativesPerAnchor,
+  checkConstraintRatio,
+  type AdaptedInfoNCEOptions,
+} from './adapted-infonce.js';
+export { augmentationProxy, sampleProxyNegatives, type AugmentationProxyOptions } from './augmentation-proxy.js';
+export { alignmentUniformityLoss, type AlignmentUniformityOptions } from './alignment-uniformity-loss.js';
