@@ -133,13 +133,14 @@ export const ExperimentSpecSchema = z
       if ((kind === 'spiral' || kind === 'patches' || kind === 'inverse-spiral' || kind === 'inverse-patches') && k !== 3)
         ctx.addIssue({ code: 'custom', path: [part, 'kind'], message: `${part}.kind '${kind}' is defined on S² only (latent.dim 3), got latent.dim ${k}` });
     }
-    const inverseOf: Record<string, string> = { 'inverse-linear': 'linear', 'inverse-spiral': 'spiral', 'inverse-patches': 'patches' };
-    const needs = inverseOf[spec.encoder.kind];
-    if (needs !== undefined && spec.process.kind !== needs)
+    // An inverse encoder mirrors one process (the identity is the linear map W = I).
+    const inverts: Record<string, string[]> = { 'inverse-linear': ['linear', 'identity'], 'inverse-spiral': ['spiral'], 'inverse-patches': ['patches'] };
+    const allowed = inverts[spec.encoder.kind];
+    if (allowed !== undefined && !allowed.includes(spec.process.kind))
       ctx.addIssue({
         code: 'custom',
         path: ['encoder', 'kind'],
-        message: `encoder.kind '${spec.encoder.kind}' inverts process '${needs}', but process.kind is '${spec.process.kind}'`,
+        message: `encoder.kind '${spec.encoder.kind}' inverts process ${allowed.map((a) => `'${a}'`).join(' or ')}, but process.kind is '${spec.process.kind}'`,
       });
     if (spec.loss.kind === 'adapted-infonce' && spec.conditional.kind !== 'restricted-vmf' && spec.loss.rho > 0)
       ctx.addIssue({

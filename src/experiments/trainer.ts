@@ -24,6 +24,8 @@ export interface RunResult {
   finalLoss: number;
   /** Metrics of the final evaluation. */
   metrics: Record<string, number>;
+  /** The first few held-out latents and their embeddings (for plots of the recovered sphere). */
+  sample: { truth: number[][]; recovered: number[][] };
 }
 
 export interface Checkpoint {
@@ -122,6 +124,16 @@ export async function trainRun(run: RunSpec, options: TrainOptions = {}): Promis
     return values;
   }
 
+  function finalSample(n: number): RunResult['sample'] {
+    c.encoder.eval();
+    return noGrad(() =>
+      scope(() => {
+        const z = zEval.narrow(0, 0, Math.min(n, zEval.size(0)));
+        return { truth: toRows(z), recovered: toRows(embedLatents(c, z)) };
+      }),
+    );
+  }
+
   const B = spec.train.batch;
   const total = spec.train.iterations;
   let last: Record<string, number> = {};
@@ -164,12 +176,20 @@ export async function trainRun(run: RunSpec, options: TrainOptions = {}): Promis
       if (options.stopAfter !== undefined && step >= options.stopAfter && !isEnd) return undefined;
     }
     if (startStep >= total) last = evaluate(total, mean(recentLosses));
-    return { steps: total, seconds: elapsed, finalLoss: mean(recentLosses), metrics: last };
+    return { steps: total, seconds: elapsed, finalLoss: mean(recentLosses), metrics: last, sample: finalSample(SAMPLE_POINTS) };
   } finally {
     optimizer.dispose();
     zEval.dispose();
     c.dispose();
   }
+}
+
+const SAMPLE_POINTS = 400;
+
+function toRows(t: Tensor): number[][] {
+  const [n, d] = t.shape as [number, number];
+  const flat = t.toArray();
+  return Array.from({ length: n }, (_, i) => flat.slice(i * d, (i + 1) * d).map((x) => Math.round(x * 1e5) / 1e5));
 }
 
 function mean(xs: number[]): number {

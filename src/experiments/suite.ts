@@ -1,0 +1,127 @@
+// A suite is a table of experiments: a base spec, rows and columns that override it, per-cell
+// overrides, and the published numbers the cells are compared with. Each cell's spec is
+//   base ⊕ row ⊕ column ⊕ cell      (deep merge of plain mappings; later wins)
+// named `<suite>/<row>/<column>`, then resolved (preset, --set) and validated like any spec.
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { parseSpecText, resolveSpec, SpecError } from './resolve.js';
+import type { ExperimentSpec } from './spec.js';
+
+const Mapping = z.record(z.string(), z.unknown());
+
+export const SuiteSchema = z.strictObject({
+  suite: z.string(),
+  title: z.string(),
+  description: z.string().optional(),
+  /** Spec file (relative to the suite file) every cell starts from. */
+  base: z.string(),
+  /** The metric the table reports (a key of the run's final metrics, e.g. r2). */
+  metric: z.string(),
+  /** Extra metrics to report for every cell (e.g. mcc, ape, loss). */
+  alsoReport: z.array(z.string()).default([]),
+  rows: z.record(z.string(), Mapping),
+  columns: z.record(z.string(), Mapping),
+  /** Per-cell overrides, keyed `row/column`; null marks a cell that does not exist. */
+  cells: z.record(z.string(), Mapping.nullable()).default({}),
+  /** The published numbers: `file.json#key` (relative to the suite file). */
+  published: z.string().optional(),
+});
+
+export interface SuiteCell {
+  row: string;
+  column: string;
+  spec: ExperimentSpec;
+}
+
+export interface Suite {
+  id: string;
+  title: string;
+  description?: string;
+  metric: string;
+  alsoReport: string[];
+  rows: string[];
+  columns: string[];
+  cells: SuiteCell[];
+  /** Published cell values: published[row][column] = { mean, std } or null. */
+  published: Record<string, Record<string, { mean: number; std: number } | null>>;
+  file: string;
+}
+
+type Json = Record<string, unknown>;
+const isRecord = (x: unknown): x is Json => typeof x === 'object' && x !== null && !Array.isArray(x);
+
+/** Deep merge of plain mappings (arrays and scalars are replaced, not merged). */
+export function deepMerge(a: Json, b: Json): Json {
+  const out: Json = { ...a };
+  for (const [k, v] of Object.entries(b)) {
+    const prev = out[k];
+    // A different `kind` replaces a tagged variant whole instead of mixing two variants' keys.
+    const sameVariant = !(isRecord(v) && isRecord(prev) && 'kind' in v && 'kind' in prev && v['kind'] !== prev['kind']);
+    out[k] = isRecord(v) && isRecord(prev) && sameVariant ? deepMerge(prev, v) : v;
+  }
+  return out;
+}
+
+function readYaml(file: string): unknown {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    throw new SpecError(file, [`cannot read the file`]);
+  }
+  return parseSpecText(text, file);
+}
+
+/** Loads and validates a suite; every cell is resolved (preset, overrides) before any work starts. */
+export function loadSuite(file: string, options: { preset?: string; set?: string[] } = {}): Suite {
+  const raw = readYaml(file);
+  const parsed = SuiteSchema.safeParse(raw);
+  if (!parsed.success) throw new SpecError(file, parsed.error.issues.map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`));
+  const s = parsed.data;
+  const dir = path.dirname(file);
+  const base = readYaml(path.join(dir, s.base));
+  if (!isRecord(base)) throw new SpecError(path.join(dir, s.base), ['(top level): expected a mapping of settings']);
+  const cells: SuiteCell[] = [];
+  const problems: string[] = [];
+  for (const key of Object.keys(s.cells)) {
+    const [r, c] = key.split('/');
+    if (r === undefined || c === undefined || !(r in s.rows) || !(c in s.columns))
+      problems.push(`cells.${key}: not a row/column of this suite (rows: ${Object.keys(s.rows).join(', ')}; columns: ${Object.keys(s.columns).join(', ')})`);
+  }
+  for (const [row, rowOver] of Object.entries(s.rows)) {
+    for (const [column, colOver] of Object.entries(s.columns)) {
+      const cellOver = s.cells[`${row}/${column}`];
+      if (cellOver === null) continue;
+      const merged = deepMerge(deepMerge(deepMerge(base, rowOver), colOver), cellOver ?? {});
+      merged['name'] = `${s.suite}/${row}/${column}`;
+      try {
+        cells.push({ row, column, spec: resolveSpec(merged, { source: `${file} [${row}/${column}]`, ...options }) });
+      } catch (e) {
+        if (e instanceof SpecError) problems.push(...e.issues.map((i) => `${row}/${column}: ${i}`));
+        else throw e;
+      }
+    }
+  }
+  if (problems.length > 0) throw new SpecError(file, problems);
+  return {
+    id: s.suite,
+    title: s.title,
+    ...(s.description !== undefined ? { description: s.description } : {}),
+    metric: s.metric,
+    alsoReport: s.alsoReport,
+    rows: Object.keys(s.rows),
+    columns: Object.keys(s.columns),
+    cells,
+    published: s.published === undefined ? {} : loadPublished(dir, s.published),
+    file,
+  };
+}
+
+function loadPublished(dir: string, ref: string): Suite['published'] {
+  const [file, key] = ref.split('#');
+  const data = JSON.parse(fs.readFileSync(path.join(dir, file ?? ''), 'utf8')) as Json;
+  const table = key === undefined ? data : data[key];
+  if (!isRecord(table) || !isRecord(table['cells'])) throw new SpecError(ref, [`published data '${ref}' has no 'cells' mapping`]);
+  return table['cells'] as Suite['published'];
+}

@@ -1,0 +1,287 @@
+// Figures as Vega-Lite specs, rendered server-side to standalone SVG strings (no canvas, no
+// browser, no network): compile Vega-Lite → Vega, run a headless View, serialise to SVG.
+import { compile, type TopLevelSpec } from 'vega-lite';
+import { View, parse } from 'vega';
+import type { CurveInput, LatentViewInput, LossCurveInput, ReportInput, TheoryCurveInput } from './types.js';
+
+/** A rendered figure. `id` is safe as a file name (`figures/<id>.svg`). */
+export interface Figure {
+  id: string;
+  title: string;
+  caption: string;
+  spec: TopLevelSpec;
+  svg: string;
+}
+
+const WIDTH = 420;
+const HEIGHT = 280;
+const FONT = 'Helvetica, Arial, sans-serif';
+const CONFIG = { font: FONT, view: { stroke: '#ddd' }, axis: { gridColor: '#eee' }, legend: { labelLimit: 320 } };
+
+/** Renders a Vega-Lite spec to an SVG string. */
+export async function renderSpec(spec: TopLevelSpec): Promise<string> {
+  const vgSpec = compile(spec).spec;
+  const view = new View(parse(vgSpec), { renderer: 'none' });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}
+
+/** A file-name-safe id: lower case letters, digits, '-', '_' and '.'; never empty. */
+const GREEK: Record<string, string> = { λ: 'lambda', ρ: 'rho', τ: 'tau', κ: 'kappa', σ: 'sigma', '²': '2', '⁹': '9' };
+
+export function slug(s: string): string {
+  const out = s
+    .toLowerCase()
+    .replace(/[λρτκσ²⁹]/g, (ch) => GREEK[ch] ?? ch).replace(/[^a-z0-9_.-]+/g, '-').replace(/^[-.]+|-+$/g, '');
+  return out || 'figure';
+}
+
+// ---- curves: R² vs ρ, R² vs fixedDims ------------------------------------------------------------
+
+/** A line per series (ours solid, paper dashed), with ±std error bars where a point has yStd. */
+export function curveSpec(c: CurveInput): TopLevelSpec {
+  const values = c.series.flatMap((s) =>
+    s.points.map((p) => ({
+      series: s.name,
+      source: s.source,
+      x: p.x,
+      y: p.y,
+      lo: p.yStd === undefined ? null : p.y - p.yStd,
+      hi: p.yStd === undefined ? null : p.y + p.yStd,
+    })),
+  );
+  const x = { field: 'x', type: 'quantitative' as const, title: c.x };
+  const color = { field: 'series', type: 'nominal' as const, title: 'series' };
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: c.title,
+    width: WIDTH,
+    height: HEIGHT,
+    config: CONFIG,
+    data: { values },
+    layer: [
+      {
+        mark: { type: 'line', point: true },
+        encoding: {
+          x,
+          y: { field: 'y', type: 'quantitative', title: c.y },
+          color,
+          strokeDash: {
+            field: 'source',
+            type: 'nominal',
+            title: 'source',
+            scale: { domain: ['ours', 'paper'], range: [[1, 0], [5, 3]] },
+          },
+        },
+      },
+      {
+        transform: [{ filter: 'datum.lo != null' }],
+        mark: { type: 'rule', strokeWidth: 1.5 },
+        encoding: { x, y: { field: 'lo', type: 'quantitative', title: c.y }, y2: { field: 'hi' }, color },
+      },
+    ],
+  } as TopLevelSpec;
+}
+
+// ---- loss curves ---------------------------------------------------------------------------------
+
+/** Training loss against step, one line per run. */
+export function lossSpec(curves: LossCurveInput[]): TopLevelSpec {
+  const values = curves.flatMap((c) => c.points.map((p) => ({ run: c.label, step: p.step, loss: p.loss })));
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: 'Training loss',
+    width: WIDTH,
+    height: HEIGHT,
+    config: CONFIG,
+    data: { values },
+    mark: { type: 'line', strokeWidth: 1.2 },
+    encoding: {
+      x: { field: 'step', type: 'quantitative', title: 'step' },
+      y: { field: 'loss', type: 'quantitative', title: 'loss', scale: { zero: false } },
+      color: { field: 'run', type: 'nominal', title: 'run' },
+    },
+  } as TopLevelSpec;
+}
+
+// ---- theory: L(h_λ) − L(id) vs λ -----------------------------------------------------------------
+
+/** The estimated loss difference against λ per series, with a ±2·SE band and a zero line. */
+export function theorySpec(t: TheoryCurveInput): TopLevelSpec {
+  const values = t.series.flatMap((s) =>
+    t.lambdas.flatMap((lambda, i) => {
+      const diff = s.diff[i];
+      if (diff === undefined) return [];
+      const se = s.stdErr[i] ?? 0;
+      return [{ series: s.name, lambda, diff, lo: diff - 2 * se, hi: diff + 2 * se }];
+    }),
+  );
+  const x = { field: 'lambda', type: 'quantitative' as const, title: 'λ', scale: { zero: false } };
+  const color = { field: 'series', type: 'nominal' as const, title: 'series' };
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: t.title,
+    width: WIDTH,
+    height: HEIGHT,
+    config: CONFIG,
+    layer: [
+      {
+        data: { values },
+        mark: { type: 'area', opacity: 0.2 },
+        encoding: { x, y: { field: 'lo', type: 'quantitative', title: 'L(h_λ) − L(id)' }, y2: { field: 'hi' }, color },
+      },
+      {
+        data: { values },
+        mark: { type: 'line', point: true },
+        encoding: { x, y: { field: 'diff', type: 'quantitative', title: 'L(h_λ) − L(id)' }, color },
+      },
+      {
+        data: { values: [{ zero: 0 }] },
+        mark: { type: 'rule', strokeDash: [4, 3], color: '#666' },
+        encoding: { y: { field: 'zero', type: 'quantitative' } },
+      },
+    ],
+  } as TopLevelSpec;
+}
+
+// ---- latents on S² (Paper A, Figure 2) ---------------------------------------------------------
+
+/** At most this many points per latent view (deterministic stride subsampling). */
+export const MAX_LATENT_POINTS = 1500;
+
+function hslToHex(h: number, s: number, l: number): string {
+  const k = (n: number): number => (n + h / 30) % 12;
+  const a = s * Math.min(l, 1 - l);
+  const f = (n: number): number => l - a * Math.max(-1, Math.min(k(n) - 3, 9 - k(n), 1));
+  const hex = (v: number): string => Math.round(Math.max(0, Math.min(1, v)) * 255).toString(16).padStart(2, '0');
+  return `#${hex(f(0))}${hex(f(8))}${hex(f(4))}`;
+}
+
+/** The colour of a true latent: hue from its azimuth atan2(z2, z1), lightness from its height z3. */
+export function latentColor(z: readonly number[]): string {
+  const [x = 0, y = 0, h = 0] = z;
+  const hue = ((Math.atan2(y, x) * 180) / Math.PI + 360) % 360;
+  const height = Math.max(-1, Math.min(1, h));
+  return hslToHex(hue, 0.85, 0.5 + 0.32 * height);
+}
+
+function unit(v: readonly number[]): [number, number, number] | null {
+  const [x = 0, y = 0, z = 0] = v;
+  const n = Math.hypot(x, y, z);
+  if (!(n > 0) || !Number.isFinite(n)) return null;
+  return [x / n, y / n, z / n];
+}
+
+export interface LatentPoint {
+  panel: 'true latents' | 'recovered';
+  hemisphere: 'front (z₃ ≥ 0)' | 'back (z₃ < 0)';
+  px: number;
+  py: number;
+  depth: number;
+  color: string;
+}
+
+/**
+ * Orthographic projections of the true and the recovered latents, coloured by the true latent.
+ * Front: seen from +z₃, (x, y) = (z₁, z₂). Back: seen from −z₃, (x, y) = (−z₁, z₂), i.e. mirrored
+ * as an observer behind the sphere sees it. Points are ordered far-to-near so near ones are on top.
+ */
+export function latentPoints(v: LatentViewInput, maxPoints = MAX_LATENT_POINTS): LatentPoint[] {
+  const n = Math.min(v.truth.length, v.recovered.length);
+  const stride = Math.max(1, Math.ceil(n / maxPoints));
+  const out: LatentPoint[] = [];
+  for (let i = 0; i < n; i += stride) {
+    const t = unit(v.truth[i] ?? []);
+    const r = unit(v.recovered[i] ?? []);
+    if (!t || !r) continue;
+    const color = latentColor(t);
+    for (const [panel, p] of [['true latents', t], ['recovered', r]] as const) {
+      const front = p[2] >= 0;
+      out.push({
+        panel,
+        hemisphere: front ? 'front (z₃ ≥ 0)' : 'back (z₃ < 0)',
+        px: front ? p[0] : -p[0],
+        py: p[1],
+        depth: Math.abs(p[2]),
+        color,
+      });
+    }
+  }
+  out.sort((a, b) => a.depth - b.depth);
+  return out;
+}
+
+/** Four panels: rows true / recovered, columns front / back hemisphere. */
+export function latentSpec(v: LatentViewInput, maxPoints = MAX_LATENT_POINTS): TopLevelSpec {
+  const values = latentPoints(v, maxPoints);
+  const axis = (title: string): object => ({ type: 'quantitative', scale: { domain: [-1, 1] }, axis: { title, tickCount: 5 } });
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: `Latents on S², ${v.label}`,
+    config: CONFIG,
+    data: { values },
+    facet: {
+      row: { field: 'panel', type: 'nominal', title: null, sort: ['true latents', 'recovered'] },
+      column: { field: 'hemisphere', type: 'nominal', title: null, sort: ['front (z₃ ≥ 0)', 'back (z₃ < 0)'] },
+    },
+    spec: {
+      width: 200,
+      height: 200,
+      mark: { type: 'circle', size: 10, opacity: 0.9 },
+      encoding: {
+        x: { field: 'px', ...axis('x') },
+        y: { field: 'py', ...axis('y') },
+        color: { field: 'color', type: 'nominal', scale: null },
+      },
+    },
+  } as TopLevelSpec;
+}
+
+// ---- all figures of a report ---------------------------------------------------------------------
+
+/** Renders every figure of a report, with unique file-name-safe ids. */
+export async function renderFigures(input: ReportInput): Promise<Figure[]> {
+  const used = new Set<string>();
+  const uniqueId = (s: string): string => {
+    const base = slug(s);
+    let id = base;
+    for (let k = 2; used.has(id); k++) id = `${base}-${k}`;
+    used.add(id);
+    return id;
+  };
+  const jobs: { id: string; title: string; caption: string; spec: TopLevelSpec }[] = [];
+  for (const c of input.curves) {
+    jobs.push({
+      id: uniqueId(c.id),
+      title: c.title,
+      caption: `${c.y} against ${c.x}. Solid: ours (error bars ± one sample std over runs); dashed: the paper.`,
+      spec: curveSpec(c),
+    });
+  }
+  if (input.lossCurves.length > 0) {
+    jobs.push({ id: uniqueId('loss-curves'), title: 'Training loss', caption: 'Training loss of each run against step.', spec: lossSpec(input.lossCurves) });
+  }
+  for (const t of input.theory) {
+    jobs.push({
+      id: uniqueId(`theory-${t.title}`),
+      title: t.title,
+      caption: 'Monte-Carlo estimate of the asymptotic loss difference L(h_λ) − L(id) against λ; bands ± 2 standard errors. Below zero: h_λ beats the identity.',
+      spec: theorySpec(t),
+    });
+  }
+  for (const v of input.latentViews) {
+    jobs.push({
+      id: uniqueId(`latents-${v.runId}`),
+      title: `Latents on S², ${v.label}`,
+      caption:
+        'Orthographic views of the true latents (top) and the recovered ones (bottom), front and back hemispheres (the back seen from behind). ' +
+        'Each point is coloured by its true latent: hue from the azimuth, lightness from the height. Smooth colours on the recovered sphere mean the latent was recovered up to a rotation.',
+      spec: latentSpec(v),
+    });
+  }
+  const svgs = await Promise.all(jobs.map((j) => renderSpec(j.spec)));
+  return jobs.map((j, i) => ({ ...j, svg: svgs[i] ?? '' }));
+}

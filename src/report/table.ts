@@ -1,0 +1,262 @@
+// Table summaries: our per-seed values as mean ± sample std (n), next to the paper's mean ± std,
+// with the difference and whether the two agree; rendered as a terminal table or Markdown.
+import type { CellResult, PublishedCell, TableInput } from './types.js';
+
+/** Mean, sample standard deviation (n − 1 in the denominator) and count of a list of values. */
+export interface Summary {
+  n: number;
+  /** null when n = 0. */
+  mean: number | null;
+  /** Sample std; null when n < 2 (one run says nothing about the spread: shown as "—"). */
+  std: number | null;
+}
+
+/** How our cell compares to the paper's. */
+export type Agreement = 'agree' | 'disagree' | 'no-paper' | 'no-runs';
+
+export interface CellSummary extends Summary {
+  row: string;
+  column: string;
+  values: number[];
+  runIds: string[];
+  paper: PublishedCell;
+  /** ours.mean − paper.mean; null when either is missing. */
+  delta: number | null;
+  /** The |Δ| allowed for agreement (see `agreementTolerance`); null when Δ is null. */
+  tolerance: number | null;
+  agreement: Agreement;
+}
+
+export interface TableSummary {
+  id: string;
+  title: string;
+  metric: string;
+  rows: string[];
+  columns: string[];
+  /** cells[r][c] for rows[r], columns[c]. */
+  cells: CellSummary[][];
+  note?: string;
+}
+
+/**
+ * The smallest tolerance used for agreement: the paper prints two decimals, so a published
+ * "1.00 ± 0.00" means a spread below 0.005, and a tolerance of 2·0.005 = 0.01 is the finest claim
+ * the printed numbers support.
+ */
+export const MIN_TOLERANCE = 0.01;
+
+/** Mean, sample std and n. Non-finite values are kept (a NaN run makes the mean NaN, visibly). */
+export function summarise(values: readonly number[]): Summary {
+  const n = values.length;
+  if (n === 0) return { n, mean: null, std: null };
+  let sum = 0;
+  for (const v of values) sum += v;
+  const mean = sum / n;
+  if (n < 2) return { n, mean, std: null };
+  let ss = 0;
+  for (const v of values) ss += (v - mean) * (v - mean);
+  return { n, mean, std: Math.sqrt(ss / (n - 1)) };
+}
+
+/**
+ * Agreement tolerance for Δ = ours − paper: 2·sqrt(std_paper² + std_ours²) (two standard
+ * deviations of the difference of two independent draws), never below MIN_TOLERANCE. With one run
+ * our std is unknown and counts as 0.
+ */
+export function agreementTolerance(paperStd: number, oursStd: number | null): number {
+  const s = Math.sqrt(paperStd * paperStd + (oursStd ?? 0) * (oursStd ?? 0));
+  return Math.max(2 * s, MIN_TOLERANCE);
+}
+
+/** Summarises one cell of our results against the published value. */
+export function summariseCell(row: string, column: string, ours: CellResult | undefined, paper: PublishedCell): CellSummary {
+  const values = ours?.values ?? [];
+  const runIds = ours?.runIds ?? [];
+  const s = summarise(values);
+  let delta: number | null = null;
+  let tolerance: number | null = null;
+  let agreement: Agreement;
+  if (s.mean === null) agreement = 'no-runs';
+  else if (paper === null) agreement = 'no-paper';
+  else {
+    delta = s.mean - paper.mean;
+    tolerance = agreementTolerance(paper.std, s.std);
+    agreement = Math.abs(delta) <= tolerance ? 'agree' : 'disagree';
+  }
+  return { row, column, ...s, values: [...values], runIds: [...runIds], paper, delta, tolerance, agreement };
+}
+
+function appendMissing(list: string[], extra: Iterable<string>): string[] {
+  const out = [...list];
+  for (const e of extra) if (!out.includes(e)) out.push(e);
+  return out;
+}
+
+/**
+ * Summarises a table. Several CellResults for the same cell are pooled. Rows or columns present
+ * in `ours` but not listed in the table are appended, so no result is silently dropped.
+ */
+export function summariseTable(table: TableInput): TableSummary {
+  const pooled = new Map<string, CellResult>();
+  const key = (r: string, c: string): string => JSON.stringify([r, c]);
+  for (const cell of table.ours) {
+    const k = key(cell.row, cell.column);
+    const prev = pooled.get(k);
+    if (prev) {
+      prev.values.push(...cell.values);
+      prev.runIds.push(...cell.runIds);
+    } else {
+      pooled.set(k, { row: cell.row, column: cell.column, values: [...cell.values], runIds: [...cell.runIds] });
+    }
+  }
+  const rows = appendMissing(table.rows, table.ours.map((c) => c.row));
+  const columns = appendMissing(table.columns, table.ours.map((c) => c.column));
+  const cells = rows.map((row) =>
+    columns.map((column) => summariseCell(row, column, pooled.get(key(row, column)), table.published[row]?.[column] ?? null)),
+  );
+  const out: TableSummary = { id: table.id, title: table.title, metric: table.metric, rows, columns, cells };
+  if (table.note !== undefined) out.note = table.note;
+  return out;
+}
+
+// ---- formatting ----------------------------------------------------------------------------------
+
+/** Digits for our numbers and the differences. */
+export const DIGITS = 3;
+
+/** A number with `digits` decimals; the minus sign is ASCII so output stays greppable. */
+export function formatNumber(x: number, digits = DIGITS): string {
+  if (Number.isNaN(x)) return 'NaN';
+  if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
+  const s = x.toFixed(digits);
+  return /^-0\.?0*$/.test(s) ? s.slice(1) : s;
+}
+
+/** A published number with as many decimals as it was printed with (at least 2, at most 4). */
+export function formatPublished(x: number): string {
+  for (let d = 2; d < 4; d++) if (Number(x.toFixed(d)) === x) return x.toFixed(d);
+  return x.toFixed(4);
+}
+
+/** Our cell: "mean ± std (n)", "mean (1)" with one run, "—" with none. */
+export function formatOurs(c: Summary): string {
+  if (c.mean === null) return '—';
+  if (c.std === null) return `${formatNumber(c.mean)} (${c.n})`;
+  return `${formatNumber(c.mean)} ± ${formatNumber(c.std)} (${c.n})`;
+}
+
+/** The paper's cell: "mean ± std", or "n/a" where the paper has none. */
+export function formatPaper(p: PublishedCell): string {
+  return p === null ? 'n/a' : `${formatPublished(p.mean)} ± ${formatPublished(p.std)}`;
+}
+
+/** Δ with an explicit sign; "" when undefined. */
+export function formatDelta(c: CellSummary): string {
+  if (c.delta === null) return '';
+  const s = formatNumber(c.delta);
+  return c.delta > 0 && !/^0\.0*$/.test(s) ? `+${s}` : s;
+}
+
+const MARK: Record<Agreement, string> = { agree: '✓', disagree: '✗', 'no-paper': '', 'no-runs': '' };
+
+/** Display width of a string (every code point counts as one column; enough for our symbols). */
+function width(s: string): number {
+  return [...s].length;
+}
+function padEnd(s: string, w: number): string {
+  return s + ' '.repeat(Math.max(0, w - width(s)));
+}
+function padCenter(s: string, w: number): string {
+  const total = Math.max(0, w - width(s));
+  const left = Math.floor(total / 2);
+  return ' '.repeat(left) + s + ' '.repeat(total - left);
+}
+
+export interface TerminalTableOptions {
+  /**
+   * 'grid' (default): rows × columns, each column a block "ours (n) | paper | Δ" (wide: about
+   * 45 characters per column). 'long': one line per cell (row, column, ours, paper, Δ), for narrow
+   * terminals.
+   */
+  layout?: 'grid' | 'long';
+}
+
+const FOOTER = [
+  'ours: mean ± sample std (n runs); paper: published mean ± std; Δ = ours − paper;',
+  '✓ |Δ| ≤ 2·sqrt(std_paper² + std_ours²) (at least 0.01), ✗ otherwise; — no runs; n/a not in the paper.',
+];
+
+function deltaText(c: CellSummary): string {
+  return `${formatDelta(c)}${MARK[c.agreement] ? ` ${MARK[c.agreement]}` : ''}`;
+}
+
+/** Aligned columns separated by two spaces, with a rule under the header. */
+function formatLong(t: TableSummary): string {
+  const head = [t.metric === '' ? 'row' : `row [${t.metric}]`, 'column', 'ours (n)', 'paper', 'Δ'];
+  const body = t.cells.flatMap((row) => row.map((c) => [c.row, c.column, formatOurs(c), formatPaper(c.paper), deltaText(c)]));
+  const w = head.map((h, k) => Math.max(width(h), ...body.map((r) => width(r[k] ?? ''))));
+  const fmt = (r: string[]): string => r.map((s, k) => padEnd(s, w[k] ?? 0)).join('  ').trimEnd();
+  return [t.title, fmt(head), w.map((x) => '─'.repeat(x)).join('  '), ...body.map(fmt), ...FOOTER, ...(t.note ? [t.note] : [])].join('\n');
+}
+
+/**
+ * A plain-text table with box-drawing borders: one block per column with "ours (n) | paper | Δ";
+ * Δ is followed by ✓ when |Δ| is within the agreement tolerance and ✗ when it is not.
+ */
+export function formatTerminalTable(table: TableInput | TableSummary, options: TerminalTableOptions = {}): string {
+  const t = 'ours' in table ? summariseTable(table) : table;
+  if (options.layout === 'long') return formatLong(t);
+  const sub = ['ours (n)', 'paper', 'Δ'];
+  const body = t.cells.map((row) =>
+    row.map((c) => [formatOurs(c), formatPaper(c.paper), deltaText(c)]),
+  );
+  const labelW = Math.max(width(t.metric), ...t.rows.map(width));
+  // Widths of each column's three sub-columns; widen the last one if the column title needs it.
+  const subW = t.columns.map((col, j) => {
+    const w = sub.map((h, k) => Math.max(width(h), ...body.map((r) => width(r[j]?.[k] ?? ''))));
+    const need = width(col) - (w[0]! + w[1]! + w[2]! + 8);
+    if (need > 0) w[2]! += need;
+    return w;
+  });
+  const blockW = subW.map((w) => w[0]! + w[1]! + w[2]! + 8);
+  const line = (l: string, m: string, r: string, inner: (j: number) => string): string =>
+    l + '─'.repeat(labelW + 2) + t.columns.map((_, j) => m + inner(j)).join('') + r;
+  const out: string[] = [];
+  out.push(`${t.title}  [${t.metric}]`);
+  out.push(line('┌', '┬', '┐', (j) => '─'.repeat(blockW[j]! )));
+  out.push('│ ' + padEnd('', labelW) + ' ' + t.columns.map((c, j) => '│' + padCenter(c, blockW[j]!)).join('') + '│');
+  out.push(line('├', '┼', '┤', (j) => subW[j]!.map((w) => '─'.repeat(w + 2)).join('┬')));
+  out.push('│ ' + padEnd(t.metric, labelW) + ' ' + t.columns.map((_, j) => '│' + sub.map((h, k) => ` ${padEnd(h, subW[j]![k]!)} `).join('│')).join('') + '│');
+  out.push(line('├', '┼', '┤', (j) => subW[j]!.map((w) => '─'.repeat(w + 2)).join('┼')));
+  t.rows.forEach((r, i) => {
+    out.push(
+      '│ ' + padEnd(r, labelW) + ' ' +
+        t.columns.map((_, j) => '│' + (body[i]?.[j] ?? []).map((s, k) => ` ${padEnd(s, subW[j]![k]!)} `).join('│')).join('') + '│',
+    );
+  });
+  out.push(line('└', '┴', '┘', (j) => subW[j]!.map((w) => '─'.repeat(w + 2)).join('┴')));
+  out.push(...FOOTER);
+  if (t.note) out.push(t.note);
+  return out.join('\n');
+}
+
+function mdEscape(s: string): string {
+  return s.replace(/\|/g, '\\|');
+}
+
+/** The table as GitHub-flavoured Markdown: three columns (ours, paper, Δ) per table column. */
+export function tableToMarkdown(table: TableInput | TableSummary): string {
+  const t = 'ours' in table ? summariseTable(table) : table;
+  const head = [mdEscape(t.metric), ...t.columns.flatMap((c) => [`${mdEscape(c)}: ours (n)`, 'paper', 'Δ'])];
+  const lines = [`**${mdEscape(t.title)}**`, '', `| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
+  t.rows.forEach((r, i) => {
+    const cells = (t.cells[i] ?? []).flatMap((c) => [
+      formatOurs(c),
+      formatPaper(c.paper),
+      deltaText(c),
+    ]);
+    lines.push(`| ${[mdEscape(r), ...cells.map(mdEscape)].join(' | ')} |`);
+  });
+  if (t.note) lines.push('', mdEscape(t.note));
+  return lines.join('\n');
+}

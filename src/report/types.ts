@@ -1,0 +1,80 @@
+// The report's input: plain data, independent of how runs are stored. A caller (the CLI's
+// `report` command) gathers run folders into this shape; the report layer only formats it.
+
+/** Our per-seed values of a table's metric for one cell. */
+export interface CellResult {
+  row: string;
+  column: string;
+  /** One value per run (seed); may be empty when no run finished. */
+  values: number[];
+  /** The runs the values came from, in the same order. */
+  runIds: string[];
+}
+
+/** A published mean ± std, or null where the paper has no number ("n/a"). */
+export type PublishedCell = { mean: number; std: number } | null;
+
+/** A table of one metric: our cells next to the paper's. */
+export interface TableInput {
+  id: string;
+  title: string;
+  metric: string;
+  rows: string[];
+  columns: string[];
+  ours: CellResult[];
+  /** published[row][column]; a missing entry is treated like null (the paper has no number). */
+  published: Record<string, Record<string, PublishedCell>>;
+  note?: string;
+}
+
+/** One point of a curve; yStd draws an error bar (ours) when present. */
+export interface CurvePoint {
+  x: number;
+  y: number;
+  yStd?: number;
+}
+
+/** A curve figure, e.g. R² vs ρ or R² vs fixedDims, ours next to the paper's. */
+export interface CurveInput {
+  id: string;
+  title: string;
+  /** Axis titles. */
+  x: string;
+  y: string;
+  series: { name: string; source: 'ours' | 'paper'; points: CurvePoint[] }[];
+}
+
+/** The training loss of one run. */
+export interface LossCurveInput {
+  runId: string;
+  label: string;
+  points: { step: number; loss: number }[];
+}
+
+/** Recovered latents of one run next to the true ones: n×3, points on S². */
+export interface LatentViewInput {
+  runId: string;
+  label: string;
+  truth: number[][];
+  recovered: number[][];
+}
+
+/** The theory plot: L(h_λ) − L(id) against λ, with standard errors. */
+export interface TheoryCurveInput {
+  title: string;
+  lambdas: number[];
+  series: { name: string; diff: number[]; stdErr: number[] }[];
+}
+
+export interface ReportInput {
+  title: string;
+  /** ISO timestamp shown in the header. */
+  generatedAt: string;
+  environment: Record<string, unknown>;
+  tables: TableInput[];
+  curves: CurveInput[];
+  lossCurves: LossCurveInput[];
+  latentViews: LatentViewInput[];
+  theory: TheoryCurveInput[];
+  notes: string[];
+}
