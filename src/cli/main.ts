@@ -112,7 +112,8 @@ async function printAndWriteReport(input: ReportInput, outDir: string, output: O
   output.info(`\nreport: ${written.reportPath}`, { event: 'report', path: written.reportPath, figures: written.figurePaths });
 }
 
-function program(): Command {
+/** The whole command tree (exported for the README's generated CLI reference). */
+export function program(): Command {
   const cli = new Command('clab')
     .description('A contrastive-learning laboratory: when does InfoNCE recover the latent structure of data?')
     .version(JSON.parse(fs.readFileSync(path.join(packageRoot, 'package.json'), 'utf8')).version as string)
