@@ -2,7 +2,7 @@
 // next to the published ones, loss curves, and a view of recovered latents.
 import type { Suite } from '../experiments/suite.js';
 import type { RunMeta, RunStore } from '../runs/index.js';
-import type { CellResult, LatentViewInput, LossCurveInput, ReportInput, TableInput } from '../report/index.js';
+import type { CellResult, CurveInput, LatentViewInput, LossCurveInput, ReportInput, TableInput } from '../report/index.js';
 import { runEnvironment } from '../runs/index.js';
 
 /** The value of one metric in a run's summary ('loss' is the final training loss). */
@@ -55,6 +55,37 @@ export function suiteTables(suite: Suite, runs: Map<string, RunMeta[]>, preset: 
   return [table(suite.metric, true), ...suite.alsoReport.map((m) => table(m, false))];
 }
 
+/** x of a published column that the suite does not run (e.g. the paper's d9, d10): its trailing number. */
+function columnXOfPattern(col: string): number | undefined {
+  const m = /(\d+(?:\.\d+)?)$/.exec(col);
+  return m === null ? undefined : Number(m[1]);
+}
+
+/** R² (the suite's metric) against the column variable, ours and the paper's, one series per row. */
+export function suiteCurves(suite: Suite, runs: Map<string, RunMeta[]>): CurveInput[] {
+  if (suite.series === undefined) return [];
+  const { columnX, x } = suite.series;
+  const series: CurveInput['series'] = [];
+  for (const row of suite.rows) {
+    const ours = suite.columns.flatMap((col) => {
+      const xv = columnX[col];
+      const values = (runs.get(`${row}/${col}`) ?? []).map((m) => metricOf(m, suite.metric)).filter((v): v is number => v !== undefined);
+      if (xv === undefined || values.length === 0) return [];
+      const mean = values.reduce((a, b) => a + b, 0) / values.length;
+      const std = values.length > 1 ? Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / (values.length - 1)) : 0;
+      return [{ x: xv, y: mean, yStd: std }];
+    });
+    const paperRow = suite.published[row] ?? {};
+    const paper = Object.entries(paperRow).flatMap(([col, cell]) => {
+      const xv = columnX[col] ?? columnXOfPattern(col);
+      return cell === null || xv === undefined ? [] : [{ x: xv, y: cell.mean }];
+    });
+    if (ours.length > 0) series.push({ name: `${row} (ours)`, source: 'ours', points: ours });
+    if (paper.length > 0) series.push({ name: `${row} (paper)`, source: 'paper', points: paper.sort((a, b) => a.x - b.x) });
+  }
+  return [{ id: `${suite.id}-curve`.replace(/[^a-z0-9]+/gi, '-'), title: `${suite.title}`, x, y: suite.metric, series }];
+}
+
 export function suiteReportInput(store: RunStore, suite: Suite, preset: string): ReportInput {
   const runs = suiteRuns(store, suite, preset);
   const lossCurves: LossCurveInput[] = [];
@@ -76,7 +107,7 @@ export function suiteReportInput(store: RunStore, suite: Suite, preset: string):
     generatedAt: new Date().toISOString(),
     environment: runEnvironment(),
     tables: suiteTables(suite, runs, preset),
-    curves: [],
+    curves: suiteCurves(suite, runs),
     lossCurves,
     latentViews,
     theory: [],

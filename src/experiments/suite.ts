@@ -26,6 +26,12 @@ export const SuiteSchema = z.strictObject({
   cells: z.record(z.string(), Mapping.nullable()).default({}),
   /** The published numbers: `file.json#key` (relative to the suite file). */
   published: z.string().optional(),
+  /**
+   * When the published data are curves ({ row: { <x>: [...], <y>: [...] } }) rather than cells:
+   * which arrays to read and how an x value names a column (`{x}` is replaced), e.g. d{x}.
+   * Curves carry no standard deviations; they are reported as 0.
+   */
+  publishedSeries: z.strictObject({ x: z.string(), y: z.string(), column: z.string() }).optional(),
 });
 
 export interface SuiteCell {
@@ -45,6 +51,8 @@ export interface Suite {
   cells: SuiteCell[];
   /** Published cell values: published[row][column] = { mean, std } or null. */
   published: Record<string, Record<string, { mean: number; std: number } | null>>;
+  /** For curve suites (publishedSeries): the x value of each column and the axis names. */
+  series?: { x: string; y: string; columnX: Record<string, number> };
   file: string;
 }
 
@@ -113,15 +121,39 @@ export function loadSuite(file: string, options: { preset?: string; set?: string
     rows: Object.keys(s.rows),
     columns: Object.keys(s.columns),
     cells,
-    published: s.published === undefined ? {} : loadPublished(dir, s.published),
+    published: s.published === undefined ? {} : loadPublished(dir, s.published, s.publishedSeries),
+    ...(s.publishedSeries !== undefined ? { series: { x: s.publishedSeries.x, y: s.publishedSeries.y, columnX: columnValues(Object.keys(s.columns), s.publishedSeries.column) } } : {}),
     file,
   };
 }
 
-function loadPublished(dir: string, ref: string): Suite['published'] {
+/** Reads each column's x back from the column naming pattern (e.g. d{x}: d3 → 3). */
+function columnValues(columns: string[], pattern: string): Record<string, number> {
+  const [pre, post] = pattern.split('{x}') as [string, string | undefined];
+  const out: Record<string, number> = {};
+  for (const c of columns) {
+    if (c.startsWith(pre) && c.endsWith(post ?? '')) {
+      const x = Number(c.slice(pre.length, c.length - (post ?? '').length));
+      if (Number.isFinite(x)) out[c] = x;
+    }
+  }
+  return out;
+}
+
+function loadPublished(dir: string, ref: string, series?: { x: string; y: string; column: string }): Suite['published'] {
   const [file, key] = ref.split('#');
   const data = JSON.parse(fs.readFileSync(path.join(dir, file ?? ''), 'utf8')) as Json;
   const table = key === undefined ? data : data[key];
+  if (series !== undefined && isRecord(table)) {
+    const cells: Suite['published'] = {};
+    for (const [row, curve] of Object.entries(table)) {
+      if (!isRecord(curve) || !Array.isArray(curve[series.x]) || !Array.isArray(curve[series.y])) continue;
+      const xs = curve[series.x] as number[];
+      const ys = curve[series.y] as number[];
+      cells[row] = Object.fromEntries(xs.map((x, i) => [series.column.replace('{x}', String(x)), { mean: ys[i]!, std: 0 }]));
+    }
+    return cells;
+  }
   if (!isRecord(table) || !isRecord(table['cells'])) throw new SpecError(ref, [`published data '${ref}' has no 'cells' mapping`]);
   return table['cells'] as Suite['published'];
 }

@@ -218,25 +218,28 @@ export function latentPoints(v: LatentViewInput, maxPoints = MAX_LATENT_POINTS):
 export function latentSpec(v: LatentViewInput, maxPoints = MAX_LATENT_POINTS): TopLevelSpec {
   const values = latentPoints(v, maxPoints);
   const axis = (title: string): object => ({ type: 'quantitative', scale: { domain: [-1, 1] }, axis: { title, tickCount: 5 } });
+  // Four explicit panels (vconcat of hconcats, each filtering its own points) rather than a facet:
+  // the panels' contents are then fixed by their filters, whatever the renderer does with facets.
+  const panel = (which: string, hemisphere: string, showY: boolean): object => ({
+    width: 200,
+    height: 200,
+    title: { text: `${which}, ${hemisphere}`, fontSize: 11 },
+    transform: [{ filter: { and: [{ field: 'panel', equal: which }, { field: 'hemisphere', equal: hemisphere }] } }],
+    mark: { type: 'circle', size: 10, opacity: 0.9 },
+    encoding: {
+      x: { field: 'px', ...axis('x') },
+      y: { field: 'py', ...axis(showY ? 'y' : '') },
+      color: { field: 'color', type: 'nominal', scale: null },
+    },
+  });
+  const front = 'front (z₃ ≥ 0)';
+  const back = 'back (z₃ < 0)';
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: `Latents on S², ${v.label}`,
     config: CONFIG,
     data: { values },
-    facet: {
-      row: { field: 'panel', type: 'nominal', title: null, sort: ['true latents', 'recovered'] },
-      column: { field: 'hemisphere', type: 'nominal', title: null, sort: ['front (z₃ ≥ 0)', 'back (z₃ < 0)'] },
-    },
-    spec: {
-      width: 200,
-      height: 200,
-      mark: { type: 'circle', size: 10, opacity: 0.9 },
-      encoding: {
-        x: { field: 'px', ...axis('x') },
-        y: { field: 'py', ...axis('y') },
-        color: { field: 'color', type: 'nominal', scale: null },
-      },
-    },
+    vconcat: ['true latents', 'recovered'].map((which) => ({ hconcat: [panel(which, front, true), panel(which, back, false)] })),
   } as TopLevelSpec;
 }
 
