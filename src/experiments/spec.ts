@@ -48,6 +48,8 @@ export const EncoderSpec = z.discriminatedUnion('kind', [
     kind: z.literal('mlp'),
     hidden: z.array(positiveInt('hidden width')).default([128, 256, 256, 256, 128]),
     batchNorm: z.boolean().default(true),
+    /** Hidden block order; 'act-norm' (Linear → ReLU → BatchNorm) is the reference code's. */
+    order: z.enum(['act-norm', 'norm-act']).default('act-norm'),
   }),
   z.strictObject({ kind: z.literal('inverse-linear') }),
   z.strictObject({ kind: z.literal('inverse-spiral'), turns: z.number().default(2) }),
@@ -108,7 +110,7 @@ export const ExperimentSpecSchema = z
     latent: z.strictObject({ dim: z.number().int().min(2, { error: 'latent.dim must be ≥ 2' }).default(3) }).default({ dim: 3 }),
     conditional: ConditionalSpec,
     process: ProcessSpec.default({ kind: 'identity' }),
-    encoder: EncoderSpec.default({ kind: 'mlp', hidden: [128, 256, 256, 256, 128], batchNorm: true }),
+    encoder: EncoderSpec.default({ kind: 'mlp', hidden: [128, 256, 256, 256, 128], batchNorm: true, order: 'act-norm' }),
     loss: LossSpec,
     train: TrainSpec.default(TrainSpec.parse({})),
     eval: EvalSpec.default(EvalSpec.parse({})),

@@ -12,8 +12,13 @@ export interface MlpOptions {
   /** Widths of the hidden layers, e.g. Paper A's encoder body [128, 256, 256, 256, 128]. */
   hidden: number[];
   outDim: number;
-  /** A BatchNorm1d after each hidden Linear; default true. */
+  /** A BatchNorm1d in each hidden block; default true. */
   batchNorm?: boolean;
+  /**
+   * Where BatchNorm sits in a hidden block: 'norm-act' (Linear → BatchNorm → activation, the
+   * default) or 'act-norm' (Linear → activation → BatchNorm, as in the CLTheory reference encoder).
+   */
+  order?: 'norm-act' | 'act-norm';
   /** Activation after each hidden block: a name (default 'relu') or a factory of fresh layers. */
   activation?: ActivationName | (() => Module);
   /** Source of the initial weights (drawn layer by layer, weight then bias). */
@@ -45,10 +50,18 @@ export function mlp(options: MlpOptions): Sequential {
   const makeActivation = typeof act === 'function' ? act : () => activation(act);
   const net = new Sequential();
   let width = inDim;
+  const withNorm = options.batchNorm ?? true;
+  const order = options.order ?? 'norm-act';
+  if (order !== 'norm-act' && order !== 'act-norm') throw new RangeError(`mlp: order must be 'norm-act' or 'act-norm', got '${String(order)}'`);
   for (const h of hidden) {
     net.append(new Linear(width, h, gen));
-    if (options.batchNorm ?? true) net.append(new BatchNorm1d(h));
-    net.append(makeActivation());
+    if (order === 'act-norm') {
+      net.append(makeActivation());
+      if (withNorm) net.append(new BatchNorm1d(h));
+    } else {
+      if (withNorm) net.append(new BatchNorm1d(h));
+      net.append(makeActivation());
+    }
     width = h;
   }
   return net.append(new Linear(width, outDim, gen));

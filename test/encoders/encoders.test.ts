@@ -90,7 +90,8 @@ test('MlpEncoder: BatchNorm uses batch statistics in training and running statis
     const data = new Generator(5);
     const f = new MlpEncoder({ inDim: 3, hidden: [16, 16], gen: new Generator(0) });
     const x = randn([32, 3], data);
-    const bnMean = f.namedBuffers().find(([n]) => n === 'net.1.running_mean')![1];
+    // Reference block order Linear → ReLU → BatchNorm: the first BatchNorm is child 2.
+    const bnMean = f.namedBuffers().find(([n]) => n === 'net.2.running_mean')![1];
     const before = bnMean.clone();
     const yTrain = f.forward(x);
     assert.ok(maxAbsDiff(bnMean, before) > 0, 'training updates the running mean');

@@ -24,7 +24,7 @@ test('defaults are filled in one place and written out in full', () => {
   const spec = resolveSpec(base);
   assert.deepEqual(spec.latent, { dim: 3 });
   assert.deepEqual(spec.process, { kind: 'identity' });
-  assert.deepEqual(spec.encoder, { kind: 'mlp', hidden: [128, 256, 256, 256, 128], batchNorm: true });
+  assert.deepEqual(spec.encoder, { kind: 'mlp', hidden: [128, 256, 256, 256, 128], batchNorm: true, order: 'act-norm' });
   assert.deepEqual(spec.train, { iterations: 5000, batch: 2000, optimizer: { kind: 'adam', lr: 1e-3, weightDecay: 0 }, checkpointEvery: 250 });
   assert.deepEqual(spec.seeds, [0]);
 });
