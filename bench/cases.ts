@@ -40,11 +40,14 @@ const KAPPA = 1 / TAU;
 const PAPER_BATCH = 2000;
 const LR = 1e-4;
 const D_INFONCE = 128;
+// Hidden block order, explicit on both sides: Linear → ReLU → BatchNorm, the CLTheory reference
+// encoder's order and MlpEncoder's default (same ops and cost as Linear → BatchNorm → ReLU).
+const ORDER = 'act-norm';
 
 function paperAStep(): { step: () => void; dispose: () => void } {
   const gen = new Generator(0);
   const [gInit, gData] = gen.split(2);
-  const encoder = new MlpEncoder({ inDim: 3, outDim: 3, gen: gInit });
+  const encoder = new MlpEncoder({ inDim: 3, outDim: 3, order: ORDER, gen: gInit });
   const optimizer = new Adam(encoder.parameters(), { lr: LR });
   const marginal = new UniformSphere(3);
   const conditional = new VonMisesFisher({ kappa: KAPPA });
@@ -94,7 +97,7 @@ function infoNCEFwdBwd(b: number): () => { step: () => void; dispose: () => void
 
 function mlpFwdBwd(): { step: () => void; dispose: () => void } {
   const gen = new Generator(0);
-  const encoder = new MlpEncoder({ inDim: 3, outDim: 3, gen });
+  const encoder = new MlpEncoder({ inDim: 3, outDim: 3, order: ORDER, gen });
   const [x, gOut] = keep(scope(() => [randn([3 * PAPER_BATCH, 3], gen), randn([3 * PAPER_BATCH, 3], gen)])) as [Tensor, Tensor];
   const step = (): void =>
     scope(() => {
@@ -126,7 +129,7 @@ export const CASES: BenchCase[] = [
   {
     id: 'paperA-step',
     group: 'paperA-step',
-    what: 'S² latents, MLP [128,256,256,256,128]+BatchNorm, 2000 anchors + 2000 vMF positives + 2000 uniform negatives in one forward, InfoNCE τ=0.3, backward, Adam',
+    what: 'S² latents, MLP [128,256,256,256,128] (Linear→ReLU→BatchNorm blocks), 2000 anchors + 2000 vMF positives + 2000 uniform negatives in one forward, InfoNCE τ=0.3, backward, Adam',
     reps: { warmup: 5, reps: 30 },
     quick: { warmup: 2, reps: 5 },
     setup: paperAStep,
@@ -144,7 +147,7 @@ export const CASES: BenchCase[] = [
   {
     id: 'mlp-fwd-bwd',
     group: 'mlp-fwd-bwd',
-    what: 'MlpEncoder (3→[128,256,256,256,128]+BatchNorm→3, L2-normalised) forward + backward, batch 6000',
+    what: 'MlpEncoder (3→[128,256,256,256,128] Linear→ReLU→BatchNorm blocks→3, L2-normalised) forward + backward, batch 6000',
     reps: { warmup: 5, reps: 30 },
     quick: { warmup: 2, reps: 5 },
     setup: mlpFwdBwd,

@@ -64,7 +64,8 @@ def mlp_encoder(in_dim=3, hidden=(128, 256, 256, 256, 128), out_dim=3):
     layers = []
     width = in_dim
     for h in hidden:
-        layers += [nn.Linear(width, h), nn.BatchNorm1d(h), nn.ReLU()]
+        # Linear -> ReLU -> BatchNorm: clab's MlpEncoder order 'act-norm' (the CLTheory reference).
+        layers += [nn.Linear(width, h), nn.ReLU(), nn.BatchNorm1d(h)]
         width = h
     layers.append(nn.Linear(width, out_dim))
     return nn.Sequential(*layers)

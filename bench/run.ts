@@ -58,6 +58,8 @@ interface RunFile {
   env: Record<string, string | null>;
   node: string;
   pytorch: string | null;
+  /** 1-minute load average before and after the run: other work on the machine skews every number. */
+  loadavg: { before: number; after?: number };
   results: CaseResult[];
 }
 
@@ -196,7 +198,7 @@ function printResults(run: RunFile): void {
   const rows = [['benchmark', 'clab median [min–max]', 'PyTorch median [min–max]', 'clab/PyTorch', 'clab peak RSS', 'PyTorch peak RSS', 'reps (warm-up)']];
   for (const r of run.results) {
     if (r.skipped !== undefined) {
-      rows.push([r.id, `skipped: ${r.skipped}`, '', '', '', '', '']);
+      rows.push([r.id, 'skipped', 'skipped', '-', '-', '-', '-']);
       continue;
     }
     const m = isMeasured(r.clab) ? r.clab : isMeasured(r.pytorch) ? r.pytorch : undefined;
@@ -212,6 +214,7 @@ function printResults(run: RunFile): void {
   }
   console.log(table(rows));
   for (const r of run.results) {
+    if (r.skipped !== undefined) console.log(`  ${r.id}: skipped: ${r.skipped}`);
     for (const [name, s] of [['clab', r.clab], ['PyTorch', r.pytorch]] as const)
       if (s !== undefined && !isMeasured(s)) console.log(`  ${r.id} ${name} failed: ${s.error}`);
   }
@@ -262,6 +265,7 @@ function main(): void {
     env,
     node: process.version,
     pytorch: pytorchVersion(),
+    loadavg: { before: os.loadavg()[0] ?? 0 },
     results: [],
   };
   console.log(`clab bench — ${run.date}`);
@@ -273,6 +277,8 @@ function main(): void {
   console.log(
     `environment (left as found): OPENBLAS_CORETYPE=${env.OPENBLAS_CORETYPE ?? '(unset)'} OPENBLAS_L2_SIZE=${env.OPENBLAS_L2_SIZE ?? '(unset)'}`,
   );
+  const busy = `load average ${run.loadavg.before.toFixed(2)} at start`;
+  console.log(run.loadavg.before > 0.5 ? `WARNING: ${busy} — the machine is not quiet; timings will be noisy and the ratios unreliable` : busy);
   console.log(`repetitions: ${o.quick ? '--quick' : 'full'}; ratio = clab median / PyTorch median (< 1: clab faster); peak = process RSS high-water mark of a fresh process per case (base: after loading the engine, before the case)`);
   console.log('');
   for (const c of selected) {
@@ -296,10 +302,12 @@ function main(): void {
     if (ratio !== undefined) result.ratio = ratio;
     run.results.push(result);
   }
+  run.loadavg.after = os.loadavg()[0] ?? 0;
   console.log('');
   printResults(run);
   console.log('');
   for (const c of selected) console.log(`  ${c.id}: ${c.what}`);
+  console.log(`\nload average: ${run.loadavg.before.toFixed(2)} at start, ${run.loadavg.after.toFixed(2)} at end (this run's own children add up to ${o.threads})`);
   if (o.save) {
     fs.mkdirSync(RESULTS_DIR, { recursive: true });
     const file = path.join(RESULTS_DIR, `${run.date.replace(/:/g, '-').replace(/\.\d+Z$/, 'Z')}.json`);

@@ -19,6 +19,7 @@ export { mcc, mccMetric, pearsonMatrix, type MCCResult, type MatchedPair } from 
 export { ape, apeMetric, type APEResult, type APEOptions } from './ape.js';
 export { orthogonality, orthogonalityMetric, type OrthogonalityResult } from './orthogonality.js';
 export { hungarian, type Assignment, type HungarianOptions } from './hungarian.js';
+export { similarityStats, type SimilarityStats, type SimilarityStatsOptions } from './similarity-stats.js';
 
 const FACTORIES = {
   r2: () => r2Metric(),

@@ -11,3 +11,4 @@ export {
   type MapComparison,
 } from './asymptotic-loss.js';
 export { hLambda, identityMap, linearMap, randomOrthogonal } from './h-lambda.js';
+export { optimalNegativeSimilarity, positiveSimilarityBound, miniBatchVarianceBounds, uniformityApprox } from './similarity-bounds.js';
