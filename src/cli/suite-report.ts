@@ -4,6 +4,44 @@ import type { Suite } from '../experiments/suite.js';
 import type { RunMeta, RunStore } from '../runs/index.js';
 import type { CellResult, CurveInput, LatentViewInput, LossCurveInput, ReportInput, TableInput } from '../report/index.js';
 import { runEnvironment } from '../runs/index.js';
+import type { TheoryCurveInput } from '../report/index.js';
+import { ConstrainedSupport, RestrictedVonMisesFisher, VonMisesFisher } from '../latent/index.js';
+import { differenceOf, estimateOnCommonSamples, hLambda, identityMap } from '../theory/index.js';
+
+/**
+ * Paper A's theory plot: Monte Carlo L(h_λ) − L(identity) (common random numbers, ± s.e.) under
+ * the restricted conditional with full-sphere negatives (Thm 4.5) and with K(z) negatives
+ * (Thm 4.6), and under vMF positives (diversity holds) for contrast.
+ */
+export function suiteTheory(suite: Suite): TheoryCurveInput[] {
+  const t = suite.theory;
+  if (t === undefined) return [];
+  const maps = [identityMap, ...t.lambdas.map((l) => hLambda(l, t.fixedDims))];
+  const settings = [
+    { name: `first ${t.fixedDims} fixed, full-sphere negatives`, conditional: new RestrictedVonMisesFisher({ kappa: t.kappa, fixedDims: t.fixedDims }) },
+    {
+      name: `first ${t.fixedDims} fixed, K(z) negatives`,
+      conditional: new RestrictedVonMisesFisher({ kappa: t.kappa, fixedDims: t.fixedDims }),
+      negatives: new ConstrainedSupport({ fixedDims: t.fixedDims }),
+    },
+    { name: 'vMF (diversity holds)', conditional: new VonMisesFisher({ kappa: t.kappa }) },
+  ];
+  const series = settings.map((setting) => {
+    const est = estimateOnCommonSamples(maps, {
+      tau: t.tau,
+      dim: t.dim,
+      conditional: setting.conditional,
+      ...(setting.negatives ? { negatives: setting.negatives } : {}),
+      anchors: 400,
+      positivesPerAnchor: 64,
+      negativesPerAnchor: 1024,
+      generator: 0,
+    });
+    const diffs = est.slice(1).map((e) => differenceOf(e, est[0]!));
+    return { name: setting.name, diff: diffs.map((d) => d.meanDiff), stdErr: diffs.map((d) => d.stdErr) };
+  });
+  return [{ title: 'Asymptotic loss of h_λ(u, v) = (u, λv)/|(u, λv)| relative to the identity (negative: h_λ beats the identity)', lambdas: t.lambdas, series }];
+}
 
 /** The value of one metric in a run's summary ('loss' is the final training loss). */
 export function metricOf(meta: RunMeta, metric: string): number | undefined {
@@ -52,7 +90,13 @@ export function suiteTables(suite: Suite, runs: Map<string, RunMeta[]>, preset: 
       note: `preset: ${preset}`,
     };
   };
-  return [table(suite.metric, true), ...suite.alsoReport.map((m) => table(m, false))];
+  return [
+    table(suite.metric, true),
+    ...suite.alsoReport.map((m) => {
+      const t = table(m, false);
+      return { ...t, published: suite.alsoPublished[m] ?? {} };
+    }),
+  ];
 }
 
 /** x of a published column that the suite does not run (e.g. the paper's d9, d10): its trailing number. */
@@ -110,7 +154,7 @@ export function suiteReportInput(store: RunStore, suite: Suite, preset: string):
     curves: suiteCurves(suite, runs),
     lossCurves,
     latentViews,
-    theory: [],
+    theory: suiteTheory(suite),
     notes: [
       `Suite ${suite.id}, preset '${preset}': ${have} of ${total} cells have finished runs.`,
       ...(suite.description ? [suite.description] : []),

@@ -20,6 +20,14 @@ export const SuiteSchema = z.strictObject({
   metric: z.string(),
   /** Extra metrics to report for every cell (e.g. mcc, ape, loss). */
   alsoReport: z.array(z.string()).default([]),
+  /** Published values of the extra metrics: metric → `file.json#dotted.key` of a { cells } table. */
+  alsoPublished: z.record(z.string(), z.string()).default({}),
+  /** Published row names where they differ from the suite's (suite row → published row). */
+  publishedRows: z.record(z.string(), z.string()).default({}),
+  /** The theory plot for the report: L(h_λ) − L(identity) along λ under this conditional. */
+  theory: z
+    .strictObject({ tau: z.number().positive(), kappa: z.number().positive(), fixedDims: z.number().int().positive(), dim: z.number().int().default(3), lambdas: z.array(z.number().positive()) })
+    .optional(),
   rows: z.record(z.string(), Mapping),
   columns: z.record(z.string(), Mapping),
   /** Per-cell overrides, keyed `row/column`; null marks a cell that does not exist. */
@@ -51,6 +59,9 @@ export interface Suite {
   cells: SuiteCell[];
   /** Published cell values: published[row][column] = { mean, std } or null. */
   published: Record<string, Record<string, { mean: number; std: number } | null>>;
+  /** Published values of the extra metrics, in the same layout. */
+  alsoPublished: Record<string, Record<string, Record<string, { mean: number; std: number } | null>>>;
+  theory?: { tau: number; kappa: number; fixedDims: number; dim: number; lambdas: number[] };
   /** For curve suites (publishedSeries): the x value of each column and the axis names. */
   series?: { x: string; y: string; columnX: Record<string, number> };
   file: string;
@@ -121,7 +132,9 @@ export function loadSuite(file: string, options: { preset?: string; set?: string
     rows: Object.keys(s.rows),
     columns: Object.keys(s.columns),
     cells,
-    published: s.published === undefined ? {} : loadPublished(dir, s.published, s.publishedSeries),
+    published: renameRows(s.published === undefined ? {} : loadPublished(dir, s.published, s.publishedSeries), s.publishedRows),
+    alsoPublished: Object.fromEntries(Object.entries(s.alsoPublished).map(([m, ref]) => [m, renameRows(loadPublished(dir, ref), s.publishedRows)])),
+    ...(s.theory !== undefined ? { theory: s.theory } : {}),
     ...(s.publishedSeries !== undefined ? { series: { x: s.publishedSeries.x, y: s.publishedSeries.y, columnX: columnValues(Object.keys(s.columns), s.publishedSeries.column) } } : {}),
     file,
   };
@@ -140,10 +153,18 @@ function columnValues(columns: string[], pattern: string): Record<string, number
   return out;
 }
 
+/** Published rows under the suite's row names. */
+function renameRows<T>(published: Record<string, T>, alias: Record<string, string>): Record<string, T> {
+  const out: Record<string, T> = { ...published };
+  for (const [row, source] of Object.entries(alias)) if (published[source] !== undefined) out[row] = published[source]!;
+  return out;
+}
+
 function loadPublished(dir: string, ref: string, series?: { x: string; y: string; column: string }): Suite['published'] {
   const [file, key] = ref.split('#');
   const data = JSON.parse(fs.readFileSync(path.join(dir, file ?? ''), 'utf8')) as Json;
-  const table = key === undefined ? data : data[key];
+  // `#a.b.c` selects a nested table.
+  const table = key === undefined ? data : key.split('.').reduce<unknown>((t, k) => (isRecord(t) ? t[k] : undefined), data);
   if (series !== undefined && isRecord(table)) {
     const cells: Suite['published'] = {};
     for (const [row, curve] of Object.entries(table)) {
