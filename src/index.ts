@@ -11,3 +11,4 @@ export * from './losses/index.js';
 export * from './metrics/index.js';
 export * from './encoders/index.js';
 export * as theory from './theory/index.js';
+export * as data from './data/index.js';

@@ -19,6 +19,10 @@ export { mcc, mccMetric, pearsonMatrix, type MCCResult, type MatchedPair } from 
 export { ape, apeMetric, type APEResult, type APEOptions } from './ape.js';
 export { orthogonality, orthogonalityMetric, type OrthogonalityResult } from './orthogonality.js';
 export { hungarian, type Assignment, type HungarianOptions } from './hungarian.js';
+export { kmeans, kmeansInertia, type KMeansOptions, type KMeansResult } from './kmeans.js';
+export { adjustedRandIndex, normalizedMutualInfo, type LabelArray } from './cluster-agreement.js';
+export { silhouette, type SilhouetteOptions } from './silhouette.js';
+export { linearProbe, type LinearProbeOptions, type LinearProbeResult } from './linear-probe.js';
 export { similarityStats, type SimilarityStats, type SimilarityStatsOptions } from './similarity-stats.js';
 
 const FACTORIES = {
