@@ -6,6 +6,8 @@ import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { expandRuns, parseSpecText, resolveSpec, SpecError, type ExperimentSpec, type RunSpec } from '../experiments/index.js';
 import { loadSuite } from '../experiments/suite.js';
+import { getStudy, studyIds, type Study } from '../experiments/study.js';
+import '../studies/index.js';
 import { buildConditional } from '../experiments/build.js';
 import { RunStore, RunLookupError } from '../runs/index.js';
 import { formatTerminalTable, writeReport, type ReportInput } from '../report/index.js';
@@ -77,9 +79,28 @@ function formatMetrics(metrics: Record<string, number>): string {
     .join('  ');
 }
 
-async function reproduce(name: string, options: RunOptions & { out?: string }): Promise<number> {
+async function reproduceStudy(study: Study, options: RunOptions & { out?: string }): Promise<number> {
   const preset = options.preset ?? 'quick';
-  const suite = loadSuite(suiteFile(name), { preset, set: options.set ?? [] });
+  if (preset !== 'quick' && preset !== 'full' && preset !== 'paper')
+    throw new SpecError('--preset', [`--preset: got '${preset}'; allowed values: quick, full (or paper)`]);
+  const output = Output.fromProcess(Boolean(options.json));
+  output.info(`${study.title}\nclaim: ${study.claim}\npreset: ${preset}`, { event: 'plan', study: study.id, preset });
+  const input = await study.run({ preset: preset === 'quick' ? 'quick' : 'full', log: (m) => output.info(`  ${m}`, { event: 'log', message: m }) });
+  await printAndWriteReport(input, options.out ?? path.join('reports', study.id, preset), output);
+  return 0;
+}
+
+async function reproduce(name: string, options: RunOptions & { out?: string }): Promise<number> {
+  const study = getStudy(name);
+  if (study !== undefined) return reproduceStudy(study, options);
+  const preset = options.preset ?? 'quick';
+  let file: string;
+  try {
+    file = suiteFile(name);
+  } catch {
+    throw new SpecError('reproduce', [`got '${name}'; allowed values: ${[...listSuites(), ...studyIds()].join(', ')}`]);
+  }
+  const suite = loadSuite(file, { preset, set: options.set ?? [] });
   const output = Output.fromProcess(Boolean(options.json));
   const store = new RunStore(runsRoot(options.root));
   try {
@@ -144,7 +165,7 @@ export function program(): Command {
   runOptions(
     cli
       .command('reproduce')
-      .argument('<name>', `a suite under experiments/ (${listSuites().join(', ') || 'none found'})`)
+      .argument('<name>', `a suite under experiments/ (${listSuites().join(', ') || 'none found'}) or a study (${studyIds().join(', ') || 'none registered'})`)
       .description('Run every cell of a published table and report it next to the paper’s numbers.')
       .option('--out <dir>', 'report folder (default: reports/<suite>/<preset>)'),
   ).action(async (name: string, opts: RunOptions & { out?: string }) => {

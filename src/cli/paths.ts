@@ -20,7 +20,7 @@ export function runsRoot(option: string | undefined): string {
 export function suiteFile(name: string): string {
   const candidates = [path.resolve(name), path.join(packageRoot, 'experiments', `${name}.yaml`), path.join(packageRoot, 'experiments', name)];
   const found = candidates.find((f) => fs.existsSync(f) && fs.statSync(f).isFile());
-  if (found === undefined) throw new Error(`no suite '${name}': available: ${listSuites().join(', ')}`);
+  if (found === undefined) throw new Error(`no suite or study '${name}': suites: ${listSuites().join(', ')}`);
   return found;
 }
 
