@@ -1,9 +1,9 @@
 // The registered studies (Papers B, C and D). Importing this module registers them.
 import { registerStudy } from '../experiments/study.js';
+import { clustersStudy } from './clusters.js';
+import { similaritiesStudy } from './similarities.js';
 
-export const STUDIES_REGISTERED = registerAll();
+registerStudy(similaritiesStudy);
+registerStudy(clustersStudy);
 
-function registerAll(): true {
-  void registerStudy;
-  return true;
-}
+export { clustersStudy, similaritiesStudy };
