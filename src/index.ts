@@ -12,3 +12,4 @@ export * from './metrics/index.js';
 export * from './encoders/index.js';
 export * as theory from './theory/index.js';
 export * as data from './data/index.js';
+export * as augment from './augment/index.js';
