@@ -1,9 +1,11 @@
 // The registered studies (Papers B, C and D). Importing this module registers them.
 import { registerStudy } from '../experiments/study.js';
 import { clustersStudy } from './clusters.js';
+import { functionClassStudy } from './function-class.js';
 import { similaritiesStudy } from './similarities.js';
 
 registerStudy(similaritiesStudy);
+registerStudy(functionClassStudy);
 registerStudy(clustersStudy);
 
-export { clustersStudy, similaritiesStudy };
+export { clustersStudy, functionClassStudy, similaritiesStudy };
