@@ -68,3 +68,4 @@ export function createEncoder(spec: EncoderSpec, dims: EncoderDims, gen: Generat
     }
   }
 }
+export * from './image/index.js';
