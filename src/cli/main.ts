@@ -79,18 +79,26 @@ function formatMetrics(metrics: Record<string, number>): string {
     .join('  ');
 }
 
-async function reproduceStudy(study: Study, options: RunOptions & { out?: string }): Promise<number> {
+async function reproduceStudy(study: Study, options: RunOptions & { out?: string; data?: string }): Promise<number> {
   const preset = options.preset ?? 'quick';
-  if (preset !== 'quick' && preset !== 'full' && preset !== 'paper')
-    throw new SpecError('--preset', [`--preset: got '${preset}'; allowed values: quick, full (or paper)`]);
+  const presets: Record<string, 'quick' | 'full'> = { quick: 'quick', full: 'full', paper: 'full', ...(study.presets ?? {}) };
+  const mapped = presets[preset];
+  if (mapped === undefined) throw new SpecError('--preset', [`--preset: got '${preset}'; allowed values: ${Object.keys(presets).join(', ')}`]);
+  if (study.needsData && options.data === undefined)
+    throw new SpecError('--data', [`--data: study '${study.id}' reads a dataset you supply; give its path with --data PATH`]);
+  if (options.data !== undefined && !fs.existsSync(options.data)) throw new SpecError('--data', [`--data: no such file or folder: ${options.data}`]);
   const output = Output.fromProcess(Boolean(options.json));
   output.info(`${study.title}\nclaim: ${study.claim}\npreset: ${preset}`, { event: 'plan', study: study.id, preset });
-  const input = await study.run({ preset: preset === 'quick' ? 'quick' : 'full', log: (m) => output.info(`  ${m}`, { event: 'log', message: m }) });
+  const input = await study.run({
+    preset: mapped,
+    log: (m) => output.info(`  ${m}`, { event: 'log', message: m }),
+    ...(options.data !== undefined ? { data: path.resolve(options.data) } : {}),
+  });
   await printAndWriteReport(input, options.out ?? path.join('reports', study.id, preset), output);
   return 0;
 }
 
-async function reproduce(name: string, options: RunOptions & { out?: string }): Promise<number> {
+async function reproduce(name: string, options: RunOptions & { out?: string; data?: string }): Promise<number> {
   const study = getStudy(name);
   if (study !== undefined) return reproduceStudy(study, options);
   const preset = options.preset ?? 'quick';
@@ -167,8 +175,9 @@ export function program(): Command {
       .command('reproduce')
       .argument('<name>', `a suite under experiments/ (${listSuites().join(', ') || 'none found'}) or a study (${studyIds().join(', ') || 'none registered'})`)
       .description('Run every cell of a published table and report it next to the paper’s numbers.')
-      .option('--out <dir>', 'report folder (default: reports/<suite>/<preset>)'),
-  ).action(async (name: string, opts: RunOptions & { out?: string }) => {
+      .option('--out <dir>', 'report folder (default: reports/<suite>/<preset>)')
+      .option('--data <path>', 'dataset a study reads (e.g. the CIFAR-10 cifar-10-batches-bin folder or .tar.gz)'),
+  ).action(async (name: string, opts: RunOptions & { out?: string; data?: string }) => {
     process.exitCode = await reproduce(name, opts);
   });
 

@@ -9,11 +9,17 @@ export interface StudyOptions {
   preset: 'quick' | 'full';
   /** Progress messages for people (one line each). */
   log?: (message: string) => void;
+  /** A user-supplied dataset path (e.g. CIFAR-10's cifar-10-batches-bin folder or .tar.gz). */
+  data?: string;
 }
 
 export interface Study {
   /** The name `clab reproduce` takes, e.g. 'similarities'. */
   id: string;
+  /** Presets beyond quick/full that this study accepts (e.g. 'cpu'), mapped to quick or full. */
+  presets?: Record<string, 'quick' | 'full'>;
+  /** True when the study needs --data PATH (a dataset the user must supply). */
+  needsData?: boolean;
   title: string;
   /** The paper's claim this study tests, in one or two sentences. */
   claim: string;
