@@ -2,10 +2,12 @@
 import { registerStudy } from '../experiments/study.js';
 import { clustersStudy } from './clusters.js';
 import { functionClassStudy } from './function-class.js';
+import { imageIdentifiabilityStudy } from './image-identifiability.js';
 import { similaritiesStudy } from './similarities.js';
 
 registerStudy(similaritiesStudy);
 registerStudy(functionClassStudy);
 registerStudy(clustersStudy);
+registerStudy(imageIdentifiabilityStudy);
 
-export { clustersStudy, functionClassStudy, similaritiesStudy };
+export { clustersStudy, functionClassStudy, imageIdentifiabilityStudy, similaritiesStudy };
