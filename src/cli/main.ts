@@ -94,7 +94,9 @@ async function reproduceStudy(study: Study, options: RunOptions & { out?: string
     log: (m) => output.info(`  ${m}`, { event: 'log', message: m }),
     ...(options.data !== undefined ? { data: path.resolve(options.data) } : {}),
   });
-  await printAndWriteReport(input, options.out ?? path.join('reports', study.id, preset), output);
+  // The report states the claim it tests first.
+  const withClaim = input.notes.some((n) => n.includes(study.claim)) ? input : { ...input, notes: [`Claim tested: ${study.claim}`, ...input.notes] };
+  await printAndWriteReport(withClaim, options.out ?? path.join('reports', study.id, preset), output);
   return 0;
 }
 
