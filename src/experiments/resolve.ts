@@ -11,8 +11,9 @@ export class SpecError extends Error {
   constructor(
     readonly source: string,
     readonly issues: string[],
+    what = source.startsWith('--') || source === 'reproduce' || source === 'report' ? 'invalid argument' : 'invalid experiment spec',
   ) {
-    super(`${source}: invalid experiment spec\n${issues.map((i) => `  - ${i}`).join('\n')}`);
+    super(`${source}: ${what}\n${issues.map((i) => `  - ${i}`).join('\n')}`);
     this.name = 'SpecError';
   }
 }
