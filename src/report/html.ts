@@ -1,6 +1,7 @@
 // The report: one self-contained HTML file (inline CSS and SVG; no scripts, no external URLs)
 // with each table (ours next to the paper's, and the difference), the figures, notes and the
 // environment; `writeReport` also writes each figure as its own SVG file.
+import { encodePng } from './png.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../io/index.js';
@@ -136,6 +137,18 @@ export function reportHtml(input: ReportInput, figures: readonly Figure[]): stri
     out.push(inlineSvg(f.svg));
     out.push(`<figcaption>${e(f.caption)} <span class="meta">(figures/${e(f.id)}.svg)</span></figcaption>`);
     out.push('</figure>');
+  }
+
+  for (const g of input.galleries ?? []) {
+    out.push(`<figure class="gallery"><h3>${e(g.title)}</h3><table>`);
+    for (const row of g.rows) {
+      const cells = row.images.map((im) => {
+        const png = encodePng(im.pixels, im.channels, im.height, im.width).toString('base64');
+        return `<td><img alt="${e(row.label)}" width="${im.width * 2}" height="${im.height * 2}" style="image-rendering:pixelated" src="data:image/png;base64,${png}"></td>`;
+      });
+      out.push(`<tr><th>${e(row.label)}</th>${cells.join('')}</tr>`);
+    }
+    out.push(`</table><figcaption>${e(g.caption)}</figcaption></figure>`);
   }
 
   out.push('<h2>Notes</h2>');

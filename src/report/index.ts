@@ -13,6 +13,7 @@ export type {
   CellResult,
   CurveInput,
   CurvePoint,
+  ImageGalleryInput,
   LatentViewInput,
   LossCurveInput,
   PublishedCell,
@@ -54,5 +55,6 @@ export {
   type Figure,
   type LatentPoint,
 } from './figures.js';
+export { encodePng, crc32 } from './png.js';
 export { escapeHtml, renderReport, reportHtml, tableToHtml, writeReport, type WrittenReport } from './html.js';
 export { defaultPublishedPath, loadPublished, publishedCurves, publishedTable1, type Published } from './published.js';

@@ -66,6 +66,13 @@ export interface TheoryCurveInput {
   series: { name: string; diff: number[]; stdErr: number[] }[];
 }
 
+/** A row of small images shown inline (e.g. augmented views of the same inputs under each regime). */
+export interface ImageGalleryInput {
+  title: string;
+  caption: string;
+  rows: { label: string; images: { channels: 1 | 3; height: number; width: number; pixels: number[] }[] }[];
+}
+
 export interface ReportInput {
   title: string;
   /** ISO timestamp shown in the header. */
@@ -77,4 +84,6 @@ export interface ReportInput {
   latentViews: LatentViewInput[];
   theory: TheoryCurveInput[];
   notes: string[];
+  /** Optional image galleries (rendered as inline PNGs). */
+  galleries?: ImageGalleryInput[];
 }

@@ -16,14 +16,14 @@
 //             5 seeds: weeks on a CPU); quick (`--preset cpu`) = a subset, CPU-size encoders and a
 //             few epochs, sized for about an hour on a 2-core machine.
 // The same runner serves the MNIST variant (src/studies/mnist-regimes.ts).
-import { REGIME_NAMES, type RegimeName } from '../augment/index.js';
+import { REGIME_NAMES, regime, type RegimeName } from '../augment/index.js';
 import { loadCifar10 } from '../data/cifar10.js';
 import type { ImageSplits } from '../data/image-types.js';
 import { imageEncoderParameters, imageEncoderPreset, type ImageEncoderKind, type ImageEncoderSize } from '../encoders/image/index.js';
 import { trainSimclr, type SimclrResult } from '../experiments/simclr.js';
 import type { Study, StudyOptions } from '../experiments/study.js';
-import type { CellResult, CurveInput, LossCurveInput, PublishedCell, ReportInput, TableInput } from '../report/types.js';
-import { getNumThreads, setNumThreads } from '../torch/index.js';
+import type { CellResult, CurveInput, ImageGalleryInput, LossCurveInput, PublishedCell, ReportInput, TableInput } from '../report/types.js';
+import { Generator, getNumThreads, noGrad, scope, setNumThreads, type Tensor } from '../torch/index.js';
 
 /** Every size of a regime study. */
 export interface RegimeStudySizes {
@@ -199,8 +199,10 @@ export async function runRegimeStudy(data: ImageSplits, sizes: RegimeStudySizes,
     setNumThreads(threads);
   }
   const seconds = (performance.now() - started) / 1000;
+  const galleries = [augmentationGallery(data, sizes.regimes, meta.dataset)];
   const spec = (k: ImageEncoderKind): string => `${ENCODER_LABELS[k]} ${imageEncoderParameters(studyEncoderSpec(k, sizes.encoderSize, channels, side)).toLocaleString('en-US')} parameters`;
   return {
+    galleries,
     title: meta.title,
     generatedAt: new Date().toISOString(),
     environment: {
@@ -327,6 +329,32 @@ function baselineTable(baselines: BaselineRun[], sizes: RegimeStudySizes, meta: 
     published: {},
     note: 'Same seeds and evaluation as the trained cells, zero training steps: what SimCLR has to beat.',
   };
+}
+
+/**
+ * Example augmented views: the first 8 training images, then two draws of each regime on them
+ * (a fixed seed), so the report shows what each sampling mechanism does.
+ */
+function augmentationGallery(data: ImageSplits, regimes: readonly RegimeName[], dataset: string): ImageGalleryInput {
+  return noGrad(() =>
+    scope(() => {
+      const x = data.train.images.narrow(0, 0, Math.min(8, data.train.images.size(0)));
+      const [c, h, w] = [x.size(1), x.size(2), x.size(3)];
+      const asImages = (t: Tensor): ImageGalleryInput['rows'][number]['images'] =>
+        t.unbind(0).map((im) => ({ channels: (c === 1 ? 1 : 3) as 1 | 3, height: h, width: w, pixels: im.toArray() }));
+      const gen = new Generator(20261124);
+      const rows: ImageGalleryInput['rows'] = [{ label: 'original', images: asImages(x) }];
+      for (const r of regimes) {
+        const op = regime(r, { imageSize: h });
+        for (const k of [1, 2]) rows.push({ label: `${REGIME_LABELS[r]} (${k})`, images: asImages(op.apply(x, gen)) });
+      }
+      return {
+        title: `Augmented views per regime (${dataset})`,
+        caption: 'Each row applies one regime to the same 8 training images (two independent draws per regime): the positive pairs each sampling mechanism produces.',
+        rows,
+      };
+    }),
+  );
 }
 
 function baselineNotes(runs: RegimeRun[], baselines: BaselineRun[], sizes: RegimeStudySizes): string[] {
