@@ -23,7 +23,7 @@ import { imageEncoderParameters, imageEncoderPreset, type ImageEncoderKind, type
 import { trainSimclr, type SimclrResult } from '../experiments/simclr.js';
 import type { Study, StudyOptions } from '../experiments/study.js';
 import type { CellResult, CurveInput, ImageGalleryInput, LossCurveInput, PublishedCell, ReportInput, TableInput } from '../report/types.js';
-import { Generator, getNumThreads, noGrad, scope, setNumThreads, type Tensor } from '../torch/index.js';
+import { Generator, getNumThreads, noGrad, scope, withNumThreads, type Tensor } from '../torch/index.js';
 
 /** Every size of a regime study. */
 export interface RegimeStudySizes {
@@ -156,8 +156,7 @@ export async function runRegimeStudy(data: ImageSplits, sizes: RegimeStudySizes,
   // CPU-size encoders on small batches: 1 intra-op thread measured faster on this loaded 2-core
   // machine; paper-size encoders (batch 2000) keep every thread.
   const used = sizes.encoderSize === 'cpu' ? 1 : threads;
-  setNumThreads(used);
-  try {
+  await withNumThreads(used, async () => {
     for (const seed of sizes.seeds) {
       for (const encoder of sizes.encoders) {
         // Reference: the same encoder at its random initialisation (same seed), no training.
@@ -195,9 +194,7 @@ export async function runRegimeStudy(data: ImageSplits, sizes: RegimeStudySizes,
         }
       }
     }
-  } finally {
-    setNumThreads(threads);
-  }
+  });
   const seconds = (performance.now() - started) / 1000;
   const galleries = [augmentationGallery(data, sizes.regimes, meta.dataset)];
   const spec = (k: ImageEncoderKind): string => `${ENCODER_LABELS[k]} ${imageEncoderParameters(studyEncoderSpec(k, sizes.encoderSize, channels, side)).toLocaleString('en-US')} parameters`;

@@ -28,7 +28,7 @@ import { ntXent } from '../losses/nt-xent.js';
 import { hypercubeTask, type HypercubeTask } from '../data/hypercube.js';
 import { Linear, mlp, type Module } from '../nn/index.js';
 import { Adam } from '../optim/index.js';
-import { F, Generator, getNumThreads, noGrad, scope, setNumThreads, type Tensor } from '../torch/index.js';
+import { F, Generator, noGrad, scope, withNumThreads, type Tensor } from '../torch/index.js';
 import type { CellResult, LossCurveInput, PublishedCell, ReportInput, TableInput } from '../report/types.js';
 import type { Study, StudyOptions } from '../experiments/study.js';
 
@@ -350,12 +350,6 @@ export const functionClassStudy: Study = {
     log(`function-class (${options.preset}): D ${sizes.D}, k ${sizes.k}, B ${sizes.batch}, τ ${sizes.tau}, ${sizes.steps} steps, ${sizes.seeds.length} seeds`);
     // Tiny tensors: one intra-op thread is much faster than two (OpenMP overhead, worse when the
     // CPU is shared: 6 ms vs 180 ms per MLP step measured under load); restored afterwards.
-    const threads = getNumThreads();
-    setNumThreads(1);
-    try {
-      return Promise.resolve(runFunctionClass(sizes, log).report);
-    } finally {
-      setNumThreads(threads);
-    }
+    return Promise.resolve(withNumThreads(1, () => runFunctionClass(sizes, log).report));
   },
 };

@@ -33,7 +33,7 @@ import { RestrictedVonMisesFisher, UniformSphere, VonMisesFisher, type Condition
 import { infoNCE } from '../losses/infonce.js';
 import { ape, mcc, r2 } from '../metrics/index.js';
 import { Adam } from '../optim/index.js';
-import { cat, Generator, getNumThreads, linalg, noGrad, scope, setNumThreads, tensor, type Tensor } from '../torch/index.js';
+import { cat, Generator, getNumThreads, linalg, noGrad, scope, tensor, withNumThreads, type Tensor } from '../torch/index.js';
 import type { CellResult, LatentViewInput, LossCurveInput, ReportInput, TableInput } from '../report/types.js';
 import type { Study, StudyOptions } from '../experiments/study.js';
 
@@ -476,12 +476,6 @@ export const imageIdentifiabilityStudy: Study = {
     );
     // Small tensors on a shared 2-core CPU: one intra-op thread measured 4–20× faster than two
     // (ResNet width 8, 256 images per step: 0.67 s vs 2.9 s per step under load); restored afterwards.
-    const threads = getNumThreads();
-    setNumThreads(1);
-    try {
-      return Promise.resolve(runImageIdentifiability(sizes, log).report);
-    } finally {
-      setNumThreads(threads);
-    }
+    return Promise.resolve(withNumThreads(1, () => runImageIdentifiability(sizes, log).report));
   },
 };

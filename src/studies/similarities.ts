@@ -16,7 +16,7 @@
 //     held-out half).
 import type { CellResult, CurveInput, LossCurveInput, PublishedCell, ReportInput, TableInput } from '../report/types.js';
 import type { Study, StudyOptions } from '../experiments/study.js';
-import { F, Generator, cat, engineInfo, getNumThreads, noGrad, randn, randperm, scope, setNumThreads, tensor, type Tensor } from '../torch/index.js';
+import { F, Generator, cat, engineInfo, noGrad, randn, randperm, scope, tensor, withNumThreads, type Tensor } from '../torch/index.js';
 import { Adam } from '../optim/index.js';
 import { MlpEncoder } from '../encoders/mlp-encoder.js';
 import { sampleUniformSphere } from '../latent/uniform-sphere.js';
@@ -335,13 +335,7 @@ export async function runSimilarities(sizes: SimilaritiesSizes, options: { log?:
   // One intra-op thread: these models are small, and on the 2-core machine with other work running
   // two threads made a step 5–25× slower (measured: MLP 64-128-64, m = 32, 0.9 vs 46 ms per
   // forward+backward under load). The caller's setting is restored at the end.
-  const previousThreads = getNumThreads();
-  setNumThreads(1);
-  try {
-    return await runAll(sizes, options, log, started);
-  } finally {
-    setNumThreads(previousThreads);
-  }
+  return withNumThreads(1, () => runAll(sizes, options, log, started));
 }
 
 async function runAll(sizes: SimilaritiesSizes, options: { preset?: string }, log: (message: string) => void, started: number): Promise<ReportInput> {

@@ -20,3 +20,23 @@ export function getNumThreads(): number {
 export function engineInfo(): { libtorch: string; threads: number; node: string } {
   return { libtorch: native.torchVersion, threads: native.getNumThreads(), node: process.version };
 }
+
+/**
+ * Runs fn with libtorch's intra-op thread count set to n and restores the previous count when fn
+ * returns (or its promise settles). For workloads of small tensors, one thread is often much faster
+ * than several (OpenMP overhead, worse on a shared CPU).
+ */
+export function withNumThreads<T>(n: number, fn: () => T): T {
+  const previous = native.getNumThreads();
+  setNumThreads(n);
+  let result: T;
+  try {
+    result = fn();
+  } catch (err) {
+    native.setNumThreads(previous);
+    throw err;
+  }
+  if (result instanceof Promise) return result.finally(() => native.setNumThreads(previous)) as T;
+  native.setNumThreads(previous);
+  return result;
+}

@@ -8,4 +8,4 @@ export * as linalg from './linalg.js';
 export { matmul, bmm, addmm, einsum, outer } from './linalg.js';
 export * as F from './functional.js';
 export { scope, keep } from './scope.js';
-export { engineInfo, liveTensors, setNumThreads, getNumThreads } from './engine.js';
+export { engineInfo, liveTensors, setNumThreads, getNumThreads, withNumThreads } from './engine.js';

@@ -174,3 +174,20 @@ test('threads default to the available cores and the engine reports its version'
   assert.ok(getNumThreads() >= 1);
   assert.match(engineInfo().libtorch, /^\d+\.\d+\.\d+$/);
 });
+
+test('withNumThreads sets the thread count for fn and restores it on return, throw and async settle', async () => {
+  const { withNumThreads, setNumThreads: set } = await import('../../src/torch/index.js');
+  const before = getNumThreads();
+  set(2);
+  assert.equal(withNumThreads(1, () => getNumThreads()), 1);
+  assert.equal(getNumThreads(), 2);
+  assert.throws(() => withNumThreads(1, () => { throw new Error('inside'); }), /inside/);
+  assert.equal(getNumThreads(), 2);
+  const seen = await withNumThreads(1, async () => {
+    await new Promise((r) => setTimeout(r, 1));
+    return getNumThreads();
+  });
+  assert.equal(seen, 1);
+  assert.equal(getNumThreads(), 2);
+  set(before);
+});
