@@ -63,6 +63,7 @@ class CachingCPUAllocator final : public c10::Allocator {
       std::lock_guard<std::mutex> lock(mu_);
       sizes_[p] = cls;
       inUse_ += cls;
+      if (inUse_ > peak_) peak_ = inUse_;
     }
     return {p, p, &Release, c10::Device(c10::DeviceType::CPU)};
   }
@@ -109,9 +110,18 @@ class CachingCPUAllocator final : public c10::Allocator {
       for (void* p : list) munmap(p, cls);
   }
 
-  std::pair<size_t, size_t> Stats() const {
+  struct Snapshot {
+    size_t inUse, cached, peak;
+  };
+  Snapshot Stats() const {
     std::lock_guard<std::mutex> lock(mu_);
-    return {inUse_, cached_};
+    return {inUse_, cached_, peak_};
+  }
+
+  // Starts a new high-water mark at the bytes in use now (as torch.cuda.reset_peak_memory_stats).
+  void ResetPeak() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    peak_ = inUse_;
   }
 
   static CachingCPUAllocator* instance_;
@@ -124,6 +134,7 @@ class CachingCPUAllocator final : public c10::Allocator {
   mutable std::unordered_map<void*, size_t> sizes_;
   mutable size_t cached_ = 0;
   mutable size_t inUse_ = 0;
+  mutable size_t peak_ = 0;  // high-water mark of inUse_ since the last ResetPeak
 };
 
 CachingCPUAllocator* CachingCPUAllocator::instance_ = nullptr;
@@ -139,11 +150,16 @@ void InitAllocator(Napi::Env env, Napi::Object exports) {
     c10::SetCPUAllocator(CachingCPUAllocator::instance_, /*priority=*/1);
   }
   exports.Set("allocatorStats", Napi::Function::New(env, [](const Napi::CallbackInfo& info) -> Napi::Value {
-    auto [inUse, cached] = CachingCPUAllocator::instance_->Stats();
+    auto st = CachingCPUAllocator::instance_->Stats();
     Napi::Object o = Napi::Object::New(info.Env());
-    o.Set("inUseBytes", Napi::Number::New(info.Env(), static_cast<double>(inUse)));
-    o.Set("cachedBytes", Napi::Number::New(info.Env(), static_cast<double>(cached)));
+    o.Set("inUseBytes", Napi::Number::New(info.Env(), static_cast<double>(st.inUse)));
+    o.Set("cachedBytes", Napi::Number::New(info.Env(), static_cast<double>(st.cached)));
+    o.Set("peakInUseBytes", Napi::Number::New(info.Env(), static_cast<double>(st.peak)));
     return o;
+  }));
+  exports.Set("resetPeakMemory", Napi::Function::New(env, [](const Napi::CallbackInfo& info) -> Napi::Value {
+    CachingCPUAllocator::instance_->ResetPeak();
+    return info.Env().Undefined();
   }));
   exports.Set("emptyCache", Napi::Function::New(env, [](const Napi::CallbackInfo& info) -> Napi::Value {
     CachingCPUAllocator::instance_->EmptyCache();

@@ -66,6 +66,7 @@ class NGenerator : public Napi::ObjectWrap<NGenerator> {
 void InitDispatch(Napi::Env env, Napi::Object exports);
 void InitAutograd(Napi::Env env, Napi::Object exports);
 void InitAllocator(Napi::Env env, Napi::Object exports);
+void InitFused(Napi::Env env, Napi::Object exports);
 
 at::ScalarType ParseDtype(const Napi::Env& env, const std::string& name);
 const char* DtypeName(at::ScalarType st);

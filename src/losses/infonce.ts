@@ -2,12 +2,24 @@
 //   ℓ_i = −log( e^{s⁺_i} / (e^{s⁺_i} + Σ_j e^{s⁻_ij}) ),  s = f(x)·f(x')/τ.
 // Standard runs of Paper A share one batch of negatives across all anchors ([M, d]); the
 // support-corrected loss passes per-anchor negatives ([B, M, d]). Both forms are handled here.
-import { cat, einsum, scope, type Tensor } from '../torch/index.js';
+import { cat, einsum, infoNCELogSumExp, scope, type Tensor } from '../torch/index.js';
 import { checkTemperature, type ContrastiveBatch, type ContrastiveLoss, type LossOutput } from './types.js';
+
+export const INFONCE_IMPLS = ['auto', 'fused', 'dense'] as const;
+export type InfoNCEImpl = (typeof INFONCE_IMPLS)[number];
 
 export interface InfoNCEOptions {
   /** Temperature τ > 0 (Paper A: 0.3). */
   tau: number;
+  /**
+   * How shared negatives ([M, d]) are computed: 'fused' = the engine's chunked kernel
+   * (infoNCELogSumExp: never holds the B×M logits, forward + backward in three GEMMs; first-order
+   * gradients only), 'dense' = the composition of ATen ops (supports gradients of gradients).
+   * 'auto' (default) = fused for shared negatives. Per-anchor negatives ([B, M, d]) are always dense.
+   */
+  impl?: InfoNCEImpl;
+  /** Block size bound of the fused kernel in bytes (default 1 MiB); see infoNCELogSumExp. */
+  chunkBytes?: number;
 }
 
 /**
@@ -37,8 +49,9 @@ export function infoNCEFromLogits(positive: Tensor, negative: Tensor): LossOutpu
  * const { loss: value } = loss({ anchors, positives, negatives });
  */
 export function infoNCE(options: InfoNCEOptions): ContrastiveLoss {
-  const { tau } = options;
+  const { tau, impl = 'auto', chunkBytes } = options;
   checkTemperature('infoNCE', tau);
+  if (!INFONCE_IMPLS.includes(impl)) throw new RangeError(`infoNCE: impl must be one of ${INFONCE_IMPLS.join(', ')}, got ${String(impl)}`);
   return (batch: ContrastiveBatch): LossOutput => {
     const { anchors, positives, negatives } = batch;
     if (negatives === undefined) throw new TypeError('infoNCE: this loss needs batch.negatives ([M, d] or [B, M, d])');
@@ -46,6 +59,11 @@ export function infoNCE(options: InfoNCEOptions): ContrastiveLoss {
       throw new RangeError(`infoNCE: anchors and positives must be [B, d], got [${anchors.shape}] and [${positives.shape}]`);
     return scope(() => {
       const pos = anchors.mul(positives).sum(1).div(tau);
+      if (negatives.ndim === 2 && impl !== 'dense') {
+        const lse = infoNCELogSumExp(anchors, positives, negatives, tau, { chunkBytes });
+        const perAnchor = lse.sub(pos);
+        return { loss: perAnchor.mean(), perAnchor, parts: { alignment: pos.mean().neg(), uniformity: lse.mean() } };
+      }
       const neg =
         negatives.ndim === 2
           ? anchors.matmul(negatives.T).div(tau)

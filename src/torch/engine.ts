@@ -6,6 +6,26 @@ export function liveTensors(): number {
   return native.liveTensors();
 }
 
+/**
+ * Tensor-buffer memory of clab's caching allocator, in bytes: `inUseBytes` held by live tensors,
+ * `cachedBytes` kept for reuse, `peakInUseBytes` the high-water mark of `inUseBytes` since the
+ * last resetPeakMemory() (or start). Counts buffers of 16 KB and more (smaller ones go to
+ * libtorch's default allocator) — the large buffers that decide whether a workload fits.
+ *
+ * @example
+ * resetPeakMemory();
+ * const lse = infoNCELogSumExp(a, p, n, 0.3);
+ * console.log(memoryStats().peakInUseBytes);
+ */
+export function memoryStats(): { inUseBytes: number; cachedBytes: number; peakInUseBytes: number } {
+  return native.allocatorStats();
+}
+
+/** Starts a new peak (memoryStats().peakInUseBytes) at the bytes in use now. */
+export function resetPeakMemory(): void {
+  native.resetPeakMemory();
+}
+
 /** Sets libtorch's intra-op thread count (default: available cores, or CLAB_THREADS). */
 export function setNumThreads(n: number): void {
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`setNumThreads(): n must be a positive integer, got ${n}`);

@@ -49,6 +49,10 @@ export interface NativeAddon {
     allowUnused: boolean,
   ): (NativeTensor | undefined)[];
   setGradEnabled(on: boolean): void;
+  allocatorStats(): { inUseBytes: number; cachedBytes: number; peakInUseBytes: number };
+  resetPeakMemory(): void;
+  emptyCache(): void;
+  infoNCELogSumExp(anchors: NativeTensor, positives: NativeTensor, negatives: NativeTensor, tau: number, chunkBytes: number): NativeTensor;
   isGradEnabled(): boolean;
   manualSeed(seed: number | bigint): void;
   setNumThreads(n: number): void;
@@ -66,6 +70,17 @@ function findAddon(): string {
     'clab native engine not built: native/build/Release/clab_native.node is missing. Run `make build` (or `make test`).',
   );
 }
+
+/**
+ * OpenMP wait policy, set before libgomp loads (it reads the environment once, at load). Two
+ * thread pools share the cores: libgomp's (libtorch's element-wise and reduction kernels) and
+ * OpenBLAS's pthreads (the GEMMs). With libgomp's default, an idle OpenMP thread spins for a while
+ * after each parallel region and takes a core from the OpenBLAS thread that runs next; on this
+ * 2-core machine that made the Paper A step 1.6× slower at 2 threads than at 1 (bench/, 2026-11-25).
+ * 'passive' makes idle OpenMP threads sleep. A value the user set is left alone.
+ */
+export const OMP_WAIT_POLICY_DEFAULT = 'passive';
+if (process.env['OMP_WAIT_POLICY'] === undefined) process.env['OMP_WAIT_POLICY'] = OMP_WAIT_POLICY_DEFAULT;
 
 const require = createRequire(import.meta.url);
 export const native: NativeAddon = require(findAddon()) as NativeAddon;
