@@ -2,10 +2,17 @@
 // one `step` that does the timed work; bench/reference.py builds the same shapes and runs the same
 // ops in PyTorch. Keep the two files in step: a case id here is a case id there.
 import { Generator, F, cat, grad, keep, randn, scope, type Tensor } from '../src/torch/index.js';
-import { MlpEncoder } from '../src/encoders/index.js';
-import { infoNCE } from '../src/losses/index.js';
+import { MlpEncoder, RESNET18_PAPER, ResNet18Encoder, resnet18Parameters } from '../src/encoders/index.js';
+import { infoNCE, ntXent } from '../src/losses/index.js';
+import type { Module } from '../src/nn/index.js';
 import { UniformSphere, VonMisesFisher, sampleVonMisesFisher } from '../src/latent/index.js';
 import { Adam } from '../src/optim/index.js';
+
+/** A built case: the timed work, and what frees its inputs. */
+export interface Built {
+  step: () => void;
+  dispose: () => void;
+}
 
 /** Repetitions of one case: untimed warm-up iterations, then timed ones. */
 export interface Reps {
@@ -31,7 +38,7 @@ export interface BenchCase {
    */
   quickN?: number;
   /** Builds the inputs (untimed) and returns the timed step; `dispose` frees the inputs. */
-  setup?: (n?: number) => { step: () => void; dispose: () => void };
+  setup?: (n?: number) => Built;
 }
 
 // Paper A's synthetic setting: τ = 0.3, κ = 1/τ, S² latents, batch 2000 (+2000 positives, +2000 negatives).
@@ -44,29 +51,47 @@ const D_INFONCE = 128;
 // encoder's order and MlpEncoder's default (same ops and cost as Linear → BatchNorm → ReLU).
 const ORDER = 'act-norm';
 
-function paperAStep(): { step: () => void; dispose: () => void } {
+/**
+ * One training step of `encoder` with Adam: `lossOf()` (inputs and forward included), `zeroGrad`,
+ * backward, Adam step, and the loss read back (as a training loop logging it would). `dispose`
+ * frees the optimizer, the encoder and `inputs` (tensors built for the case).
+ */
+function adamStep(encoder: Module, lr: number, lossOf: () => Tensor, inputs: Tensor[] = []): Built {
+  const optimizer = new Adam(encoder.parameters(), { lr });
+  const step = (): void =>
+    scope(() => {
+      const loss = lossOf();
+      optimizer.zeroGrad();
+      loss.backward();
+      optimizer.step();
+      loss.item();
+    });
+  return {
+    step,
+    dispose: () => {
+      optimizer.dispose();
+      encoder.dispose();
+      for (const t of inputs) t.dispose();
+    },
+  };
+}
+
+function paperAStep(): Built {
   const gen = new Generator(0);
   const [gInit, gData] = gen.split(2);
   const encoder = new MlpEncoder({ inDim: 3, outDim: 3, order: ORDER, gen: gInit });
-  const optimizer = new Adam(encoder.parameters(), { lr: LR });
   const marginal = new UniformSphere(3);
   const conditional = new VonMisesFisher({ kappa: KAPPA });
   const loss = infoNCE({ tau: TAU });
-  const step = (): void =>
-    scope(() => {
-      const z = marginal.sample(PAPER_BATCH, gData);
-      const x = cat([z, conditional.sample(z, gData), marginal.sample(PAPER_BATCH, gData)]);
-      const [a, p, n] = encoder.forward(x).split(PAPER_BATCH) as [Tensor, Tensor, Tensor];
-      const out = loss({ anchors: a, positives: p, negatives: n });
-      optimizer.zeroGrad();
-      out.loss.backward();
-      optimizer.step();
-      out.loss.item();
-    });
-  return { step, dispose: () => encoder.dispose() };
+  return adamStep(encoder, LR, () => {
+    const z = marginal.sample(PAPER_BATCH, gData);
+    const x = cat([z, conditional.sample(z, gData), marginal.sample(PAPER_BATCH, gData)]);
+    const [a, p, n] = encoder.forward(x).split(PAPER_BATCH) as [Tensor, Tensor, Tensor];
+    return loss({ anchors: a, positives: p, negatives: n }).loss;
+  });
 }
 
-function infoNCEFwdBwd(b: number): () => { step: () => void; dispose: () => void } {
+function infoNCEFwdBwd(b: number): () => Built {
   return () => {
     const gen = new Generator(0);
     // Two views on the unit sphere (d = 128), leaves that require gradients.
@@ -95,7 +120,7 @@ function infoNCEFwdBwd(b: number): () => { step: () => void; dispose: () => void
   };
 }
 
-function mlpFwdBwd(): { step: () => void; dispose: () => void } {
+function mlpFwdBwd(): Built {
   const gen = new Generator(0);
   const encoder = new MlpEncoder({ inDim: 3, outDim: 3, order: ORDER, gen });
   const [x, gOut] = keep(scope(() => [randn([3 * PAPER_BATCH, 3], gen), randn([3 * PAPER_BATCH, 3], gen)])) as [Tensor, Tensor];
@@ -116,13 +141,41 @@ function mlpFwdBwd(): { step: () => void; dispose: () => void } {
 
 const VMF_SAMPLES = 1_000_000;
 
-function vmfSample(k: number): (n?: number) => { step: () => void; dispose: () => void } {
+function vmfSample(k: number): (n?: number) => Built {
   return (n = VMF_SAMPLES) => {
     const gen = new Generator(0);
     const mu = keep(scope(() => F.normalize(randn([n, k], gen), 1)));
     const step = (): void => scope(() => void sampleVonMisesFisher(mu, KAPPA, gen));
     return { step, dispose: () => mu.dispose() };
   };
+}
+
+// SimCLR on CIFAR-10 (Paper A's image setting): two views of B images, NT-Xent τ = 0.5, Adam 3e-4.
+const SIMCLR_BATCH = 128;
+const SIMCLR_TAU = 0.5;
+const SIMCLR_LR = 3e-4;
+const RESNET18_PARAMS = resnet18Parameters(RESNET18_PAPER); // 11,168,832: the bare backbone (embedDim = 8·width)
+
+/**
+ * One SimCLR step: a fixed batch of 2B random CIFAR-size images (two "views" of B, drawn once, no
+ * augmentation in the step), one forward of the 2B through ResNet18Encoder(RESNET18_PAPER), NT-Xent
+ * on the two halves, zeroGrad, backward, Adam. `n` overrides B (manual runs: `one.js … --n 32`).
+ */
+function resnet18CifarStep(b = SIMCLR_BATCH): Built {
+  const gen = new Generator(0);
+  const [gInit, gData] = gen.split(2);
+  const encoder = new ResNet18Encoder({ ...RESNET18_PAPER, gen: gInit });
+  const x = keep(scope(() => randn([2 * b, 3, 32, 32], gData)));
+  const loss = ntXent({ tau: SIMCLR_TAU });
+  return adamStep(
+    encoder,
+    SIMCLR_LR,
+    () => {
+      const [u, v] = encoder.forward(x).split(b) as [Tensor, Tensor];
+      return loss({ anchors: u, positives: v }).loss;
+    },
+    [x],
+  );
 }
 
 export const CASES: BenchCase[] = [
@@ -166,9 +219,11 @@ export const CASES: BenchCase[] = [
   {
     id: 'resnet18-cifar-step',
     group: 'resnet18-cifar-step',
-    what: 'ResNet-18 on CIFAR-10 images, one training step',
-    reps: { warmup: 0, reps: 0 },
-    quick: { warmup: 0, reps: 0 },
-    skipped: 'image encoders not implemented yet (issue 6)',
+    what:
+      `SimCLR step: 2×${SIMCLR_BATCH} random 3×32×32 images in one forward through ResNet-18 (CIFAR stem, width 64, ` +
+      `512-d L2-normalised, ${RESNET18_PARAMS.toLocaleString('en-US')} parameters), NT-Xent τ=${SIMCLR_TAU}, backward, Adam (lr ${SIMCLR_LR})`,
+    reps: { warmup: 1, reps: 5 },
+    quick: { warmup: 1, reps: 2 },
+    setup: resnet18CifarStep,
   },
 ];

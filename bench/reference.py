@@ -84,7 +84,7 @@ def paper_a_step():
         x = torch.cat([z, sample_vmf(z, KAPPA), uniform_sphere(PAPER_BATCH, 3)])
         a, p, n = F.normalize(net(x), dim=1).split(PAPER_BATCH)
         loss = infonce(a, p, n, TAU)
-        opt.zero_grad()
+        opt.zero_grad(set_to_none=True)  # clab's zeroGrad drops the gradients
         loss.backward()
         opt.step()
         loss.item()
@@ -113,7 +113,7 @@ def mlp_fwd_bwd():
     g_out = torch.randn(3 * PAPER_BATCH, 3)
 
     def step():
-        net.zero_grad()
+        net.zero_grad(set_to_none=True)
         F.normalize(net(x), dim=1).backward(g_out)
 
     return step
@@ -130,6 +130,91 @@ def vmf_sample(k):
     return setup
 
 
+# SimCLR on CIFAR-10 (Paper A's image setting): two views of B images, NT-Xent tau = 0.5, Adam 3e-4.
+SIMCLR_BATCH = 128
+SIMCLR_TAU = 0.5
+SIMCLR_LR = 3e-4
+RESNET18_PARAMS = 11_168_832  # clab's resnet18Parameters(RESNET18_PAPER): the bare backbone
+
+
+class BasicBlock(nn.Module):
+    """torchvision's BasicBlock, as clab's: conv3x3(stride)-BN-ReLU-conv3x3-BN + shortcut, ReLU."""
+
+    def __init__(self, in_planes, planes, stride):
+        super().__init__()
+        self.conv1 = nn.Conv2d(in_planes, planes, 3, stride=stride, padding=1, bias=False)
+        self.bn1 = nn.BatchNorm2d(planes)
+        self.conv2 = nn.Conv2d(planes, planes, 3, stride=1, padding=1, bias=False)
+        self.bn2 = nn.BatchNorm2d(planes)
+        self.downsample = None
+        if stride != 1 or in_planes != planes:
+            self.downsample = nn.Sequential(nn.Conv2d(in_planes, planes, 1, stride=stride, bias=False), nn.BatchNorm2d(planes))
+
+    def forward(self, x):
+        out = self.bn2(self.conv2(F.relu(self.bn1(self.conv1(x)))))
+        shortcut = x if self.downsample is None else self.downsample(x)
+        return F.relu(out + shortcut)
+
+
+class ResNet18Cifar(nn.Module):
+    """clab's ResNet18Encoder(RESNET18_PAPER), layer by layer: conv3x3 stride-1 stem (no bias) - BN -
+    ReLU, no max-pool; layer1-4 of two BasicBlocks, widths 64*[1, 2, 4, 8], stride 2 at layers 2-4;
+    mean over H, W; fc = identity (embedDim 512 = 8*width); L2 normalisation. PyTorch's default
+    module initialisation, as clab's (no torchvision Kaiming re-init)."""
+
+    def __init__(self, in_channels=3, width=64):
+        super().__init__()
+        self.conv1 = nn.Conv2d(in_channels, width, 3, stride=1, padding=1, bias=False)
+        self.bn1 = nn.BatchNorm2d(width)
+        layers = []
+        in_planes = width
+        for i, mult in enumerate([1, 2, 4, 8]):
+            planes = width * mult
+            stride = 1 if i == 0 else 2
+            layers.append(nn.Sequential(BasicBlock(in_planes, planes, stride), BasicBlock(planes, planes, 1)))
+            in_planes = planes
+        self.layer1, self.layer2, self.layer3, self.layer4 = layers
+
+    def forward(self, x):
+        h = F.relu(self.bn1(self.conv1(x)))
+        h = self.layer4(self.layer3(self.layer2(self.layer1(h))))
+        return F.normalize(h.mean((2, 3)), dim=1)
+
+
+def nt_xent(u, v, tau):
+    """clab's ntXent, op for op: cat, z z^T / tau, diagonal masked to -inf, partner gather,
+    logsumexp; the loss is the mean of lse - pos (the two parts clab also returns are computed too)."""
+    b = u.shape[0]
+    z = torch.cat([u, v], 0)
+    eye = torch.arange(2 * b)
+    sim = (z @ z.T) / tau
+    masked = sim.masked_fill(eye.unsqueeze(1) == eye.unsqueeze(0), -math.inf)
+    partner = (eye + b).remainder(2 * b)
+    pos = sim.gather(1, partner.unsqueeze(1)).squeeze(1)
+    lse = masked.logsumexp(1)
+    per_anchor = lse - pos
+    _parts = (pos.mean().neg(), lse.mean())  # alignment, uniformity
+    return per_anchor.mean()
+
+
+def resnet18_cifar_step(b=SIMCLR_BATCH):
+    net = ResNet18Cifar()
+    n_params = sum(p.numel() for p in net.parameters())
+    assert n_params == RESNET18_PARAMS, f"resnet18-cifar-step: {n_params} parameters, clab has {RESNET18_PARAMS}"
+    opt = torch.optim.Adam(net.parameters(), lr=SIMCLR_LR)  # 1.13 on CPU: single-tensor, as clab
+    x = torch.randn(2 * b, 3, 32, 32)  # two "views" of b images, fixed, no augmentation in the step
+
+    def step():
+        u, v = net(x).split(b)
+        loss = nt_xent(u, v, SIMCLR_TAU)
+        opt.zero_grad(set_to_none=True)  # clab's zeroGrad drops the gradients
+        loss.backward()
+        opt.step()
+        loss.item()
+
+    return step
+
+
 CASES = {
     "paperA-step": paper_a_step,
     "infonce-fwd-bwd/B=512": infonce_fwd_bwd(512),
@@ -138,6 +223,7 @@ CASES = {
     "mlp-fwd-bwd": mlp_fwd_bwd,
     "vmf-sample/k=3": vmf_sample(3),
     "vmf-sample/k=64": vmf_sample(64),
+    "resnet18-cifar-step": resnet18_cifar_step,
 }
 
 
@@ -147,7 +233,7 @@ def main():
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--warmup", type=int, default=1)
     parser.add_argument("--reps", type=int, default=5)
-    parser.add_argument("--n", type=int, default=None, help="problem size override (vmf-sample: samples)")
+    parser.add_argument("--n", type=int, default=None, help="problem size override (vmf-sample: samples; resnet18-cifar-step: B)")
     args = parser.parse_args()
     if args.case not in CASES:
         print(f"reference.py: unknown case {args.case}; known: {', '.join(CASES)}", file=sys.stderr)
