@@ -32,6 +32,8 @@ export interface BenchCase {
   quick: Reps;
   /** Set when the case cannot run yet: printed instead of timings. */
   skipped?: string;
+  /** Set when only clab runs the case (the reference cannot): why, printed in PyTorch's column. */
+  pytorchSkipped?: string;
   /**
    * Problem size under `--quick` when the full size is too slow for a smoke run (vmf-sample: number
    * of samples). Passed to both implementations as `--n`; printed and stored with the results.
@@ -47,6 +49,7 @@ const KAPPA = 1 / TAU;
 const PAPER_BATCH = 2000;
 const LR = 1e-4;
 const D_INFONCE = 128;
+const STREAMING_B = 65_536;
 // Hidden block order, explicit on both sides: Linear → ReLU → BatchNorm, the CLTheory reference
 // encoder's order and MlpEncoder's default (same ops and cost as Linear → BatchNorm → ReLU).
 const ORDER = 'act-norm';
@@ -197,6 +200,17 @@ export const CASES: BenchCase[] = [
       setup: infoNCEFwdBwd(b),
     }),
   ),
+  {
+    // Paper B's full-batch regime: only a streaming loss fits. PyTorch's dense composition holds
+    // about four B×B float32 matrices at once (4.4 GB measured at B = 16384), ≈ 70 GB here.
+    id: `infonce-fwd-bwd/B=${STREAMING_B}`,
+    group: 'infonce-fwd-bwd',
+    what: `InfoNCE loss + grad w.r.t. both views, B=${STREAMING_B}, d=${D_INFONCE}, negatives = the other view; clab's fused, chunked kernel (never holds the B×B logits)`,
+    reps: { warmup: 0, reps: 2 },
+    quick: { warmup: 0, reps: 1 },
+    pytorchSkipped: `not run: the dense loss needs ≈ 4 B×B float32 matrices at once (≈ ${Math.round((4 * STREAMING_B * STREAMING_B * 4) / 2 ** 30)} GiB), more than this machine's memory`,
+    setup: infoNCEFwdBwd(STREAMING_B),
+  },
   {
     id: 'mlp-fwd-bwd',
     group: 'mlp-fwd-bwd',

@@ -3,7 +3,7 @@
 //   node dist/bench/one.js CASE_ID --threads N --warmup W --reps R [--n SIZE]
 // The JSON line has the same fields as bench/reference.py's.
 import { performance } from 'node:perf_hooks';
-import { getNumThreads, setNumThreads } from '../src/torch/index.js';
+import { engineInfo, getNumThreads, setNumThreads } from '../src/torch/index.js';
 import { CASES } from './cases.js';
 
 function arg(name: string, fallback: number): number {
@@ -45,5 +45,6 @@ const line = {
   times,
   maxRssKb: process.resourceUsage().maxRSS,
   baselineRssKb: baselineKb,
+  engine: engineInfo(),
 };
 console.log(JSON.stringify(line));

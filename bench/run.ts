@@ -1,6 +1,6 @@
 // `make bench`: clab against PyTorch on this machine, same run, same shapes, same thread count.
 //
-//   node dist/bench/run.js [--threads N] [--only NAME[,NAME]] [--quick] [--compare FILE] [--no-save]
+//   node dist/bench/run.js [--threads N] [--only NAME[,NAME]] [--quick] [--omp-wait-policy P] [--compare FILE] [--no-save]
 //
 // Every case runs twice in fresh child processes — clab as `node dist/bench/one.js ID`, PyTorch as
 // `/usr/bin/python3 bench/reference.py ID` — so each peak RSS (the process's high-water mark) belongs
@@ -32,8 +32,10 @@ interface Measured {
   threads: number;
   maxRssKb: number;
   baselineRssKb: number;
+  /** clab only: engineInfo() of the child (GEMM backend, OpenMP wait policy, threads). */
+  engine?: Record<string, unknown>;
 }
-type Side = Measured | { error: string };
+type Side = Measured | { error: string } | { skipped: string };
 
 interface CaseResult {
   id: string;
@@ -70,6 +72,8 @@ interface Options {
   quick: boolean;
   compare: string | undefined;
   save: boolean;
+  /** OMP_WAIT_POLICY for both children; undefined = as found (clab then defaults to passive, libgomp to its own default). */
+  ompWaitPolicy: string | undefined;
 }
 
 function usage(): string {
@@ -78,6 +82,7 @@ function usage(): string {
     '  --threads N          intra-op threads for clab and PyTorch (default: the cores, here ' + os.availableParallelism() + ')',
     '  --only NAME[,NAME]   run only these benchmarks (a family such as infonce-fwd-bwd, or a case id such as infonce-fwd-bwd/B=512)',
     '  --quick              fewer warm-up iterations and repetitions (vmf-sample also draws 10⁵ instead of 10⁶ samples)',
+    '  --omp-wait-policy P  set OMP_WAIT_POLICY=P (passive|active) for both children (default: as found; clab sets passive when unset, PyTorch keeps libgomp\'s default)',
     '  --compare FILE       print the change against an earlier bench/results/*.json',
     '  --no-save            do not write bench/results/<date>.json',
     'benchmarks: ' + [...new Set(CASES.map((c) => c.group))].join(', '),
@@ -85,7 +90,7 @@ function usage(): string {
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { threads: os.availableParallelism(), threadsSource: 'default: the cores', only: undefined, quick: false, compare: undefined, save: true };
+  const o: Options = { threads: os.availableParallelism(), threadsSource: 'default: the cores', only: undefined, quick: false, compare: undefined, save: true, ompWaitPolicy: undefined };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = (): string => {
@@ -101,6 +106,10 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--quick') o.quick = true;
     else if (a === '--compare') o.compare = value();
     else if (a === '--no-save') o.save = false;
+    else if (a === '--omp-wait-policy') {
+      o.ompWaitPolicy = value();
+      if (!['passive', 'active'].includes(o.ompWaitPolicy.toLowerCase())) throw new RangeError('--omp-wait-policy must be passive or active');
+    }
     else if (a === '--help' || a === '-h') {
       console.log(usage());
       process.exit(0);
@@ -131,13 +140,15 @@ function cpuModel(): string {
 }
 
 /** Child environment: the thread count set explicitly for every pool; OPENBLAS_CORETYPE/L2_SIZE untouched. */
-function childEnv(threads: number): NodeJS.ProcessEnv {
+function childEnv(threads: number, ompWaitPolicy: string | undefined): NodeJS.ProcessEnv {
   const n = String(threads);
-  return { ...process.env, OMP_NUM_THREADS: n, OPENBLAS_NUM_THREADS: n, MKL_NUM_THREADS: n, CLAB_THREADS: n };
+  const env: NodeJS.ProcessEnv = { ...process.env, OMP_NUM_THREADS: n, OPENBLAS_NUM_THREADS: n, MKL_NUM_THREADS: n, CLAB_THREADS: n };
+  if (ompWaitPolicy !== undefined) env['OMP_WAIT_POLICY'] = ompWaitPolicy;
+  return env;
 }
 
-function runChild(cmd: string, args: string[], threads: number): Side {
-  const r = spawnSync(cmd, args, { cwd: ROOT, env: childEnv(threads), encoding: 'utf8', maxBuffer: 64 << 20 });
+function runChild(cmd: string, args: string[], threads: number, ompWaitPolicy: string | undefined): Side {
+  const r = spawnSync(cmd, args, { cwd: ROOT, env: childEnv(threads, ompWaitPolicy), encoding: 'utf8', maxBuffer: 64 << 20 });
   const last = r.stdout
     ?.trim()
     .split('\n')
@@ -148,8 +159,17 @@ function runChild(cmd: string, args: string[], threads: number): Side {
     const tail = (r.stderr ?? '').trim().split('\n').slice(-3).join(' | ');
     return { error: `${why}${tail ? `: ${tail}` : ''}` };
   }
-  const j = JSON.parse(last) as { times: number[]; warmup: number; reps: number; threads: number; maxRssKb: number; baselineRssKb: number };
+  const j = JSON.parse(last) as {
+    times: number[];
+    warmup: number;
+    reps: number;
+    threads: number;
+    maxRssKb: number;
+    baselineRssKb: number;
+    engine?: Record<string, unknown>;
+  };
   return {
+    ...(j.engine !== undefined ? { engine: j.engine } : {}),
     median: median(j.times),
     min: Math.min(...j.times),
     max: Math.max(...j.times),
@@ -167,7 +187,7 @@ function pytorchVersion(): string | null {
   return r.status === 0 ? r.stdout.trim() : null;
 }
 
-const isMeasured = (s: Side | undefined): s is Measured => s !== undefined && !('error' in s);
+const isMeasured = (s: Side | undefined): s is Measured => s !== undefined && !('error' in s) && !('skipped' in s);
 
 function fmtTime(s: number): string {
   if (s >= 10) return `${s.toFixed(1)} s`;
@@ -178,6 +198,7 @@ function fmtTime(s: number): string {
 
 function fmtSide(s: Side | undefined): string {
   if (s === undefined) return '-';
+  if ('skipped' in s) return 'not run';
   if (!isMeasured(s)) return 'FAILED';
   const spread = s.reps > 1 ? ` [${fmtTime(s.min)}–${fmtTime(s.max)}]` : ' [1 rep]';
   return `${fmtTime(s.median)}${spread}`;
@@ -215,8 +236,10 @@ function printResults(run: RunFile): void {
   console.log(table(rows));
   for (const r of run.results) {
     if (r.skipped !== undefined) console.log(`  ${r.id}: skipped: ${r.skipped}`);
-    for (const [name, s] of [['clab', r.clab], ['PyTorch', r.pytorch]] as const)
-      if (s !== undefined && !isMeasured(s)) console.log(`  ${r.id} ${name} failed: ${s.error}`);
+    for (const [name, s] of [['clab', r.clab], ['PyTorch', r.pytorch]] as const) {
+      if (s !== undefined && 'skipped' in s) console.log(`  ${r.id} ${name}: ${s.skipped}`);
+      else if (s !== undefined && 'error' in s) console.log(`  ${r.id} ${name} failed: ${s.error}`);
+    }
   }
 }
 
@@ -254,7 +277,11 @@ function main(): void {
   const o = parseArgs(process.argv.slice(2));
   if (!fs.existsSync(ONE_JS)) throw new Error(`${ONE_JS} is missing: build first (make bench, or node_modules/.bin/tsc -p tsconfig.json)`);
   const selected = CASES.filter((c) => o.only === undefined || o.only.includes(c.id) || o.only.includes(c.group));
-  const env = { OPENBLAS_CORETYPE: process.env['OPENBLAS_CORETYPE'] ?? null, OPENBLAS_L2_SIZE: process.env['OPENBLAS_L2_SIZE'] ?? null };
+  const env = {
+    OPENBLAS_CORETYPE: process.env['OPENBLAS_CORETYPE'] ?? null,
+    OPENBLAS_L2_SIZE: process.env['OPENBLAS_L2_SIZE'] ?? null,
+    OMP_WAIT_POLICY: o.ompWaitPolicy ?? process.env['OMP_WAIT_POLICY'] ?? null,
+  };
   const run: RunFile = {
     date: new Date().toISOString(),
     cpu: cpuModel(),
@@ -277,6 +304,11 @@ function main(): void {
   console.log(
     `environment (left as found): OPENBLAS_CORETYPE=${env.OPENBLAS_CORETYPE ?? '(unset)'} OPENBLAS_L2_SIZE=${env.OPENBLAS_L2_SIZE ?? '(unset)'}`,
   );
+  console.log(
+    env.OMP_WAIT_POLICY === null
+      ? 'OMP_WAIT_POLICY unset: clab sets passive for itself, PyTorch runs with libgomp\'s default (spinning); --omp-wait-policy passive sets it for both'
+      : `OMP_WAIT_POLICY=${env.OMP_WAIT_POLICY} for both`,
+  );
   const busy = `load average ${run.loadavg.before.toFixed(2)} at start`;
   console.log(run.loadavg.before > 0.5 ? `WARNING: ${busy} — the machine is not quiet; timings will be noisy and the ratios unreliable` : busy);
   console.log(`repetitions: ${o.quick ? '--quick' : 'full'}; ratio = clab median / PyTorch median (< 1: clab faster); peak = process RSS high-water mark of a fresh process per case (base: after loading the engine, before the case)`);
@@ -292,9 +324,10 @@ function main(): void {
     const repArgs = ['--threads', String(o.threads), '--warmup', String(reps.warmup), '--reps', String(reps.reps)];
     if (n !== undefined) repArgs.push('--n', String(n));
     process.stdout.write(`${label(c.id, n)}: clab … `);
-    const clab = runChild(process.execPath, [ONE_JS, c.id, ...repArgs], o.threads);
+    const clab = runChild(process.execPath, [ONE_JS, c.id, ...repArgs], o.threads, o.ompWaitPolicy);
     process.stdout.write(`${fmtSide(clab)}; PyTorch … `);
-    const pytorch = runChild(PYTHON, [REFERENCE_PY, c.id, ...repArgs], o.threads);
+    const pytorch: Side =
+      c.pytorchSkipped !== undefined ? { skipped: c.pytorchSkipped } : runChild(PYTHON, [REFERENCE_PY, c.id, ...repArgs], o.threads, o.ompWaitPolicy);
     const ratio = isMeasured(clab) && isMeasured(pytorch) ? clab.median / pytorch.median : undefined;
     console.log(`${fmtSide(pytorch)}${ratio !== undefined ? `; ratio ${ratio.toFixed(2)}×` : ''}`);
     const result: CaseResult = { id: c.id, group: c.group, what: c.what, clab, pytorch };

@@ -67,6 +67,7 @@ void InitDispatch(Napi::Env env, Napi::Object exports);
 void InitAutograd(Napi::Env env, Napi::Object exports);
 void InitAllocator(Napi::Env env, Napi::Object exports);
 void InitFused(Napi::Env env, Napi::Object exports);
+void InitGemm(Napi::Env env, Napi::Object exports);
 
 at::ScalarType ParseDtype(const Napi::Env& env, const std::string& name);
 const char* DtypeName(at::ScalarType st);

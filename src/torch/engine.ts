@@ -26,6 +26,27 @@ export function resetPeakMemory(): void {
   native.resetPeakMemory();
 }
 
+export const GEMM_BACKENDS = ['onednn', 'openblas'] as const;
+export type GemmBackend = (typeof GEMM_BACKENDS)[number];
+
+/**
+ * Chooses who computes float32 matrix products (mm, addmm, linear layers, matmul of 2-D operands):
+ * 'onednn' (default when libtorch's oneDNN is loaded: faster on AVX-512 CPUs, one OpenMP thread
+ * pool) or 'openblas' (libtorch's own kernels — bit-identical to PyTorch on the same machine and
+ * thread count). Results of the two agree to float32 rounding. The initial choice is CLAB_GEMM.
+ *
+ * @example
+ * setGemmBackend('openblas');   // reproduce PyTorch's float32 rounding exactly
+ */
+export function setGemmBackend(backend: GemmBackend): void {
+  if (!GEMM_BACKENDS.includes(backend)) throw new RangeError(`setGemmBackend(): backend must be one of ${GEMM_BACKENDS.join(', ')}, got ${String(backend)}`);
+  native.setGemmBackend(backend);
+}
+
+export function getGemmBackend(): GemmBackend {
+  return native.gemmBackend() as GemmBackend;
+}
+
 /** Sets libtorch's intra-op thread count (default: available cores, or CLAB_THREADS). */
 export function setNumThreads(n: number): void {
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`setNumThreads(): n must be a positive integer, got ${n}`);
@@ -36,9 +57,19 @@ export function getNumThreads(): number {
   return native.getNumThreads();
 }
 
-/** What a run records about its engine. */
-export function engineInfo(): { libtorch: string; threads: number; node: string } {
-  return { libtorch: native.torchVersion, threads: native.getNumThreads(), node: process.version };
+/**
+ * What a run records about its engine: libtorch's version, intra-op threads, Node's version, the
+ * float32 GEMM backend ('onednn' when libtorch's oneDNN is loadable and CLAB_GEMM is not
+ * 'openblas'; see native/src/gemm.cc) and the OpenMP wait policy in effect.
+ */
+export function engineInfo(): { libtorch: string; threads: number; node: string; gemm: string; ompWaitPolicy: string } {
+  return {
+    libtorch: native.torchVersion,
+    threads: native.getNumThreads(),
+    node: process.version,
+    gemm: native.gemmBackend(),
+    ompWaitPolicy: process.env['OMP_WAIT_POLICY'] ?? '',
+  };
 }
 
 /**

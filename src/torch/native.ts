@@ -49,6 +49,9 @@ export interface NativeAddon {
     allowUnused: boolean,
   ): (NativeTensor | undefined)[];
   setGradEnabled(on: boolean): void;
+  /** 'onednn' or 'openblas': who computes float32 mm/addmm (native/src/gemm.cc). */
+  gemmBackend(): string;
+  setGemmBackend(backend: string): void;
   allocatorStats(): { inUseBytes: number; cachedBytes: number; peakInUseBytes: number };
   resetPeakMemory(): void;
   emptyCache(): void;
