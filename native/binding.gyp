@@ -7,7 +7,7 @@
   "targets": [
     {
       "target_name": "clab_native",
-      "sources": ["src/addon.cc", "src/tensor.cc", "src/dispatch.cc", "src/autograd.cc", "src/generator.cc", "src/allocator.cc", "src/fused_infonce.cc", "src/gemm.cc"],
+      "sources": ["src/addon.cc", "src/tensor.cc", "src/dispatch.cc", "src/autograd.cc", "src/generator.cc", "src/allocator.cc", "src/fused_infonce.cc", "src/gemm.cc", "src/fused_mlp_block.cc"],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],
       "cflags!": ["-fno-exceptions", "-fno-rtti"],

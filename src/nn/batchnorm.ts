@@ -1,6 +1,6 @@
 // Batch normalisation (torch.nn.BatchNorm1d / BatchNorm2d), with PyTorch 1.13's exact rules for
 // when batch statistics are used and how the running statistics are updated.
-import { F, ones, scalarTensor, zeros, type Tensor } from '../torch/index.js';
+import { F, noGrad, ones, scalarTensor, scope, zeros, type Tensor } from '../torch/index.js';
 import { positiveInt, pyBool } from './checks.js';
 import { Module } from './module.js';
 
@@ -72,6 +72,30 @@ export abstract class BatchNorm extends Module {
     this.numBatchesTracked?.zero_();
   }
 
+  /** Training: counts one batch and returns the running-average weight (momentum, or 1/count when null). */
+  private countBatch(): number {
+    if (this.numBatchesTracked === undefined) return this.momentum ?? 0;
+    this.numBatchesTracked.add_(1);
+    return this.momentum ?? 1 / this.numBatchesTracked.item();
+  }
+
+  /**
+   * Training-mode bookkeeping for a caller that normalised a batch of `n` rows itself with its
+   * batch `mean` and biased `variance` [C] (the fused Linear → ReLU → BatchNorm kernel): counts
+   * the batch and moves the running statistics toward mean and the unbiased variance·n/(n−1),
+   * with the same weights as forward() in training mode.
+   */
+  recordBatchStats(mean: Tensor, variance: Tensor, n: number): void {
+    const factor = this.countBatch();
+    if (this.runningMean === undefined || this.runningVar === undefined) return;
+    noGrad(() =>
+      scope(() => {
+        this.runningMean!.mul_(1 - factor).add_(mean, factor);
+        this.runningVar!.mul_(1 - factor).add_(variance.mul(n / (n - 1)), factor);
+      }),
+    );
+  }
+
   forward(x: Tensor): Tensor {
     this.checkInputDim(x);
     if (this.training) {
@@ -82,11 +106,7 @@ export abstract class BatchNorm extends Module {
       if (perChannel === 1)
         throw new RangeError(`${this.constructor.name}: expected more than 1 value per channel when training, got input shape [${shape.join(', ')}]`);
     }
-    let factor = this.momentum ?? 0;
-    if (this.training && this.numBatchesTracked !== undefined) {
-      this.numBatchesTracked.add_(1);
-      factor = this.momentum ?? 1 / this.numBatchesTracked.item();
-    }
+    const factor = this.training ? this.countBatch() : (this.momentum ?? 0);
     // Batch statistics in training, and in eval when no running statistics are kept.
     const useBatchStats = this.training || this.runningMean === undefined;
     return F.batchNorm(x, this.runningMean, this.runningVar, {

@@ -5,7 +5,8 @@ import { BatchNorm1d } from './batchnorm.js';
 import { positiveInt } from './checks.js';
 import { Linear } from './linear.js';
 import type { Module } from './module.js';
-import { Sequential } from './sequential.js';
+import { FusedMlp } from './fused-mlp.js';
+import type { Sequential } from './sequential.js';
 
 export interface MlpOptions {
   inDim: number;
@@ -23,6 +24,11 @@ export interface MlpOptions {
   activation?: ActivationName | (() => Module);
   /** Source of the initial weights (drawn layer by layer, weight then bias). */
   gen: Generator;
+  /**
+   * Run each Linear → ReLU → BatchNorm1d block ('act-norm' order, training mode, float32) through
+   * the fused kernel (nn/FusedMlp); default true. Same parameters and state dict either way.
+   */
+  fused?: boolean;
 }
 
 /**
@@ -48,7 +54,8 @@ export function mlp(options: MlpOptions): Sequential {
   hidden.forEach((h, i) => positiveInt('mlp', `hidden[${i}]`, h));
   const act = options.activation ?? 'relu';
   const makeActivation = typeof act === 'function' ? act : () => activation(act);
-  const net = new Sequential();
+  const net = new FusedMlp();
+  net.fused = options.fused ?? true;
   let width = inDim;
   const withNorm = options.batchNorm ?? true;
   const order = options.order ?? 'norm-act';

@@ -247,7 +247,7 @@ export abstract class Module {
     if (strict && missingKeys.length > 0) problems.unshift(`missing key(s): ${missingKeys.join(', ')}`);
     if (strict && unexpectedKeys.length > 0) problems.unshift(`unexpected key(s): ${unexpectedKeys.join(', ')}`);
     if (problems.length > 0)
-      throw new Error(`loadStateDict() for ${this.constructor.name} failed:\n  ${problems.join('\n  ')}`);
+      throw new Error(`loadStateDict() for ${this.typeName} failed:\n  ${problems.join('\n  ')}`);
     noGrad(() => {
       for (const [name, t] of entries) {
         const src = source.get(name);
@@ -272,6 +272,11 @@ export abstract class Module {
 
   // --- printing -------------------------------------------------------------------------------
 
+  /** The name printed by toString() and in state-dict errors (PyTorch's class name); the class name by default. */
+  get typeName(): string {
+    return this.constructor.name;
+  }
+
   /** The text inside the parentheses of this module's summary line (like PyTorch's extra_repr). */
   extraRepr(): string {
     return '';
@@ -279,7 +284,7 @@ export abstract class Module {
 
   /** A PyTorch-style summary of the module tree. */
   toString(): string {
-    const head = `${this.constructor.name}(${this.extraRepr()}`;
+    const head = `${this.typeName}(${this.extraRepr()}`;
     if (this.#modules.size === 0) return `${head})`;
     const lines = [...this.#modules].map(([name, m]) => `  (${name}): ${m.toString().replaceAll('\n', '\n  ')}`);
     return `${head}\n${lines.join('\n')}\n)`;

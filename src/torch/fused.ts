@@ -39,3 +39,31 @@ export function infoNCELogSumExp(anchors: Tensor, positives: Tensor, negatives: 
     if (!(t instanceof Tensor)) throw new TypeError(`infoNCELogSumExp(): ${name} must be a Tensor`);
   return Tensor.fromNative(native.infoNCELogSumExp(anchors.native, positives.native, negatives.native, tau, Math.floor(chunkBytes)));
 }
+
+/**
+ * Linear → ReLU → BatchNorm (training mode, batch statistics) in one fused float32 kernel:
+ *
+ *     out = γ · (r − mean) / √(var + ε) + β,   r = relu(x·Wᵀ + b),   mean, var over the N rows
+ *
+ * Shapes: x [N, in] (N > 1), weight [C, in], bias/gamma/beta [C] or undefined (no bias; no affine
+ * — gamma and beta together); returns out [N, C] and the batch `mean` and biased `variance` [C]
+ * (not differentiable) from which the caller updates running statistics. Equal to
+ * `F.batchNorm(F.linear(x, W, b).relu(), …, {training: true})` in values and first-order
+ * gradients (test/torch/fused.test.ts) with fewer passes over the activations (native/src/fused_mlp_block.cc).
+ *
+ * @example
+ * const { out, mean, variance } = linearReluBatchNorm(x, lin.weight, lin.bias, bn.weight, bn.bias, 1e-5);
+ */
+export function linearReluBatchNorm(
+  x: Tensor,
+  weight: Tensor,
+  bias: Tensor | undefined,
+  gamma: Tensor | undefined,
+  beta: Tensor | undefined,
+  eps = 1e-5,
+): { out: Tensor; mean: Tensor; variance: Tensor } {
+  const [out, mean, variance] = native
+    .linearReluBatchNorm(x.native, weight.native, bias?.native, gamma?.native, beta?.native, eps)
+    .map((t) => Tensor.fromNative(t)) as [Tensor, Tensor, Tensor];
+  return { out, mean, variance };
+}

@@ -55,6 +55,14 @@ export interface NativeAddon {
   allocatorStats(): { inUseBytes: number; cachedBytes: number; peakInUseBytes: number };
   resetPeakMemory(): void;
   emptyCache(): void;
+  linearReluBatchNorm(
+    x: NativeTensor,
+    weight: NativeTensor,
+    bias: NativeTensor | undefined,
+    gamma: NativeTensor | undefined,
+    beta: NativeTensor | undefined,
+    eps: number,
+  ): [NativeTensor, NativeTensor, NativeTensor];
   infoNCELogSumExp(anchors: NativeTensor, positives: NativeTensor, negatives: NativeTensor, tau: number, chunkBytes: number): NativeTensor;
   isGradEnabled(): boolean;
   manualSeed(seed: number | bigint): void;

@@ -2,7 +2,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  F, Generator, Tensor, cat, grad, infoNCELogSumExp, memoryStats, noGrad, randn, resetPeakMemory, scope, tensor,
+  F, Generator, Tensor, cat, grad, infoNCELogSumExp, linearReluBatchNorm, memoryStats, noGrad, randn, resetPeakMemory, scope, tensor,
 } from '../../src/torch/index.js';
 import { infoNCE } from '../../src/losses/index.js';
 
@@ -163,4 +163,71 @@ describe('infoNCE impl', () => {
   test('an unknown impl names the allowed values', () => {
     assert.throws(() => infoNCE({ tau: 0.3, impl: 'fast' as never }), /impl must be one of auto, fused, dense, got fast/);
   });
+});
+
+describe('linearReluBatchNorm (fused Linear → ReLU → BatchNorm, training)', () => {
+  type Args = { x: Tensor; w: Tensor; b?: Tensor; g?: Tensor; be?: Tensor };
+  const unfused = (a: Args): Tensor =>
+    F.batchNorm(F.linear(a.x, a.w, a.b).relu(), undefined, undefined, { weight: a.g, bias: a.be, training: true, momentum: 0.1, eps: 1e-5 });
+  const asDouble = (a: Args): Args => {
+    const d = (t: Tensor | undefined) => t?.detach().double().requiresGrad_();
+    return { x: d(a.x)!, w: d(a.w)!, b: d(a.b), g: d(a.g), be: d(a.be) };
+  };
+  const inputsOf = (a: Args): Tensor[] => [a.x, a.w, a.b, a.g, a.be].filter((t): t is Tensor => t !== undefined);
+  const errTo = (x: Tensor, ref: Tensor): number => x.double().sub(ref).abs().max().item() / Math.max(1e-3, ref.abs().max().item());
+
+  const shapes: { name: string; N: number; I: number; C: number; bias: boolean; affine: boolean }[] = [
+    { name: 'Paper A block', N: 600, I: 128, C: 256, bias: true, affine: true },
+    { name: 'rows not a multiple of the 64-row blocks, odd widths', N: 130, I: 7, C: 37, bias: true, affine: true },
+    { name: 'three rows', N: 3, I: 3, C: 5, bias: true, affine: true },
+    { name: 'one output column', N: 50, I: 4, C: 1, bias: true, affine: true },
+    { name: 'no bias', N: 90, I: 6, C: 20, bias: false, affine: true },
+    { name: 'no affine', N: 90, I: 6, C: 20, bias: true, affine: false },
+  ];
+  for (const c of shapes) {
+    test(`${c.name} (N=${c.N}, ${c.I}→${c.C}): as close to the float64 result as the unfused float32 layers, in values, statistics and gradients`, () =>
+      scope(() => {
+        const gen = new Generator(31);
+        const a: Args = {
+          x: randn([c.N, c.I], gen).requiresGrad_(),
+          w: randn([c.C, c.I], gen).mul(1 / Math.sqrt(c.I)).detach().requiresGrad_(),
+          b: c.bias ? randn([c.C], gen).mul(0.3).detach().requiresGrad_() : undefined,
+          g: c.affine ? randn([c.C], gen).mul(0.5).add(1).detach().requiresGrad_() : undefined,
+          be: c.affine ? randn([c.C], gen).mul(0.5).detach().requiresGrad_() : undefined,
+        };
+        const dy = randn([c.N, c.C], gen);
+        const d = asDouble(a);
+        const ref = unfused(d);
+        const refGrads = grad(ref, inputsOf(d), { gradOutputs: [dy.double()] });
+        const fused = linearReluBatchNorm(a.x, a.w, a.b, a.g, a.be, 1e-5);
+        const plain = unfused(a);
+        const fusedGrads = grad(fused.out, inputsOf(a), { gradOutputs: [dy] });
+        const plainGrads = grad(plain, inputsOf(a), { gradOutputs: [dy] });
+        // Allow three times the unfused layers' own float32 error, at least 2e-6 relative.
+        const close = (fusedErr: number, plainErr: number, what: string) =>
+          assert.ok(fusedErr <= Math.max(3 * plainErr, 2e-6), `${what}: fused error ${fusedErr.toExponential(2)} vs unfused ${plainErr.toExponential(2)}`);
+        close(errTo(fused.out, ref), errTo(plain, ref), 'output');
+        fusedGrads.forEach((g, i) => close(errTo(g!, refGrads[i]!), errTo(plainGrads[i]!, refGrads[i]!), `gradient ${i}`));
+        // The returned statistics are the batch mean and biased variance of relu(x·Wᵀ + b).
+        const r = F.linear(d.x, d.w, d.b).relu();
+        const mean = r.mean(0);
+        assert.ok(errTo(fused.mean, mean) < 1e-6, 'mean');
+        assert.ok(errTo(fused.variance, r.sub(mean).pow(2).mean(0)) < 1e-5, 'variance');
+        assert.equal(fused.mean.requiresGrad, false);
+      }));
+  }
+
+  test('bad inputs raise clear errors', () =>
+    scope(() => {
+      const gen = new Generator(2);
+      const [x, w, v] = [randn([8, 4], gen), randn([6, 4], gen), randn([6], gen)];
+      assert.throws(() => linearReluBatchNorm(x, randn([6, 5], gen), v, v, v), /input has 4 features but weight expects 5/);
+      assert.throws(() => linearReluBatchNorm(randn([1, 4], gen), w, v, v, v), /expected more than 1 row/);
+      assert.throws(() => linearReluBatchNorm(x.double(), w, v, v, v), /only float32 CPU tensors/);
+      assert.throws(() => linearReluBatchNorm(x, w, randn([5], gen), v, v), /must have shape \[6\], got \[5\]/);
+      assert.throws(() => linearReluBatchNorm(x, w, v, v, undefined), /gamma and beta come together/);
+      const xg = x.detach().requiresGrad_();
+      const { out } = linearReluBatchNorm(xg, w, v, v, v);
+      assert.throws(() => grad(out.sum(), [xg], { createGraph: true }), /gradients of gradients are not supported/);
+    }));
 });
