@@ -14,6 +14,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CASES, type Reps } from './cases.js';
+// Loading the engine (through the cases) sets OMP_WAIT_POLICY=passive in this process when it was
+// unset; the children must see the user's setting, not that default.
+import { OMP_WAIT_POLICY_FROM_USER } from '../src/torch/native.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url)); // dist/bench
 const ROOT = path.resolve(HERE, '..', '..');
@@ -90,7 +93,7 @@ function usage(): string {
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { threads: os.availableParallelism(), threadsSource: 'default: the cores', only: undefined, quick: false, compare: undefined, save: true, ompWaitPolicy: undefined };
+  const o: Options = { threads: os.availableParallelism(), threadsSource: 'default: the cores', only: undefined, quick: false, compare: undefined, save: true, ompWaitPolicy: OMP_WAIT_POLICY_FROM_USER };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = (): string => {
@@ -144,6 +147,7 @@ function childEnv(threads: number, ompWaitPolicy: string | undefined): NodeJS.Pr
   const n = String(threads);
   const env: NodeJS.ProcessEnv = { ...process.env, OMP_NUM_THREADS: n, OPENBLAS_NUM_THREADS: n, MKL_NUM_THREADS: n, CLAB_THREADS: n };
   if (ompWaitPolicy !== undefined) env['OMP_WAIT_POLICY'] = ompWaitPolicy;
+  else delete env['OMP_WAIT_POLICY'];
   return env;
 }
 
@@ -280,7 +284,7 @@ function main(): void {
   const env = {
     OPENBLAS_CORETYPE: process.env['OPENBLAS_CORETYPE'] ?? null,
     OPENBLAS_L2_SIZE: process.env['OPENBLAS_L2_SIZE'] ?? null,
-    OMP_WAIT_POLICY: o.ompWaitPolicy ?? process.env['OMP_WAIT_POLICY'] ?? null,
+    OMP_WAIT_POLICY: o.ompWaitPolicy ?? null,
   };
   const run: RunFile = {
     date: new Date().toISOString(),

@@ -91,7 +91,9 @@ function findAddon(): string {
  * 'passive' makes idle OpenMP threads sleep. A value the user set is left alone.
  */
 export const OMP_WAIT_POLICY_DEFAULT = 'passive';
-if (process.env['OMP_WAIT_POLICY'] === undefined) process.env['OMP_WAIT_POLICY'] = OMP_WAIT_POLICY_DEFAULT;
+/** OMP_WAIT_POLICY as the user set it before clab loaded (undefined: clab's default applies). */
+export const OMP_WAIT_POLICY_FROM_USER: string | undefined = process.env['OMP_WAIT_POLICY'];
+if (OMP_WAIT_POLICY_FROM_USER === undefined) process.env['OMP_WAIT_POLICY'] = OMP_WAIT_POLICY_DEFAULT;
 
 const require = createRequire(import.meta.url);
 export const native: NativeAddon = require(findAddon()) as NativeAddon;

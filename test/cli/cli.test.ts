@@ -3,9 +3,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tempDir } from '../util/temp.js';
 
 // Compiled to dist/test/cli: the repository is three levels up.
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -19,7 +19,7 @@ function clab(args: string[], cwd = root): { code: number; stdout: string; stder
   const r = spawnSync(process.execPath, [entry, ...args], { cwd, env, encoding: 'utf8' });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
-const tmp = (): string => fs.mkdtempSync(path.join(os.tmpdir(), 'clab-cli-'));
+const tmp = (): string => tempDir('cli');
 const metricsOf = (dir: string): unknown[] =>
   fs
     .readFileSync(path.join(dir, 'metrics.jsonl'), 'utf8')

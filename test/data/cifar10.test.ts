@@ -2,13 +2,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { FileFormatError } from '../../src/io/index.js';
 import { CIFAR10_CLASSES, CIFAR10_FILE_BYTES, CIFAR10_FILES, loadCifar10 } from '../../src/data/cifar10.js';
 import { scope } from '../../src/torch/index.js';
+import { tempDir as makeTempDir } from '../util/temp.js';
 
-const tempDir = (): string => fs.mkdtempSync(path.join(os.tmpdir(), 'clab-cifar10-'));
+const tempDir = (): string => makeTempDir('cifar10');
 
 /** The pixel byte of record `r` (global index), channel c, row y, column x in the fixtures. */
 const pixel = (r: number, c: number, y: number, x: number): number => (r * 7 + c * 31 + y * 5 + x * 3) % 256;

@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { writeFileAtomic, writeJsonAtomic } from '../../src/io/index.js';
+import { tempDir as makeTempDir } from '../util/temp.js';
 
-const tempDir = (): string => fs.mkdtempSync(path.join(os.tmpdir(), 'clab-io-atomic-'));
+const tempDir = (): string => makeTempDir('io-atomic');
 
 test('writeFileAtomic writes bytes, strings and streamed chunks, leaving no temporary files', () => {
   const dir = tempDir();

@@ -7,12 +7,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DTYPES, scope, type Tensor } from '../../src/torch/index.js';
 import { FileFormatError, encodeSafetensors, loadNpy, loadSafetensors, saveNpy, saveSafetensors } from '../../src/io/index.js';
 import { SHAPES, pyValues, sample } from './samples.js';
+import { tempDir as makeTempDir } from '../util/temp.js';
 
 const PYTHON = '/usr/bin/python3';
 // Compiled to dist/test/io; the Python helpers stay in test/io of the repository.
@@ -22,7 +22,7 @@ const script = (name: string): string => {
   assert.ok(fs.existsSync(p), `missing Python helper ${p}`);
   return p;
 };
-const tempDir = (): string => fs.mkdtempSync(path.join(os.tmpdir(), 'clab-io-interop-'));
+const tempDir = (): string => makeTempDir('io-interop');
 
 function python(args: string[]): string {
   try {

@@ -1,13 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { DTYPES, liveTensors, scope, tensor, zeros } from '../../src/torch/index.js';
 import { FileFormatError, decodeNpy, encodeNpy, loadNpy, saveNpy } from '../../src/io/index.js';
 import { SHAPES, bytesOf, sample } from './samples.js';
+import { tempDir as makeTempDir } from '../util/temp.js';
 
-const tempDir = (): string => fs.mkdtempSync(path.join(os.tmpdir(), 'clab-io-npy-'));
+const tempDir = (): string => makeTempDir('io-npy');
 
 /** A .npy file from a header dict text (padded like numpy unless `raw`) and data bytes. */
 function npy(dict: string, data: Uint8Array = new Uint8Array(0), options: { version?: [number, number]; raw?: boolean } = {}): Buffer {

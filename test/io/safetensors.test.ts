@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { DTYPES, Tensor, liveTensors, scope, tensor, zeros } from '../../src/torch/index.js';
 import {
@@ -12,8 +11,9 @@ import {
   saveSafetensors,
 } from '../../src/io/index.js';
 import { SHAPES, bytesOf, sample } from './samples.js';
+import { tempDir as makeTempDir } from '../util/temp.js';
 
-const tempDir = (): string => fs.mkdtempSync(path.join(os.tmpdir(), 'clab-io-st-'));
+const tempDir = (): string => makeTempDir('io-st');
 
 const ITEM: Record<string, number> = { F32: 4, F64: 8, I64: 8, I32: 4, BOOL: 1, U8: 1 };
 

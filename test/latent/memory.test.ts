@@ -1,8 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Generator, liveTensors } from '../../src/torch/index.js';
+import { Generator, liveTensors, memoryStats, resetPeakMemory } from '../../src/torch/index.js';
 import {
   ConstrainedSupport, diversityDiagnostic, FullSphereSupport, RestrictedVonMisesFisher, UniformSphere, VonMisesFisher,
+  sampleUniformSphere, sampleVonMisesFisher,
 } from '../../src/latent/index.js';
 
 test('samplers and the diagnostic free every intermediate: only the returned tensor stays alive', () => {
@@ -30,4 +31,20 @@ test('samplers and the diagnostic free every intermediate: only the returned ten
   assert.throws(() => new RestrictedVonMisesFisher({ kappa: 1, fixedDims: 4 }).sample(anchors, gen));
   assert.equal(liveTensors(), before);
   anchors.dispose();
+});
+
+test('vMF sampling holds at most about four [n, k] float64 buffers at once (intermediates freed as used)', () => {
+  const gen = new Generator(52);
+  const [n, k] = [20_000, 64];
+  const mu = sampleUniformSphere(n, k, gen);
+  const buffer = n * k * 8; // one [n, k] float64 tensor: 10 MB
+  resetPeakMemory();
+  const before = memoryStats().inUseBytes;
+  const z = sampleVonMisesFisher(mu, 3.33, gen);
+  const peak = memoryStats().peakInUseBytes - before;
+  // μ in float64, V, one temporary, the float32 result (half a buffer) and small [n] vectors.
+  assert.ok(peak < 4 * buffer, `peak ${(peak / buffer).toFixed(2)} buffers`);
+  assert.ok(peak > 2 * buffer, 'the measurement sees the working buffers');
+  z.dispose();
+  mu.dispose();
 });

@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { renderFigures, renderReport, writeReport } from '../../src/report/index.js';
 import { formatDelta, formatOurs, formatPaper, summariseTable } from '../../src/report/table.js';
 import { emptyInput, sampleInput } from './sample.js';
 import { latentColor, latentPoints } from '../../src/report/figures.js';
+import { tempDir } from '../util/temp.js';
 
 function assertSvg(svg: string, what: string): void {
   assert.ok(svg.startsWith('<svg'), `${what} starts with <svg`);
@@ -96,7 +96,7 @@ test('empty inputs render without throwing', async () => {
 });
 
 test('writeReport writes report.html and figures/<id>.svg and nothing else', async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'clab-report-'));
+  const dir = tempDir('report');
   const out = path.join(dir, 'nested', 'report');
   const written = await writeReport(out, sampleInput());
   assert.equal(written.reportPath, path.join(out, 'report.html'));

@@ -1,10 +1,8 @@
 // Shared helpers of the run-store tests.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { RunSpec } from '../../src/experiments/spec.js';
+import { tempDir as makeTempDir } from '../util/temp.js';
 
-export const tempDir = (): string => fs.mkdtempSync(path.join(os.tmpdir(), 'clab-runs-'));
+export const tempDir = (): string => makeTempDir('runs');
 
 /** A small resolved-looking run (the store only needs spec.name and JSON-ness). */
 export function sampleRun(overrides: { name?: string; seed?: number; tau?: number; point?: Record<string, unknown> } = {}): RunSpec {

@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { CIFAR10_FILES, CIFAR10_RECORD_BYTES } from '../../src/data/cifar10.js';
 import {
@@ -13,10 +12,11 @@ import {
   type RegimeStudySizes,
 } from '../../src/studies/cifar10.js';
 import { MNIST_REGIMES_PRESETS, mnistRegimesStudy, runMnistRegimes } from '../../src/studies/mnist-regimes.js';
+import { tempDir } from '../util/temp.js';
 
 /** A CIFAR-10 binary folder with `perFile` random records (label byte + 3072 pixel bytes) per batch file. */
 function fakeCifar(perFile: number): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'clab-cifar-'));
+  const dir = tempDir('cifar');
   let state = 12345;
   const byte = (): number => {
     state = (Math.imul(state, 1103515245) + 12345) >>> 0;
