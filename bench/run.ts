@@ -1,6 +1,7 @@
 // `make bench`: clab against PyTorch on this machine, same run, same shapes, same thread count.
 //
-//   node dist/bench/run.js [--threads N] [--only NAME[,NAME]] [--quick] [--omp-wait-policy P] [--compare FILE] [--no-save]
+//   node dist/bench/run.js [--threads N] [--only NAME[,NAME]] [--quick] [--omp-wait-policy P]
+//                          [--pytorch-omp-wait-policy P] [--compare FILE] [--no-save]
 //
 // Every case runs twice in fresh child processes — clab as `node dist/bench/one.js ID`, PyTorch as
 // `/usr/bin/python3 bench/reference.py ID` — so each peak RSS (the process's high-water mark) belongs
@@ -14,9 +15,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CASES, type Reps } from './cases.js';
-// Loading the engine (through the cases) sets OMP_WAIT_POLICY=passive in this process when it was
-// unset; the children must see the user's setting, not that default.
-import { OMP_WAIT_POLICY_FROM_USER } from '../src/torch/native.js';
+// Loading the engine (through the cases) sets clab's OpenMP wait default (GOMP_SPINCOUNT or
+// OMP_WAIT_POLICY) in this process when the user set neither; the children must see the user's
+// settings, not that default.
+import { OMP_ENV_FROM_USER } from '../src/torch/native.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url)); // dist/bench
 const ROOT = path.resolve(HERE, '..', '..');
@@ -75,8 +77,10 @@ interface Options {
   quick: boolean;
   compare: string | undefined;
   save: boolean;
-  /** OMP_WAIT_POLICY for both children; undefined = as found (clab then defaults to passive, libgomp to its own default). */
+  /** OMP_WAIT_POLICY for both children; undefined = as the user set it (or unset: each its own default). */
   ompWaitPolicy: string | undefined;
+  /** OMP_WAIT_POLICY for the PyTorch child only (overrides ompWaitPolicy there). */
+  pytorchOmpWaitPolicy: string | undefined;
 }
 
 function usage(): string {
@@ -85,7 +89,8 @@ function usage(): string {
     '  --threads N          intra-op threads for clab and PyTorch (default: the cores, here ' + os.availableParallelism() + ')',
     '  --only NAME[,NAME]   run only these benchmarks (a family such as infonce-fwd-bwd, or a case id such as infonce-fwd-bwd/B=512)',
     '  --quick              fewer warm-up iterations and repetitions (vmf-sample also draws 10⁵ instead of 10⁶ samples)',
-    '  --omp-wait-policy P  set OMP_WAIT_POLICY=P (passive|active) for both children (default: as found; clab sets passive when unset, PyTorch keeps libgomp\'s default)',
+    '  --omp-wait-policy P  set OMP_WAIT_POLICY=P (passive|active) for both children (default: as found; unset, clab picks its own default and PyTorch keeps libgomp\'s)',
+    '  --pytorch-omp-wait-policy P  set OMP_WAIT_POLICY=P for the PyTorch child only (e.g. passive, its fastest setting on 2 cores)',
     '  --compare FILE       print the change against an earlier bench/results/*.json',
     '  --no-save            do not write bench/results/<date>.json',
     'benchmarks: ' + [...new Set(CASES.map((c) => c.group))].join(', '),
@@ -93,7 +98,7 @@ function usage(): string {
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { threads: os.availableParallelism(), threadsSource: 'default: the cores', only: undefined, quick: false, compare: undefined, save: true, ompWaitPolicy: OMP_WAIT_POLICY_FROM_USER };
+  const o: Options = { threads: os.availableParallelism(), threadsSource: 'default: the cores', only: undefined, quick: false, compare: undefined, save: true, ompWaitPolicy: OMP_ENV_FROM_USER.OMP_WAIT_POLICY, pytorchOmpWaitPolicy: undefined };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = (): string => {
@@ -109,9 +114,11 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--quick') o.quick = true;
     else if (a === '--compare') o.compare = value();
     else if (a === '--no-save') o.save = false;
-    else if (a === '--omp-wait-policy') {
-      o.ompWaitPolicy = value();
-      if (!['passive', 'active'].includes(o.ompWaitPolicy.toLowerCase())) throw new RangeError('--omp-wait-policy must be passive or active');
+    else if (a === '--omp-wait-policy' || a === '--pytorch-omp-wait-policy') {
+      const v = value();
+      if (!['passive', 'active'].includes(v.toLowerCase())) throw new RangeError(`${a} must be passive or active`);
+      if (a === '--omp-wait-policy') o.ompWaitPolicy = v;
+      else o.pytorchOmpWaitPolicy = v;
     }
     else if (a === '--help' || a === '-h') {
       console.log(usage());
@@ -146,8 +153,12 @@ function cpuModel(): string {
 function childEnv(threads: number, ompWaitPolicy: string | undefined): NodeJS.ProcessEnv {
   const n = String(threads);
   const env: NodeJS.ProcessEnv = { ...process.env, OMP_NUM_THREADS: n, OPENBLAS_NUM_THREADS: n, MKL_NUM_THREADS: n, CLAB_THREADS: n };
+  // The user's OpenMP wait settings, not the ones this process's engine chose for itself.
+  for (const [k, v] of Object.entries(OMP_ENV_FROM_USER)) {
+    if (v === undefined) delete env[k];
+    else env[k] = v;
+  }
   if (ompWaitPolicy !== undefined) env['OMP_WAIT_POLICY'] = ompWaitPolicy;
-  else delete env['OMP_WAIT_POLICY'];
   return env;
 }
 
@@ -285,6 +296,8 @@ function main(): void {
     OPENBLAS_CORETYPE: process.env['OPENBLAS_CORETYPE'] ?? null,
     OPENBLAS_L2_SIZE: process.env['OPENBLAS_L2_SIZE'] ?? null,
     OMP_WAIT_POLICY: o.ompWaitPolicy ?? null,
+    OMP_WAIT_POLICY_PYTORCH: o.pytorchOmpWaitPolicy ?? o.ompWaitPolicy ?? null,
+    GOMP_SPINCOUNT: OMP_ENV_FROM_USER.GOMP_SPINCOUNT ?? null,
   };
   const run: RunFile = {
     date: new Date().toISOString(),
@@ -309,9 +322,9 @@ function main(): void {
     `environment (left as found): OPENBLAS_CORETYPE=${env.OPENBLAS_CORETYPE ?? '(unset)'} OPENBLAS_L2_SIZE=${env.OPENBLAS_L2_SIZE ?? '(unset)'}`,
   );
   console.log(
-    env.OMP_WAIT_POLICY === null
-      ? 'OMP_WAIT_POLICY unset: clab sets passive for itself, PyTorch runs with libgomp\'s default (spinning); --omp-wait-policy passive sets it for both'
-      : `OMP_WAIT_POLICY=${env.OMP_WAIT_POLICY} for both`,
+    `OpenMP wait: clab ${env.OMP_WAIT_POLICY ?? "its default (a bounded spin with oneDNN GEMMs, see src/torch/native.ts)"}; ` +
+      `PyTorch ${env.OMP_WAIT_POLICY_PYTORCH ?? "libgomp's default (spinning)"}` +
+      (env.GOMP_SPINCOUNT !== null ? `; GOMP_SPINCOUNT=${env.GOMP_SPINCOUNT} for both` : ''),
   );
   const busy = `load average ${run.loadavg.before.toFixed(2)} at start`;
   console.log(run.loadavg.before > 0.5 ? `WARNING: ${busy} — the machine is not quiet; timings will be noisy and the ratios unreliable` : busy);
@@ -331,7 +344,7 @@ function main(): void {
     const clab = runChild(process.execPath, [ONE_JS, c.id, ...repArgs], o.threads, o.ompWaitPolicy);
     process.stdout.write(`${fmtSide(clab)}; PyTorch … `);
     const pytorch: Side =
-      c.pytorchSkipped !== undefined ? { skipped: c.pytorchSkipped } : runChild(PYTHON, [REFERENCE_PY, c.id, ...repArgs], o.threads, o.ompWaitPolicy);
+      c.pytorchSkipped !== undefined ? { skipped: c.pytorchSkipped } : runChild(PYTHON, [REFERENCE_PY, c.id, ...repArgs], o.threads, o.pytorchOmpWaitPolicy ?? o.ompWaitPolicy);
     const ratio = isMeasured(clab) && isMeasured(pytorch) ? clab.median / pytorch.median : undefined;
     console.log(`${fmtSide(pytorch)}${ratio !== undefined ? `; ratio ${ratio.toFixed(2)}×` : ''}`);
     const result: CaseResult = { id: c.id, group: c.group, what: c.what, clab, pytorch };

@@ -60,15 +60,20 @@ export function getNumThreads(): number {
 /**
  * What a run records about its engine: libtorch's version, intra-op threads, Node's version, the
  * float32 GEMM backend ('onednn' when libtorch's oneDNN is loadable and CLAB_GEMM is not
- * 'openblas'; see native/src/gemm.cc) and the OpenMP wait policy in effect.
+ * 'openblas'; see native/src/gemm.cc) and the OpenMP wait settings in effect (see native.ts).
  */
-export function engineInfo(): { libtorch: string; threads: number; node: string; gemm: string; ompWaitPolicy: string } {
+export function engineInfo(): { libtorch: string; threads: number; node: string; gemm: string; ompWait: string } {
   return {
     libtorch: native.torchVersion,
     threads: native.getNumThreads(),
     node: process.version,
     gemm: native.gemmBackend(),
-    ompWaitPolicy: process.env['OMP_WAIT_POLICY'] ?? '',
+    ompWait: [
+      process.env['OMP_WAIT_POLICY'] !== undefined ? `OMP_WAIT_POLICY=${process.env['OMP_WAIT_POLICY']}` : '',
+      process.env['GOMP_SPINCOUNT'] !== undefined ? `GOMP_SPINCOUNT=${process.env['GOMP_SPINCOUNT']}` : '',
+    ]
+      .filter((x) => x !== '')
+      .join(' '),
   };
 }
 

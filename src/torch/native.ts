@@ -83,17 +83,27 @@ function findAddon(): string {
 }
 
 /**
- * OpenMP wait policy, set before libgomp loads (it reads the environment once, at load). Two
- * thread pools share the cores: libgomp's (libtorch's element-wise and reduction kernels) and
- * OpenBLAS's pthreads (the GEMMs). With libgomp's default, an idle OpenMP thread spins for a while
- * after each parallel region and takes a core from the OpenBLAS thread that runs next; on this
- * 2-core machine that made the Paper A step 1.6× slower at 2 threads than at 1 (bench/, 2026-11-25).
- * 'passive' makes idle OpenMP threads sleep. A value the user set is left alone.
+ * How idle OpenMP threads wait, set before libgomp loads (it reads the environment once, at load).
+ * libgomp's default lets an idle thread spin for a long time after each parallel region. Measured
+ * on this 2-core machine (bench/, 2026-11-25):
+ * - with OpenBLAS GEMMs (CLAB_GEMM=openblas) the spinning OpenMP threads take the cores from
+ *   OpenBLAS's own threads: the Paper A step ran 1.6× slower than with OMP_WAIT_POLICY=passive;
+ * - with oneDNN GEMMs (the default; they run on the OpenMP pool itself) sleeping threads cost a
+ *   wake-up per parallel region instead: passive made small workloads 2× slower (InfoNCE at
+ *   B = 512: 4.1 vs 1.8 ms) and the Paper A step 20 % slower than a short spin.
+ * So clab sets GOMP_SPINCOUNT (a bounded spin of ~tens of µs) with oneDNN and
+ * OMP_WAIT_POLICY=passive with OpenBLAS — unless the user set either variable.
  */
-export const OMP_WAIT_POLICY_DEFAULT = 'passive';
-/** OMP_WAIT_POLICY as the user set it before clab loaded (undefined: clab's default applies). */
-export const OMP_WAIT_POLICY_FROM_USER: string | undefined = process.env['OMP_WAIT_POLICY'];
-if (OMP_WAIT_POLICY_FROM_USER === undefined) process.env['OMP_WAIT_POLICY'] = OMP_WAIT_POLICY_DEFAULT;
+export const GOMP_SPINCOUNT_DEFAULT = 20_000;
+/** OMP_WAIT_POLICY and GOMP_SPINCOUNT as the user set them before clab loaded (undefined: unset). */
+export const OMP_ENV_FROM_USER: { OMP_WAIT_POLICY: string | undefined; GOMP_SPINCOUNT: string | undefined } = {
+  OMP_WAIT_POLICY: process.env['OMP_WAIT_POLICY'],
+  GOMP_SPINCOUNT: process.env['GOMP_SPINCOUNT'],
+};
+if (OMP_ENV_FROM_USER.OMP_WAIT_POLICY === undefined && OMP_ENV_FROM_USER.GOMP_SPINCOUNT === undefined) {
+  if (process.env['CLAB_GEMM'] === 'openblas') process.env['OMP_WAIT_POLICY'] = 'passive';
+  else process.env['GOMP_SPINCOUNT'] = String(GOMP_SPINCOUNT_DEFAULT);
+}
 
 const require = createRequire(import.meta.url);
 export const native: NativeAddon = require(findAddon()) as NativeAddon;
