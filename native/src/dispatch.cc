@@ -44,6 +44,18 @@ static int64_t ToInt(const Napi::Value& v, const std::string& what) {
   throw Napi::TypeError::New(v.Env(), what + " must be an integer");
 }
 
+// A JavaScript boolean, BigInt or number as an at::Scalar (callers check the JS type first).
+static c10::Scalar ToScalar(const Napi::Value& v, const std::string& what) {
+  if (v.IsBoolean()) return c10::Scalar(v.As<Napi::Boolean>().Value());
+  if (v.IsBigInt()) return c10::Scalar(ToInt(v, what));
+  double d = v.As<Napi::Number>().DoubleValue();
+  // An integral JavaScript number is an integer scalar so that integer tensors stay integer;
+  // float tensors promote it to their own dtype exactly as PyTorch does.
+  // (−0 stays a float so that its sign survives.)
+  if (IsInteger(d) && std::fabs(d) < 9.0e15 && !(d == 0 && std::signbit(d))) return c10::Scalar(static_cast<int64_t>(d));
+  return c10::Scalar(d);
+}
+
 static const char* JsTypeName(const Napi::Value& v) {
   if (v.IsUndefined()) return "undefined";
   if (v.IsNull()) return "null";
@@ -81,17 +93,9 @@ static c10::IValue ToIValue(const Napi::Value& v, const c10::TypePtr& type, cons
     case c10::TypeKind::BoolType:
       if (!v.IsBoolean()) throw bad("a boolean");
       return c10::IValue(v.As<Napi::Boolean>().Value());
-    case c10::TypeKind::NumberType: {  // at::Scalar
-      if (v.IsBoolean()) return c10::IValue(c10::Scalar(v.As<Napi::Boolean>().Value()));
-      if (v.IsBigInt()) return c10::IValue(c10::Scalar(ToInt(v, what)));
-      if (!v.IsNumber()) throw bad("a number");
-      double d = v.As<Napi::Number>().DoubleValue();
-      // An integral JavaScript number is an integer scalar so that integer tensors stay integer;
-      // float tensors promote it to their own dtype exactly as PyTorch does.
-      // (−0 stays a float so that its sign survives.)
-      if (IsInteger(d) && std::fabs(d) < 9.0e15 && !(d == 0 && std::signbit(d))) return c10::IValue(c10::Scalar(static_cast<int64_t>(d)));
-      return c10::IValue(c10::Scalar(d));
-    }
+    case c10::TypeKind::NumberType:  // at::Scalar
+      if (!v.IsBoolean() && !v.IsBigInt() && !v.IsNumber()) throw bad("a number");
+      return c10::IValue(ToScalar(v, what));
     case c10::TypeKind::StringType:
       if (!v.IsString()) throw bad("a string");
       return c10::IValue(v.As<Napi::String>().Utf8Value());
@@ -141,6 +145,16 @@ static c10::IValue ToIValue(const Napi::Value& v, const c10::TypePtr& type, cons
           Napi::Value e = a.Get(i);
           if (!e.IsNumber()) throw Napi::TypeError::New(env, what + "[" + std::to_string(i) + "] must be a number");
           out.push_back(e.As<Napi::Number>().DoubleValue());
+        }
+        return c10::IValue(out);
+      }
+      if (ek == c10::TypeKind::NumberType) {  // Scalar[] (the foreach ops' ScalarList)
+        std::vector<c10::Scalar> out;
+        for (uint32_t i = 0; i < a.Length(); i++) {
+          Napi::Value e = a.Get(i);
+          const std::string item = what + "[" + std::to_string(i) + "]";
+          if (!e.IsBoolean() && !e.IsBigInt() && !e.IsNumber()) throw Napi::TypeError::New(env, item + " must be a number");
+          out.push_back(ToScalar(e, item));
         }
         return c10::IValue(out);
       }

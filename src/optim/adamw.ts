@@ -1,7 +1,7 @@
 // AdamW: Adam with decoupled weight decay (torch.optim.AdamW, PyTorch 1.13 single-tensor path).
 import type { Tensor } from '../torch/index.js';
-import { ADAM_STATE, adamUpdate, checkAdam, type AdamHyper, type AdamOptions } from './adam.js';
-import { BaseOptimizer, withDefaults, type ParamGroupInput } from './optimizer.js';
+import { ADAM_STATE, adamUpdate, adamUpdateGroup, checkAdam, type AdamHyper, type AdamOptions } from './adam.js';
+import { BaseOptimizer, withDefaults, type GroupItem, type ParamGroupInput } from './optimizer.js';
 
 const DEFAULTS: AdamHyper = { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 1e-2, amsgrad: false, maximize: false };
 
@@ -20,5 +20,9 @@ export class AdamW extends BaseOptimizer<AdamHyper> {
 
   protected updateParam(param: Tensor, grad: Tensor, state: Map<string, Tensor>, h: AdamHyper): void {
     adamUpdate(param, grad, state, h, true);
+  }
+
+  protected override updateGroup(items: GroupItem[], h: AdamHyper): boolean {
+    return adamUpdateGroup(items, h, true);
   }
 }

@@ -8,6 +8,13 @@ export type HyperValue = number | boolean | null | number[];
 /** Hyper-parameters of one parameter group; every optimizer has a learning rate. */
 export type HyperParams = { lr: number } & { [name: string]: HyperValue };
 
+/** One parameter with a gradient in a step, and its persistent state (see BaseOptimizer.updateGroup). */
+export interface GroupItem {
+  param: Tensor;
+  grad: Tensor;
+  state: Map<string, Tensor>;
+}
+
 /** A group of parameters sharing hyper-parameters. */
 export type ParamGroup<H extends HyperParams = HyperParams> = H & { params: Tensor[] };
 
@@ -93,9 +100,10 @@ export function checkNonNegative(optimizer: string, what: string, x: unknown): v
 
 /**
  * Base class of the optimizers. A subclass provides its defaults, a check of its hyper-parameters,
- * the layout of its per-parameter state and `updateParam`, the update of one parameter. `step()`
- * runs `updateParam` for every parameter with a gradient inside noGrad and scope, so temporaries
- * are freed and only the state tensors (kept) survive.
+ * the layout of its per-parameter state and `updateParam`, the update of one parameter (and may
+ * provide `updateGroup`, the same update for a whole group at once). `step()` runs them for every
+ * parameter with a gradient inside noGrad and scope, so temporaries are freed and only the state
+ * tensors (kept) survive.
  */
 export abstract class BaseOptimizer<H extends HyperParams> implements Optimizer {
   readonly paramGroups: ParamGroup<H>[];
@@ -143,6 +151,21 @@ export abstract class BaseOptimizer<H extends HyperParams> implements Optimizer 
   /** Updates one parameter in place from its gradient; `state` starts empty and persists across steps. */
   protected abstract updateParam(param: Tensor, grad: Tensor, state: Map<string, Tensor>, group: H): void;
 
+  /**
+   * Optional multi-tensor update of all of a group's parameters that have gradients (one engine
+   * call per operation for the whole group, as torch's foreach path) with exactly the arithmetic
+   * of updateParam. Returns false when it does not apply; step() then calls updateParam per parameter.
+   */
+  protected updateGroup(_items: GroupItem[], _group: H): boolean {
+    return false;
+  }
+
+  /**
+   * Whether step() may use updateGroup (default true). The two paths give bit-identical
+   * parameters and state; false forces the per-parameter path (the tests compare them).
+   */
+  multiTensor = true;
+
   get lr(): number {
     return this.paramGroups[0]!.lr;
   }
@@ -156,18 +179,22 @@ export abstract class BaseOptimizer<H extends HyperParams> implements Optimizer 
     noGrad(() =>
       scope(() => {
         for (const group of this.paramGroups) {
-          for (const p of group.params) {
-            const grad = p.grad;
+          const items: GroupItem[] = [];
+          for (const param of group.params) {
+            const grad = param.grad;
             if (grad === undefined) continue;
-            let state = this.#state.get(p);
+            let state = this.#state.get(param);
             if (state === undefined) {
               state = new Map();
-              this.#state.set(p, state);
+              this.#state.set(param, state);
             }
-            this.updateParam(p, grad, state, group);
-            // State tensors created in this step outlive the step's scope.
-            for (const t of state.values()) keep(t);
+            items.push({ param, grad, state });
           }
+          if (items.length === 0) continue;
+          if (!(this.multiTensor && this.updateGroup(items, group)))
+            for (const { param, grad, state } of items) this.updateParam(param, grad, state, group);
+          // State tensors created in this step outlive the step's scope.
+          for (const { state } of items) for (const t of state.values()) keep(t);
         }
       }),
     );
