@@ -174,27 +174,9 @@ function runChild(cmd: string, args: string[], threads: number, ompWaitPolicy: s
     const tail = (r.stderr ?? '').trim().split('\n').slice(-3).join(' | ');
     return { error: `${why}${tail ? `: ${tail}` : ''}` };
   }
-  const j = JSON.parse(last) as {
-    times: number[];
-    warmup: number;
-    reps: number;
-    threads: number;
-    maxRssKb: number;
-    baselineRssKb: number;
-    engine?: Record<string, unknown>;
-  };
-  return {
-    ...(j.engine !== undefined ? { engine: j.engine } : {}),
-    median: median(j.times),
-    min: Math.min(...j.times),
-    max: Math.max(...j.times),
-    times: j.times,
-    warmup: j.warmup,
-    reps: j.reps,
-    threads: j.threads,
-    maxRssKb: j.maxRssKb,
-    baselineRssKb: j.baselineRssKb,
-  };
+  // The child's JSON line: every field of Measured but the statistics computed here.
+  const j = JSON.parse(last) as Omit<Measured, 'median' | 'min' | 'max'>;
+  return { ...j, median: median(j.times), min: Math.min(...j.times), max: Math.max(...j.times) };
 }
 
 function pytorchVersion(): string | null {
