@@ -139,33 +139,31 @@ at::Tensor DoubleVector(const std::vector<double>& v) {
 class LinearReluBatchNorm : public torch::autograd::Function<LinearReluBatchNorm> {
  public:
   // Returns {Y [N, C], batch mean [C], batch biased variance [C]} (the last two not differentiable).
+  // bias, gamma and beta are always defined (the entry point substitutes 0, 1, 0 for absent ones).
   static variable_list forward(AutogradContext* ctx, const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias,
                                const at::Tensor& gamma, const at::Tensor& beta, double eps) {
     const int64_t N = x.size(0), C = weight.size(0);
     at::Tensor R = at::mm(x, weight.t()).contiguous();  // Z, then R in place
     float* r = R.data_ptr<float>();
-    const at::Tensor b = bias.defined() ? bias.contiguous() : at::Tensor();
-    const float* bp = b.defined() ? b.data_ptr<float>() : nullptr;
+    const at::Tensor b = bias.contiguous();
+    const float* bp = b.data_ptr<float>();
     ColumnSums sums(C, 2);
-    const std::vector<float> zeroBias(bp == nullptr ? C : 0, 0.0f);
-    const float* bias0 = bp != nullptr ? bp : zeroBias.data();
     at::parallel_for(0, N, kRowGrain, [&](int64_t i0, int64_t i1) {
       double* totals[2] = {sums.For(0), sums.For(1)};
       Blocked(i0, i1, C, 2, totals, [&](int64_t i, int64_t rows, float* acc) {
-        BiasReluStats(r + i * C, bias0, rows, C, acc, acc + C);
+        BiasReluStats(r + i * C, bp, rows, C, acc, acc + C);
       });
     });
     const std::vector<double> s = sums.Total(0), ss = sums.Total(1);
     std::vector<double> mean(C), var(C), invstd(C);
     std::vector<float> scale(C), shift(C);
-    const at::Tensor g = gamma.defined() ? gamma.contiguous() : at::Tensor();
-    const at::Tensor be = beta.defined() ? beta.contiguous() : at::Tensor();
+    const at::Tensor g = gamma.contiguous(), be = beta.contiguous();
+    const float *gp = g.data_ptr<float>(), *bep = be.data_ptr<float>();
     for (int64_t c = 0; c < C; c++) {
       mean[c] = s[c] / N;
       var[c] = std::max(0.0, ss[c] / N - mean[c] * mean[c]);
       invstd[c] = 1.0 / std::sqrt(var[c] + eps);
-      const double gc = g.defined() ? g.data_ptr<float>()[c] : 1.0;
-      const double bc = be.defined() ? be.data_ptr<float>()[c] : 0.0;
+      const double gc = gp[c], bc = bep[c];
       scale[c] = static_cast<float>(gc * invstd[c]);
       shift[c] = static_cast<float>(bc - mean[c] * gc * invstd[c]);
     }
@@ -179,7 +177,6 @@ class LinearReluBatchNorm : public torch::autograd::Function<LinearReluBatchNorm
     ctx->saved_data["R"] = R;
     ctx->saved_data["mean"] = meanT;
     ctx->saved_data["invstd"] = DoubleVector(invstd);
-    ctx->saved_data["hasBias"] = bias.defined();
     at::Tensor meanOut = meanT.to(at::kFloat), varOut = varT.to(at::kFloat);
     ctx->mark_non_differentiable({meanOut, varOut});
     return {Y, meanOut, varOut};
@@ -192,7 +189,6 @@ class LinearReluBatchNorm : public torch::autograd::Function<LinearReluBatchNorm
     const at::Tensor &x = saved[0], &weight = saved[1], &gamma = saved[2];
     const at::Tensor R = ctx->saved_data["R"].toTensor();
     const at::Tensor meanT = ctx->saved_data["mean"].toTensor(), invT = ctx->saved_data["invstd"].toTensor();
-    const bool hasBias = ctx->saved_data["hasBias"].toBool();
     variable_list out(6);
     if (!gradOutputs[0].defined()) return out;
     const at::Tensor dY = gradOutputs[0].contiguous();
@@ -215,10 +211,11 @@ class LinearReluBatchNorm : public torch::autograd::Function<LinearReluBatchNorm
       });
     });
     const std::vector<double> sdy = sums.Total(0), sdyx = sums.Total(1);
-    const at::Tensor g = gamma.defined() ? gamma.contiguous() : at::Tensor();
+    const at::Tensor g = gamma.contiguous();
+    const float* gp = g.data_ptr<float>();
     std::vector<float> k(C), mdy(C), mdyx(C);
     for (int64_t c = 0; c < C; c++) {
-      const double gc = g.defined() ? g.data_ptr<float>()[c] : 1.0;
+      const double gc = gp[c];
       k[c] = static_cast<float>(gc * invstd[c]);
       mdy[c] = static_cast<float>(sdy[c] / N);
       mdyx[c] = static_cast<float>(sdyx[c] / N);
@@ -236,8 +233,8 @@ class LinearReluBatchNorm : public torch::autograd::Function<LinearReluBatchNorm
     });
     if (ctx->needs_input_grad(0)) out[0] = at::mm(dZ, weight);
     if (ctx->needs_input_grad(1)) out[1] = at::mm(dZ.t(), x);
-    if (hasBias && ctx->needs_input_grad(2)) out[2] = DoubleVector(dbSums.Total(0)).to(at::kFloat);
-    if (gamma.defined() && ctx->needs_input_grad(3)) out[3] = DoubleVector(sdyx).to(at::kFloat);
+    if (ctx->needs_input_grad(2)) out[2] = DoubleVector(dbSums.Total(0)).to(at::kFloat);
+    if (ctx->needs_input_grad(3)) out[3] = DoubleVector(sdyx).to(at::kFloat);
     if (ctx->needs_input_grad(4)) out[4] = DoubleVector(sdy).to(at::kFloat);
     return out;
   }
