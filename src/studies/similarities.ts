@@ -184,8 +184,25 @@ function trainEncoderRun(sizes: SimilaritiesSizes, seed: number, m: number, useV
   }
 }
 
-/** Free embeddings U, V [n, d] trained with Adam on the mean loss over a fixed partition (one full batch by default). */
-function trainFree(loss: ContrastiveLoss, o: { n: number; d: number; steps: number; lr: number; seed: number; batches?: number[][] }): { stats: SimilarityStats; maxNegDeviation: (target: number) => number } {
+/** Free embeddings after training: their similarity statistics, and the largest |u_i·v_j − target| over cross-view i ≠ j. */
+export interface FreeEmbeddingResult {
+  stats: SimilarityStats;
+  maxNegDeviation: (target: number) => number;
+}
+
+/**
+ * Free embeddings U, V [n, d] (float64, standard normal from Generator(seed), L2-normalised rows)
+ * trained for `steps` Adam steps on the mean of `loss` over a fixed partition `batches` of 0..n−1
+ * (one full batch by default) — Paper B's setting for Thm 5.1/5.3/5.5.
+ *
+ * @example
+ * const r = trainFreeEmbeddings(similarityFamily({ c1: 1, c2: 1, t: 0.5 }), { n: 8, d: 8, steps: 600, lr: 0.05, seed: 1 });
+ * r.maxNegDeviation(-1 / 7);   // → small: every negative similarity at −1/(n−1)
+ */
+export function trainFreeEmbeddings(
+  loss: ContrastiveLoss,
+  o: { n: number; d: number; steps: number; lr: number; seed: number; batches?: number[][] },
+): FreeEmbeddingResult {
   const gen = new Generator(o.seed);
   const U = randn([o.n, o.d], gen, 'float64').requiresGrad_();
   const V = randn([o.n, o.d], gen, 'float64').requiresGrad_();
@@ -247,7 +264,7 @@ function theoryTables(sizes: SimilaritiesSizes, log: (message: string) => void):
   const notes: string[] = [];
 
   // Thm 5.1: full-batch NT-Xent (c1 = c2 = 1) on free embeddings of dimension n.
-  const r51 = trainFree(similarityFamily({ c1: 1, c2: 1, t: 0.5 }), { n: n51, d: n51, steps: steps51, lr: 0.05, seed: 1 });
+  const r51 = trainFreeEmbeddings(similarityFamily({ c1: 1, c2: 1, t: 0.5 }), { n: n51, d: n51, steps: steps51, lr: 0.05, seed: 1 });
   const target = optimalNegativeSimilarity(n51);
   const dev = r51.maxNegDeviation(target);
   log(`similarities: Thm 5.1 (n = ${n51}): E[s_pos] ${f4(r51.stats.posMean)}, E[s_neg] ${f4(r51.stats.negMean)} vs ${f4(target)}, max dev ${dev.toExponential(2)}`);
@@ -281,8 +298,8 @@ function theoryTables(sizes: SimilaritiesSizes, log: (message: string) => void):
   ms55.forEach((m, i) => {
     const batches = Array.from({ length: n55 / m }, (_, b) => Array.from({ length: m }, (_, j) => b * m + j));
     const opts = { n: n55, d: n55, steps: steps55, lr: 0.05, seed: 10 + m, batches };
-    const plain = trainFree(loss, opts);
-    const aux = trainFree(withVRNS(loss, { lambda: sizes.lambda, datasetSize: n55 }), opts);
+    const plain = trainFreeEmbeddings(loss, opts);
+    const aux = trainFreeEmbeddings(withVRNS(loss, { lambda: sizes.lambda, datasetSize: n55 }), opts);
     const [lo, hi] = miniBatchVarianceBounds(n55, m);
     if (plain.stats.negVar >= lo - 0.002 && plain.stats.negVar <= hi + 0.002) inside++;
     if (aux.stats.negVar < plain.stats.negVar) lowered++;

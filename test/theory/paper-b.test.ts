@@ -7,69 +7,15 @@
 //   VRNS lowers that variance.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { F, Generator, randn, scope, tensor, type Tensor } from '../../src/torch/index.js';
-import { Adam } from '../../src/optim/index.js';
+import { scope, tensor } from '../../src/torch/index.js';
 import { similarityFamily } from '../../src/losses/similarity-family.js';
 import { siglip } from '../../src/losses/siglip.js';
 import { withVRNS } from '../../src/losses/vrns.js';
-import type { ContrastiveLoss } from '../../src/losses/types.js';
-import { similarityStats, type SimilarityStats } from '../../src/metrics/similarity-stats.js';
+// The free-embedding training loop is the similarities study's own (one implementation for both).
+import { trainFreeEmbeddings as trainFree } from '../../src/studies/similarities.js';
+import { similarityStats } from '../../src/metrics/similarity-stats.js';
 import { miniBatchVarianceBounds, optimalNegativeSimilarity, positiveSimilarityBound, uniformityApprox } from '../../src/theory/similarity-bounds.js';
 
-interface Trained {
-  stats: SimilarityStats;
-  /** Largest |u_i·v_j − target| over cross-view i ≠ j. */
-  maxNegDeviation: (target: number) => number;
-}
-
-/**
- * Trains free embeddings for `steps` Adam steps. `batches` is a fixed partition of 0..n−1
- * (one full batch by default); each step minimises the mean of the loss over the batches.
- */
-function trainFree(loss: ContrastiveLoss, o: { n: number; d: number; steps: number; lr: number; seed: number; batches?: number[][] }): Trained {
-  const gen = new Generator(o.seed);
-  const U = randn([o.n, o.d], gen, 'float64').requiresGrad_();
-  const V = randn([o.n, o.d], gen, 'float64').requiresGrad_();
-  const batches = o.batches ?? [[...Array(o.n).keys()]];
-  const opt = new Adam([U, V], { lr: o.lr });
-  for (let s = 0; s < o.steps; s++) {
-    scope(() => {
-      opt.zeroGrad();
-      const u = F.normalize(U, 1);
-      const v = F.normalize(V, 1);
-      let total: Tensor | undefined;
-      for (const b of batches) {
-        const idx = b.length === o.n ? undefined : b;
-        const bu = idx === undefined ? u : u.index([tensorOf(idx)]);
-        const bv = idx === undefined ? v : v.index([tensorOf(idx)]);
-        const l = loss({ anchors: bu, positives: bv }).loss;
-        total = total === undefined ? l : total.add(l);
-      }
-      (total as Tensor).div(batches.length).backward();
-      opt.step();
-    });
-  }
-  const result = scope(() => {
-    const u = F.normalize(U.detach(), 1);
-    const v = F.normalize(V.detach(), 1);
-    const stats = similarityStats(u, v);
-    const cross = u.matmul(v.T).toArray();
-    return { stats, cross };
-  });
-  opt.dispose();
-  U.dispose();
-  V.dispose();
-  return {
-    stats: result.stats,
-    maxNegDeviation: (target) => {
-      let m = 0;
-      for (let i = 0; i < o.n; i++) for (let j = 0; j < o.n; j++) if (i !== j) m = Math.max(m, Math.abs(result.cross[i * o.n + j]! - target));
-      return m;
-    },
-  };
-}
-
-const tensorOf = (idx: number[]): Tensor => tensor(idx, undefined, 'int64');
 const f = (x: number): string => x.toFixed(4);
 
 test('Thm 5.1: full-batch NT-Xent on free embeddings → s_pos → 1 and every s_neg → −1/(n−1)', (t) => {
