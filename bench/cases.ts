@@ -142,6 +142,21 @@ function mlpFwdBwd(): Built {
   };
 }
 
+/** One float32 product a [m, k] @ b [k, n]: clab's GEMM backend (oneDNN by default) against PyTorch's (OpenBLAS). */
+function gemmF32(m: number, k: number, n: number): () => Built {
+  return () => {
+    const gen = new Generator(0);
+    const [a, b] = keep(scope(() => [randn([m, k], gen), randn([k, n], gen)])) as [Tensor, Tensor];
+    return {
+      step: () => scope(() => void a.matmul(b)),
+      dispose: () => {
+        a.dispose();
+        b.dispose();
+      },
+    };
+  };
+}
+
 const VMF_SAMPLES = 1_000_000;
 
 function vmfSample(k: number): (n?: number) => Built {
@@ -219,6 +234,17 @@ export const CASES: BenchCase[] = [
     quick: { warmup: 2, reps: 5 },
     setup: mlpFwdBwd,
   },
+  // The products of the MLP's hidden layers and of InfoNCE's logits (d = 128).
+  ...([[6000, 256, 256], [4096, 128, 4096]] as const).map(
+    ([m, k, n]): BenchCase => ({
+      id: `gemm-f32/${m}x${k}x${n}`,
+      group: 'gemm-f32',
+      what: `one float32 product [${m}, ${k}] @ [${k}, ${n}] (${((2 * m * k * n) / 1e9).toFixed(2)} GFLOP): clab's GEMM backend vs PyTorch's`,
+      reps: { warmup: 5, reps: 50 },
+      quick: { warmup: 2, reps: 10 },
+      setup: gemmF32(m, k, n),
+    }),
+  ),
   ...[3, 64].map(
     (k): BenchCase => ({
       id: `vmf-sample/k=${k}`,

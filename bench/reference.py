@@ -119,6 +119,19 @@ def mlp_fwd_bwd():
     return step
 
 
+def gemm_f32(m, k, n):
+    def setup():
+        a = torch.randn(m, k)
+        b = torch.randn(k, n)
+
+        def step():
+            a @ b
+
+        return step
+
+    return setup
+
+
 VMF_SAMPLES = 1_000_000
 
 
@@ -221,6 +234,8 @@ CASES = {
     "infonce-fwd-bwd/B=4096": infonce_fwd_bwd(4096),
     "infonce-fwd-bwd/B=16384": infonce_fwd_bwd(16384),
     "mlp-fwd-bwd": mlp_fwd_bwd,
+    "gemm-f32/6000x256x256": gemm_f32(6000, 256, 256),
+    "gemm-f32/4096x128x4096": gemm_f32(4096, 128, 4096),
     "vmf-sample/k=3": vmf_sample(3),
     "vmf-sample/k=64": vmf_sample(64),
     "resnet18-cifar-step": resnet18_cifar_step,

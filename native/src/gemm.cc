@@ -1,9 +1,9 @@
 // float32 matrix products through oneDNN's sgemm (issue 5).
 //
 // Why: libtorch's CPU kernels for aten::mm / aten::addmm call OpenBLAS. On this machine (AVX-512,
-// 2 cores) oneDNN's JIT sgemm — already loaded, libtorch links libdnnl — is measured 1.3× faster
-// on the MLP's shapes (6000×256·256×256: 320 vs 250 GFLOP/s) and 2× faster on InfoNCE's
-// (4096×128·128×4096), and it runs on the OpenMP pool that libtorch's other kernels use instead
+// 2 cores) oneDNN's JIT sgemm — already loaded, libtorch links libdnnl — is 1.26× faster on the
+// MLP's shapes and 2.5× faster on InfoNCE's (bench case gemm-f32: 6000×256·256×256 and
+// 4096×128·128×4096 against PyTorch's OpenBLAS, 2026-11-25), and it runs on the OpenMP pool that libtorch's other kernels use instead
 // of a second pool of OpenBLAS threads competing for the same two cores.
 //
 // How: the CPU kernels of aten::mm, mm.out, addmm, addmm.out and addmm_ are replaced (a

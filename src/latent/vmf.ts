@@ -87,7 +87,9 @@ function sampleOmega(n: number, k: number, kappa: number, gen: Generator): Tenso
 
 /**
  * Euclidean norm of each row of a float64 [n, k] tensor, as √Σx². libtorch 1.13's norm(2, dim=1)
- * takes a slow path for short rows (170 ms for n = 10⁶, k = 3, against 25 ms here); rows here are
+ * takes a slow path for short rows (timed ad hoc on 2026-11-25: 170 ms for n = 10⁶, k = 3, against
+ * about 25 ms for this form; with it and the memory changes below, bench case vmf-sample/k=3 went
+ * from 578 ms, bench/results/2026-11-24T23-46-50Z.json, to 287 ms, …2026-11-25T02-27-20Z.json); rows here are
  * directions and Gaussian draws, far from float64 overflow.
  */
 function rowNorms(x: Tensor, keepdim: boolean): Tensor {
@@ -113,8 +115,9 @@ export function sampleVonMisesFisher(mu: Tensor, kappa: number, gen: Generator):
       // Re-normalising μ in float64 costs nothing and keeps float32 rounding of |μ| out of |z|; a
       // zero or non-finite row has no direction and would silently give a point off the sphere.
       // Memory: every [n, k] float64 temporary is freed as soon as it is used and the rest is
-      // updated in place (same arithmetic, same bits), so the peak is about three [n, k] float64
-      // buffers instead of ten (5.7 → 2 GB at n = 10⁶, k = 64; bench/ vmf-sample).
+      // updated in place (the same arithmetic as the out-of-place form), so the peak is about three [n, k] float64
+      // buffers instead of ten (peak RSS 5.6 → 2.2 GiB at n = 10⁶, k = 64: bench vmf-sample/k=64 in the
+      // two result files named at rowNorms).
       const m = mu.dtype === 'float64' ? mu.clone() : mu.to('float64');
       const norms = rowNorms(m, false);
       if (n > 0 && !(norms.min().item() > 0 && norms.isfinite().all().item() === 1))

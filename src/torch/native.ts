@@ -85,7 +85,9 @@ function findAddon(): string {
 /**
  * How idle OpenMP threads wait, set before libgomp loads (it reads the environment once, at load).
  * libgomp's default lets an idle thread spin for a long time after each parallel region. Measured
- * on this 2-core machine (bench/, 2026-11-25):
+ * on this 2-core machine on 2026-11-25 by running the bench cases in one process each
+ * (`OMP_WAIT_POLICY=… [CLAB_GEMM=openblas] node dist/bench/one.js paperA-step`, likewise
+ * infonce-fwd-bwd/B=512), medians of 20–50 steps:
  * - with OpenBLAS GEMMs (CLAB_GEMM=openblas) the spinning OpenMP threads take the cores from
  *   OpenBLAS's own threads: the Paper A step ran 1.6× slower than with OMP_WAIT_POLICY=passive;
  * - with oneDNN GEMMs (the default; they run on the OpenMP pool itself) sleeping threads cost a

@@ -1,6 +1,7 @@
 // The low-inductive-bias image encoder of Paper A: an MLP on flattened pixels, L2-normalised.
-import { mlp, Module, type Sequential } from '../../nn/index.js';
-import { F, scope, type Generator, type Tensor } from '../../torch/index.js';
+import { mlp, type Sequential } from '../../nn/index.js';
+import { scope, type Generator, type Tensor } from '../../torch/index.js';
+import { NormalizedImageEncoder } from './base.js';
 import { checkImageInput, checkPositiveInt, checkProjection, projectionHead, projectionParameters } from './checks.js';
 
 export interface PixelMlpEncoderOptions {
@@ -57,7 +58,7 @@ export function pixelMlpParameters(options: Omit<PixelMlpEncoderOptions, 'gen'> 
  * const f = new PixelMlpEncoder({ hidden: [512, 256], embedDim: 128, gen: new Generator(0) });
  * f.forward(randn([8, 3, 32, 32], gen)).shape;   // [8, 128]
  */
-export class PixelMlpEncoder extends Module {
+export class PixelMlpEncoder extends NormalizedImageEncoder {
   readonly inChannels: number;
   readonly imageSize: number;
   readonly hidden: readonly number[];
@@ -88,17 +89,8 @@ export class PixelMlpEncoder extends Module {
     this.head = head === undefined ? undefined : this.registerModule('head', head);
   }
 
-  /** The embedding [n, embedDim] (before the projection head), L2-normalised. */
-  embed(x: Tensor): Tensor {
+  protected rawEmbedding(x: Tensor): Tensor {
     checkImageInput('PixelMlpEncoder', x, this.inChannels, this.imageSize, this.imageSize);
-    return scope(() => F.normalize(this.net.forward(x.flatten(1)), 1));
-  }
-
-  forward(x: Tensor): Tensor {
-    checkImageInput('PixelMlpEncoder', x, this.inChannels, this.imageSize, this.imageSize);
-    return scope(() => {
-      const e = this.net.forward(x.flatten(1));
-      return F.normalize(this.head === undefined ? e : this.head.forward(e), 1);
-    });
+    return scope(() => this.net.forward(x.flatten(1)));
   }
 }

@@ -2,7 +2,8 @@
 // without max-pool, four stages of two BasicBlocks, global average pooling, a Linear to the
 // embedding (or none), an optional projection head, and L2 normalisation.
 import { BatchNorm2d, Conv2d, Identity, Linear, Module, ReLU, Sequential } from '../../nn/index.js';
-import { F, scope, type Generator, type Tensor } from '../../torch/index.js';
+import { scope, type Generator, type Tensor } from '../../torch/index.js';
+import { NormalizedImageEncoder } from './base.js';
 import { checkImageInput, checkPositiveInt, checkProjection, projectionHead, projectionParameters } from './checks.js';
 
 export interface ResNet18EncoderOptions {
@@ -102,7 +103,7 @@ export function resnet18Parameters(options: Omit<ResNet18EncoderOptions, 'gen'> 
  * const f = new ResNet18Encoder({ width: 16, embedDim: 128, gen: new Generator(0) });
  * f.forward(randn([8, 3, 32, 32], gen)).shape;   // [8, 128]
  */
-export class ResNet18Encoder extends Module {
+export class ResNet18Encoder extends NormalizedImageEncoder {
   readonly inChannels: number;
   readonly width: number;
   readonly embedDim: number;
@@ -161,15 +162,7 @@ export class ResNet18Encoder extends Module {
     });
   }
 
-  /** The embedding [n, embedDim] (before the projection head), L2-normalised. */
-  embed(x: Tensor): Tensor {
-    return scope(() => F.normalize(this.fc.forward(this.features(x)), 1));
-  }
-
-  forward(x: Tensor): Tensor {
-    return scope(() => {
-      const e = this.fc.forward(this.features(x));
-      return F.normalize(this.head === undefined ? e : this.head.forward(e), 1);
-    });
+  protected rawEmbedding(x: Tensor): Tensor {
+    return scope(() => this.fc.forward(this.features(x)));
   }
 }

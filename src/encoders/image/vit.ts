@@ -3,6 +3,7 @@
 // the class token → Linear to the embedding, optional projection head, L2 normalisation.
 import { Conv2d, GELU, LayerNorm, Linear, Module, Sequential, init } from '../../nn/index.js';
 import { F, matmul, scope, zeros, empty, cat, type Generator, type Tensor } from '../../torch/index.js';
+import { NormalizedImageEncoder } from './base.js';
 import { checkImageInput, checkPositiveInt, checkProjection, projectionHead, projectionParameters } from './checks.js';
 
 export interface ViTEncoderOptions {
@@ -131,7 +132,7 @@ export function vitParameters(options: Omit<ViTEncoderOptions, 'gen'>): number {
  * const f = new ViTEncoder({ dim: 64, depth: 4, heads: 4, embedDim: 128, gen: new Generator(0) });
  * f.forward(randn([8, 3, 32, 32], gen)).shape;   // [8, 128]
  */
-export class ViTEncoder extends Module {
+export class ViTEncoder extends NormalizedImageEncoder {
   readonly imageSize: number;
   readonly patch: number;
   readonly inChannels: number;
@@ -201,15 +202,7 @@ export class ViTEncoder extends Module {
     });
   }
 
-  /** The embedding [n, embedDim] (before the projection head), L2-normalised. */
-  embed(x: Tensor): Tensor {
-    return scope(() => F.normalize(this.fc.forward(this.features(x)), 1));
-  }
-
-  forward(x: Tensor): Tensor {
-    return scope(() => {
-      const e = this.fc.forward(this.features(x));
-      return F.normalize(this.head === undefined ? e : this.head.forward(e), 1);
-    });
+  protected rawEmbedding(x: Tensor): Tensor {
+    return scope(() => this.fc.forward(this.features(x)));
   }
 }
