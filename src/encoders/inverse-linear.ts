@@ -11,6 +11,8 @@ export interface InverseLinearEncoderOptions {
   inDim: number;
   /** Embedding dimension; default 3. */
   outDim?: number;
+  /** Learn the offset b (default true; Paper C's linear representation has none). */
+  bias?: boolean;
   /** Source of the initial weights (PyTorch's nn.Linear default: weight, then bias). */
   gen: Generator;
 }
@@ -32,12 +34,12 @@ export class InverseLinearEncoder extends Module {
 
   constructor(options: InverseLinearEncoderOptions) {
     super();
-    const { inDim, outDim = 3, gen } = options;
+    const { inDim, outDim = 3, bias = true, gen } = options;
     checkPositiveInt('InverseLinearEncoder', 'inDim', inDim);
     checkPositiveInt('InverseLinearEncoder', 'outDim', outDim);
     this.inDim = inDim;
     this.outDim = outDim;
-    this.linear = this.registerModule('linear', new Linear(inDim, outDim, gen));
+    this.linear = this.registerModule('linear', new Linear(inDim, outDim, gen, { bias }));
   }
 
   /** The live weight W [outDim, inDim]. */
@@ -47,8 +49,8 @@ export class InverseLinearEncoder extends Module {
 
   /** The live bias b [outDim]. */
   get bias(): Tensor {
-    // The Linear is built with a bias, so it is always defined.
-    return this.linear.bias as Tensor;
+    if (this.linear.bias === undefined) throw new Error('InverseLinearEncoder: built with bias: false');
+    return this.linear.bias;
   }
 
   forward(x: Tensor): Tensor {

@@ -1,89 +1,61 @@
-// Turns a resolved spec into the science objects of one run: the registry from spec kinds to
-// implementations (each science domain's own factory: createProcess, createEncoder, …).
-import { noGrad, scope, type Generator, type Tensor } from '../torch/index.js';
-import type { Module } from '../nn/index.js';
-import { Adam, SGD, type Optimizer } from '../optim/index.js';
-import { ConstrainedSupport, RestrictedVonMisesFisher, UniformSphere, VonMisesFisher, type Conditional, type Marginal } from '../latent/index.js';
-import { createProcess, type Process } from '../processes/index.js';
-import { createEncoder } from '../encoders/index.js';
-import { adaptedInfoNCE, infoNCE, sampleAdaptedNegatives, type ContrastiveLoss } from '../losses/index.js';
-import type { ConditionalConfig, ExperimentSpec, OptimizerConfig } from './spec.js';
+// Turns a resolved run spec into the objects one run trains and evaluates with, through the domain
+// registries (src/*/kinds.ts): the data source, the encoder, the loss (with its auxiliary terms and
+// the negatives it asks the data for), the optimizer and its schedule.
+import { dataKinds } from '../data/kinds.js';
+import type { DataSource, NegativeRequest } from '../data/source.js';
+import { encoderKinds, type Encoder } from '../encoders/kinds.js';
+import { conditionalKinds } from '../latent/kinds.js';
+import type { Conditional } from '../latent/types.js';
+import { auxiliaryKinds, lossKinds, type BuiltLoss } from '../losses/kinds.js';
+import type { ContrastiveLoss } from '../losses/types.js';
+import { optimizerKinds, scheduleKinds } from '../optim/kinds.js';
+import type { Optimizer } from '../optim/optimizer.js';
+import type { Schedule } from '../optim/schedule.js';
+import { processKinds } from '../processes/kinds.js';
+import type { Process } from '../processes/types.js';
+import { create } from '../registry/kind.js';
+import type { Generator, Tensor } from '../torch/index.js';
+import type { ConditionalConfig, RunSpecBody } from './spec.js';
+import type { StreamName } from './streams.js';
 
-export function buildConditional(config: ConditionalConfig): Conditional {
-  if (config.kind === 'vmf' || config.fixedDims === 0) return new VonMisesFisher({ kappa: config.kappa });
-  return new RestrictedVonMisesFisher({ kappa: config.kappa, fixedDims: config.fixedDims });
+export function buildConditional(config: ConditionalConfig, latentDim: number): Conditional {
+  return create(conditionalKinds, config, { latentDim }, 'conditional') as Conditional;
 }
 
-export function buildOptimizer(config: OptimizerConfig, params: readonly Tensor[]): Optimizer {
-  switch (config.kind) {
-    case 'adam':
-      return new Adam(params, { lr: config.lr, weightDecay: config.weightDecay });
-    case 'sgd':
-      return new SGD(params, { lr: config.lr, momentum: config.momentum, weightDecay: config.weightDecay });
-  }
-}
-
-/** Everything one run trains and evaluates with. Dispose when done. */
-export interface RunComponents {
-  marginal: Marginal;
-  conditional: Conditional;
-  process: Process;
-  encoder: Module & { forward(x: Tensor): Tensor };
-  loss: ContrastiveLoss;
-  /**
-   * Latent negatives for a batch of anchors: [M, k] shared by all anchors (standard InfoNCE,
-   * Paper A's "one fresh batch of uniform negatives"), or [B, M, k] per anchor (corrected loss).
-   */
-  sampleNegatives(anchors: Tensor, gen: Generator): Tensor;
-  dispose(): void;
-}
-
-type RunSpecBody = Omit<ExperimentSpec, 'sweep' | 'presets' | 'seeds'>;
-
-/**
- * Builds the run's objects. `genProcess` fixes the frozen generative process, `genInit` the
- * encoder's initial weights (both from the run's seed).
- */
-export function buildComponents(spec: RunSpecBody, genProcess: Generator, genInit: Generator): RunComponents {
-  const k = spec.latent.dim;
-  const marginal = new UniformSphere(k);
-  const conditional = buildConditional(spec.conditional);
-  const process = createProcess(spec.process, k, genProcess);
-  const encoder = createEncoder(spec.encoder, { inDim: process.outDim, outDim: k }, genInit) as RunComponents['encoder'];
-  const batch = spec.train.batch;
-  let loss: ContrastiveLoss;
-  let sampleNegatives: RunComponents['sampleNegatives'];
-  if (spec.loss.kind === 'infonce') {
-    loss = infoNCE({ tau: spec.loss.tau });
-    sampleNegatives = (_anchors, gen) => marginal.sample(batch, gen);
-  } else {
-    const { negativesPerAnchor: M, rho } = spec.loss;
-    const fixedDims = spec.conditional.kind === 'restricted-vmf' ? spec.conditional.fixedDims : 0;
-    const support = new ConstrainedSupport({ fixedDims });
-    loss = adaptedInfoNCE({ tau: spec.loss.tau, negativesPerAnchor: M, rho });
-    sampleNegatives = (anchors, gen) => sampleAdaptedNegatives(anchors, support, M, rho, gen);
-  }
-  return {
-    marginal,
-    conditional,
-    process,
-    encoder,
-    loss,
-    sampleNegatives,
-    dispose() {
-      encoder.dispose();
-      process.dispose?.();
+/** The data source of a run (its frozen parts from the `set` stream, the held-out set from `eval`). */
+export function buildData(spec: RunSpecBody, gens: Record<StreamName, Generator>): DataSource {
+  const latentDim = spec.latent.dim;
+  const process = create(processKinds, spec.process, { latentDim, gen: gens.set }, 'process') as Process;
+  return create(
+    dataKinds,
+    spec.data,
+    {
+      latentDim,
+      ...(spec.conditional !== undefined ? { conditional: buildConditional(spec.conditional, latentDim), conditionalConfig: spec.conditional } : {}),
+      process,
+      evalSamples: spec.eval.samples,
+      set: gens.set,
+      eval: gens.eval,
     },
-  };
+    'data',
+  ) as DataSource;
 }
 
-/** Embeds latents through the frozen process and the encoder: z [..., k] → f(g(z)) [..., d]. */
-export function embedLatents(c: RunComponents, z: Tensor): Tensor {
-  return scope(() => {
-    const lead = z.shape.slice(0, -1);
-    const flat = z.reshape(-1, z.size(-1));
-    const x = noGrad(() => c.process.apply(flat));
-    const f = c.encoder.forward(x);
-    return f.reshape(...lead, f.size(-1));
-  });
+export function buildEncoder(spec: RunSpecBody, data: DataSource, gen: Generator): Encoder {
+  return create(encoderKinds, spec.encoder, { inputShape: data.inputShape, ...(data.latentDim !== undefined ? { latentDim: data.latentDim } : {}), gen }, 'encoder') as Encoder;
+}
+
+/** The loss with its auxiliary terms added, and the negatives it needs per step. */
+export function buildLoss(spec: RunSpecBody, data: DataSource): { loss: ContrastiveLoss; negatives: NegativeRequest } {
+  const ctx = { batch: spec.train.batch, ...(data.size !== undefined ? { datasetSize: data.size } : {}) };
+  const built = create(lossKinds, spec.loss, ctx, 'loss') as BuiltLoss;
+  let loss = built.loss;
+  for (const aux of spec.auxiliary) loss = create(auxiliaryKinds, aux, { ...ctx, base: loss }, 'auxiliary') as ContrastiveLoss;
+  return { loss, negatives: built.negatives };
+}
+
+export function buildOptimizer(spec: RunSpecBody, params: readonly Tensor[]): { optimizer: Optimizer; schedule: Schedule } {
+  const optimizer = create(optimizerKinds, spec.train.optimizer, params, 'optimizer') as Optimizer;
+  const schedule = create(scheduleKinds, spec.train.schedule, { lr: spec.train.optimizer.lr, totalSteps: spec.train.iterations }, 'schedule') as Schedule;
+  return { optimizer, schedule };
 }

@@ -2,5 +2,7 @@
 // registry from spec kinds to science objects, and the trainer.
 export * from './spec.js';
 export { SpecError, parseSpecText, resolveSpec, validateSpec, expandRuns, parseOverride, setPath } from './resolve.js';
-export { buildComponents, buildConditional, buildOptimizer, embedLatents, type RunComponents } from './build.js';
+export { buildConditional, buildData, buildEncoder, buildLoss, buildOptimizer } from './build.js';
+export { runStreams, freshStream, STREAM_NAMES, type StreamName } from './streams.js';
+export { DivergenceError } from './divergence.js';
 export { trainRun, type TrainOptions, type TrainerSink, type Checkpoint, type MetricsRow, type RunResult } from './trainer.js';

@@ -3,6 +3,7 @@
 // sweep and the seeds into one RunSpec per run.
 import YAML from 'yaml';
 import type { z } from 'zod';
+import { resolveDerived } from './derived.js';
 import { ExperimentSpecSchema, type ExperimentSpec, type RunSpec } from './spec.js';
 
 /** A spec that cannot be used. The CLI prints `issues` and exits with code 2 before any work. */
@@ -132,7 +133,13 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string {
 }
 
 /** Validates a raw spec; throws SpecError naming every problem. */
-export function validateSpec(raw: unknown, source = 'spec'): ExperimentSpec {
+export function validateSpec(input: unknown, source = 'spec'): ExperimentSpec {
+  let raw = input;
+  if (isRecord(input)) {
+    const derived = resolveDerived(input);
+    if (derived.problems.length > 0) throw new SpecError(source, derived.problems);
+    raw = derived.spec;
+  }
   const result = ExperimentSpecSchema.safeParse(raw);
   if (!result.success) throw new SpecError(source, result.error.issues.map((i) => describeIssue(i, raw)));
   // Sweep keys must name settings the spec has (after defaults), and every value must validate.
@@ -186,6 +193,9 @@ export function expandRuns(spec: ExperimentSpec): RunSpec[] {
   for (const point of points) {
     let concrete: Json = base as unknown as Json;
     for (const [key, value] of Object.entries(point)) concrete = setPath(concrete, key, value);
+    // A swept key wins over an expression that would otherwise compute it.
+    const derived = Object.fromEntries(Object.entries(base.derived).filter(([path]) => !(path in point)));
+    concrete = resolveDerived({ ...concrete, derived }).spec;
     // Re-validate so that defaults inside a swept variant (e.g. a new loss kind) are filled in.
     const resolved = ExperimentSpecSchema.parse(concrete);
     const { sweep: _s, presets: _p, seeds: _seeds, ...runSpec } = resolved;

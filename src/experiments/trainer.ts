@@ -1,14 +1,22 @@
-// Trains one run of a spec: Paper A's loop (sample anchors, positives and negatives in latent space,
-// push them through the frozen process and the encoder, InfoNCE, Adam), with evaluation on a fixed
-// held-out latent sample, checkpoints, and exact resumption.
+// The one trainer: every run of every spec — latents through a process, images, clustered data, the
+// hypercube, free embeddings — trains here. Per step: the data source draws anchors, positives and
+// the negatives the loss asks for; one forward pass through the encoder (shared BatchNorm
+// statistics); the loss plus its auxiliary terms; backward; a divergence check; the optimizer step.
+// Periodic evaluation on the held-out set drawn once per run; checkpoints; exact resumption.
 //
-// Determinism: every random draw comes from generators split off the run's seed; the data stream's
+// Determinism: every random draw comes from the run's named streams (streams.ts); the data stream's
 // state is saved in each checkpoint with the model and optimizer, so a resumed run continues the
 // very same stream and ends with the same numbers as an uninterrupted one.
-import { cat, Generator, noGrad, scope, type Tensor } from '../torch/index.js';
-import { metricByName } from '../metrics/index.js';
-import { buildComponents, buildOptimizer, embedLatents } from './build.js';
+import { cat, noGrad, scope, type Tensor } from '../torch/index.js';
+import type { DataSource, EvalSet, TrainBatch } from '../data/source.js';
+import type { Encoder } from '../encoders/kinds.js';
+import { metricKinds, type EvalContext } from '../metrics/kinds.js';
+import type { Optimizer } from '../optim/optimizer.js';
+import { create } from '../registry/kind.js';
+import { buildData, buildEncoder, buildLoss, buildOptimizer } from './build.js';
+import { checkGradients, DivergenceError } from './divergence.js';
 import type { RunSpec } from './spec.js';
+import { freshStream, runStreams } from './streams.js';
 
 /** One evaluation or training log line. */
 export interface MetricsRow {
@@ -24,8 +32,8 @@ export interface RunResult {
   finalLoss: number;
   /** Metrics of the final evaluation. */
   metrics: Record<string, number>;
-  /** The first few held-out latents and their embeddings (for plots of the recovered sphere). */
-  sample: { truth: number[][]; recovered: number[][] };
+  /** The first few held-out latents and their embeddings (for plots of the recovered sphere), when the data has latents. */
+  sample?: { truth: number[][]; recovered: number[][] };
 }
 
 export interface Checkpoint {
@@ -55,136 +63,179 @@ export interface TrainOptions {
 }
 
 const yieldTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+const SAMPLE_POINTS = 400;
+const EVAL_CHUNK = 500;
+
+/** The representation of inputs, in chunks, encoder in eval mode (embed before a projection head). */
+function represent(encoder: Encoder, x: Tensor): Tensor {
+  const n = x.size(0);
+  const rep = (t: Tensor): Tensor => (encoder.embed ? encoder.embed(t) : encoder.forward(t));
+  if (n <= EVAL_CHUNK) return rep(x);
+  const parts: Tensor[] = [];
+  for (let i = 0; i < n; i += EVAL_CHUNK) parts.push(rep(x.narrow(0, i, Math.min(EVAL_CHUNK, n - i))));
+  return cat(parts);
+}
+
+/** Encodes a batch in one forward pass and hands the loss its embeddings in the batch's layout. */
+function embedBatch(encoder: Encoder, b: TrainBatch): { anchors: Tensor; positives: Tensor; negatives?: Tensor } {
+  const B = b.anchors.size(0);
+  const inputShape = b.anchors.shape.slice(1);
+  const parts = [b.anchors, b.positives];
+  if (b.negatives !== undefined) parts.push(b.negatives.reshape(-1, ...inputShape));
+  const f = encoder.forward(cat(parts));
+  const d = f.size(1);
+  const out: { anchors: Tensor; positives: Tensor; negatives?: Tensor } = { anchors: f.narrow(0, 0, B), positives: f.narrow(0, B, B) };
+  if (b.negatives !== undefined) {
+    const rest = f.narrow(0, 2 * B, f.size(0) - 2 * B);
+    const perAnchor = b.negatives.ndim === inputShape.length + 2;
+    out.negatives = perAnchor ? rest.reshape(B, b.negatives.size(1), d) : rest;
+  }
+  return out;
+}
+
+interface Parts {
+  data: DataSource;
+  encoder: Encoder;
+  optimizer: Optimizer;
+}
+
+function restore(cp: Checkpoint, parts: Parts, run: { genData: { setState(t: Tensor): void } }): void {
+  const model = new Map<string, Tensor>();
+  const optimState = new Map<string, Tensor>();
+  for (const [name, t] of cp.tensors) {
+    if (name.startsWith('model.')) model.set(name.slice(6), t);
+    else if (name.startsWith('optim.')) optimState.set(name.slice(6), t);
+  }
+  parts.encoder.loadStateDict(model);
+  parts.optimizer.loadStateDict({ state: optimState, paramGroups: cp.state['paramGroups'] as never });
+  const genState = cp.tensors.get('generator.data');
+  if (genState === undefined) throw new Error('checkpoint has no data-generator state');
+  run.genData.setState(genState);
+  for (const t of cp.tensors.values()) t.dispose();
+}
+
+function evaluateMetrics(run: RunSpec, encoder: Encoder, evalSet: EvalSet): Record<string, number> {
+  encoder.eval();
+  try {
+    return noGrad(() =>
+      scope(() => {
+        const ctx: EvalContext = {
+          eval: evalSet,
+          embeddings: represent(encoder, evalSet.inputs),
+          ...(evalSet.positives !== undefined ? { positiveEmbeddings: represent(encoder, evalSet.positives) } : {}),
+          ...(evalSet.train !== undefined ? { trainEmbeddings: represent(encoder, evalSet.train.inputs) } : {}),
+          gen: freshStream(run.seed, 'metric'),
+        };
+        const out: Record<string, number> = {};
+        for (const m of run.spec.eval.metrics) Object.assign(out, create(metricKinds, m, ctx, 'metric') as Record<string, number>);
+        return out;
+      }),
+    );
+  } finally {
+    encoder.train();
+  }
+}
+
+function latentSample(encoder: Encoder, evalSet: EvalSet): RunResult['sample'] {
+  const z = evalSet.latents;
+  if (z === undefined) return undefined;
+  encoder.eval();
+  return noGrad(() =>
+    scope(() => {
+      const n = Math.min(SAMPLE_POINTS, z.size(0));
+      return { truth: toRows(z.narrow(0, 0, n)), recovered: toRows(represent(encoder, evalSet.inputs.narrow(0, 0, n))) };
+    }),
+  );
+}
 
 /**
  * Trains the run; resumes from the sink's latest checkpoint when there is one.
- * Returns undefined when stopped early by `stopAfter`.
+ * Returns undefined when stopped early by `stopAfter`. Throws DivergenceError when the loss or a
+ * gradient stops being finite (the last good checkpoint stays).
  */
 export async function trainRun(run: RunSpec, options: TrainOptions = {}): Promise<RunResult | undefined> {
   const { spec, seed } = run;
   const { sink } = options;
-  const [genProcess, genInit, genData, genEval] = new Generator(seed).split(4);
-  const c = buildComponents(spec, genProcess, genInit);
-  const optimizer = buildOptimizer(spec.train.optimizer, c.encoder.parameters());
-  const metrics = spec.eval.metrics.map((name) => metricByName(name));
-  // The held-out sample is drawn before training so that it is the same whatever happens later.
-  const zEval = noGrad(() => c.marginal.sample(spec.eval.samples, genEval));
+  const gens = runStreams(seed);
+  const data = buildData(spec, gens);
+  const encoder = buildEncoder(spec, data, gens.init);
+  const { loss, negatives } = buildLoss(spec, data);
+  const { optimizer, schedule } = buildOptimizer(spec, encoder.parameters());
+  const parts: Parts = { data, encoder, optimizer };
   const recentLosses: number[] = [];
   let startStep = 0;
   let elapsed = 0;
 
   const checkpoint = sink?.latestCheckpoint();
   if (checkpoint !== undefined) {
-    restore(checkpoint);
+    restore(checkpoint, parts, { genData: gens.data });
+    startStep = checkpoint.step;
+    elapsed = Number(checkpoint.state['seconds'] ?? 0);
+    recentLosses.push(...((checkpoint.state['recentLosses'] as number[] | undefined) ?? []));
     sink?.truncateMetricsAfter(checkpoint.step);
   }
 
-  function restore(cp: Checkpoint): void {
-    const model = new Map<string, Tensor>();
-    const optimState = new Map<string, Tensor>();
-    for (const [name, t] of cp.tensors) {
-      if (name.startsWith('model.')) model.set(name.slice(6), t);
-      else if (name.startsWith('optim.')) optimState.set(name.slice(6), t);
-    }
-    c.encoder.loadStateDict(model);
-    optimizer.loadStateDict({ state: optimState, paramGroups: cp.state['paramGroups'] as never });
-    const genState = cp.tensors.get('generator.data');
-    if (genState === undefined) throw new Error('checkpoint has no data-generator state');
-    genData.setState(genState);
-    startStep = cp.step;
-    elapsed = Number(cp.state['seconds'] ?? 0);
-    recentLosses.push(...((cp.state['recentLosses'] as number[] | undefined) ?? []));
-    for (const t of cp.tensors.values()) t.dispose();
-  }
-
-  function save(step: number): void {
+  const save = (step: number): void => {
     if (sink === undefined) return;
     scope(() => {
       const tensors = new Map<string, Tensor>();
-      for (const [name, t] of c.encoder.stateDict()) tensors.set(`model.${name}`, t);
+      for (const [name, t] of encoder.stateDict()) tensors.set(`model.${name}`, t);
       const sd = optimizer.stateDict();
       for (const [name, t] of sd.state) tensors.set(`optim.${name}`, t);
-      tensors.set('generator.data', genData.getState());
+      tensors.set('generator.data', gens.data.getState());
       sink.saveCheckpoint(step, tensors, { step, seconds: elapsed, paramGroups: sd.paramGroups, recentLosses });
     });
-  }
-
-  function evaluate(step: number, trainLoss: number): Record<string, number> {
-    c.encoder.eval();
-    const values = noGrad(() =>
-      scope(() => {
-        const recovered = embedLatents(c, zEval);
-        const out: Record<string, number> = {};
-        for (const m of metrics) Object.assign(out, m(zEval, recovered));
-        return out;
-      }),
-    );
-    c.encoder.train();
-    sink?.appendMetrics({ step, seconds: elapsed, loss: trainLoss, ...values });
+  };
+  const evaluate = (step: number): Record<string, number> => {
+    const values = evaluateMetrics(run, encoder, data.evalSet());
+    sink?.appendMetrics({ step, seconds: elapsed, loss: mean(recentLosses), ...values });
     return values;
-  }
-
-  function finalSample(n: number): RunResult['sample'] {
-    c.encoder.eval();
-    return noGrad(() =>
-      scope(() => {
-        const z = zEval.narrow(0, 0, Math.min(n, zEval.size(0)));
-        return { truth: toRows(z), recovered: toRows(embedLatents(c, z)) };
-      }),
-    );
-  }
+  };
 
   const B = spec.train.batch;
   const total = spec.train.iterations;
+  const params = encoder.parameters();
   let last: Record<string, number> = {};
   let started = performance.now();
   try {
-    c.encoder.train();
+    encoder.train();
     for (let step = startStep + 1; step <= total; step++) {
-      const loss = scope(() => {
-        const z = c.marginal.sample(B, genData);
-        const zPos = c.conditional.sample(z, genData);
-        const zNeg = c.sampleNegatives(z, genData);
-        // One forward pass over anchors, positives and negatives (shared BatchNorm statistics).
-        const all = cat([z, zPos, zNeg.reshape(-1, z.size(1))]);
-        const f = embedLatents(c, all);
-        const d = f.size(1);
-        const anchors = f.narrow(0, 0, B);
-        const positives = f.narrow(0, B, B);
-        const rest = f.narrow(0, 2 * B, f.size(0) - 2 * B);
-        const negatives = zNeg.ndim === 3 ? rest.reshape(B, zNeg.size(1), d) : rest;
-        const out = c.loss({ anchors, positives, negatives });
+      optimizer.lr = schedule(step - 1);
+      const value = scope(() => {
+        const out = loss(embedBatch(encoder, data.batch(step, B, negatives, gens.data)));
         optimizer.zeroGrad();
+        const v = out.loss.item();
+        if (!Number.isFinite(v)) throw new DivergenceError(step, `the loss is ${v}`);
         out.loss.backward();
+        checkGradients(step, encoder);
         optimizer.step();
-        return out.loss.item();
+        return v;
       });
-      if (!Number.isFinite(loss)) throw new Error(`training diverged: loss is ${loss} at step ${step}`);
-      recentLosses.push(loss);
+      recentLosses.push(value);
       if (recentLosses.length > 100) recentLosses.shift();
       const now = performance.now();
       elapsed += (now - started) / 1000;
       started = now;
-      options.onStep?.(step, loss);
+      options.onStep?.(step, value);
       const isEnd = step === total;
-      if (step % spec.eval.every === 0 || isEnd) last = evaluate(step, mean(recentLosses));
-      if (step % spec.train.checkpointEvery === 0 && !isEnd) save(step);
+      if (step % spec.eval.every === 0 || isEnd) last = evaluate(step);
+      if (step % spec.train.checkpointEvery === 0 || isEnd) save(step);
       if (options.yieldEvery !== undefined && step % options.yieldEvery === 0) {
         await yieldTurn();
         started = performance.now();
       }
       if (options.stopAfter !== undefined && step >= options.stopAfter && !isEnd) return undefined;
     }
-    if (startStep >= total) last = evaluate(total, mean(recentLosses));
-    return { steps: total, seconds: elapsed, finalLoss: mean(recentLosses), metrics: last, sample: finalSample(SAMPLE_POINTS) };
+    if (startStep >= total) last = evaluate(total);
+    const sample = latentSample(encoder, data.evalSet());
+    return { steps: total, seconds: elapsed, finalLoss: mean(recentLosses), metrics: last, ...(sample !== undefined ? { sample } : {}) };
   } finally {
+    void params;
     optimizer.dispose();
-    zEval.dispose();
-    c.dispose();
+    encoder.dispose();
+    data.dispose();
   }
 }
-
-const SAMPLE_POINTS = 400;
 
 function toRows(t: Tensor): number[][] {
   const [n, d] = t.shape as [number, number];

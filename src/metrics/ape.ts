@@ -5,7 +5,7 @@
 // rows). Unlike R² and MCC it is not invariant to rescaling, so it separates an isometry from any
 // other invertible linear map.
 import { noGrad, scope, type Tensor } from '../torch/index.js';
-import type { Metric } from './index.js';
+import type { Metric } from './types.js';
 import { checkFiniteSamples, checkPairedSamples } from './r2.js';
 
 export interface APEOptions {

@@ -1,17 +1,13 @@
 // Metrics: identifiability of the recovered latents (R², MCC, APE, orthogonality; Paper A) and
 // the geometry of embeddings (alignment, uniformity; Wang & Isola). All are pure functions of
 // tensors returning plain numbers, computed without gradients in float64.
-import type { Tensor } from '../torch/index.js';
+import type { Metric } from './types.js';
 import { apeMetric } from './ape.js';
 import { mccMetric } from './mcc.js';
 import { orthogonalityMetric } from './orthogonality.js';
 import { r2Metric } from './r2.js';
 
-/**
- * A metric comparing true latents [n, k] with recovered ones [n, d] (design/interfaces.md):
- * named plain numbers, e.g. { r2 }, { mcc }, { ape }.
- */
-export type Metric = (truth: Tensor, recovered: Tensor) => Record<string, number>;
+export type { Metric } from './types.js';
 
 export { alignment, uniformity } from './alignment-uniformity.js';
 export { r2, r2Metric, fitAffine, type R2Result, type HeldOutSplit, type AffineFit } from './r2.js';

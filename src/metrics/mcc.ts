@@ -5,7 +5,7 @@
 // 1 = every latent is recovered up to permutation, sign and per-dimension affine rescaling.
 import { noGrad, scope, type Tensor } from '../torch/index.js';
 import { hungarian } from './hungarian.js';
-import type { Metric } from './index.js';
+import type { Metric } from './types.js';
 import { checkFiniteSamples, checkPairedSamples } from './r2.js';
 
 /** One matched pair of dimensions. */

@@ -8,7 +8,7 @@
 //     R = U·Vᵀ from the SVD ẑᵀz = U·S·Vᵀ, and its relative residual ‖ẑR − z‖_F / ‖z‖_F (0 for an
 //     orthogonal h; no centring, no scaling: the claim is h(z) = Az about the origin).
 import { linalg, noGrad, scope, type Tensor } from '../torch/index.js';
-import type { Metric } from './index.js';
+import type { Metric } from './types.js';
 import { checkFiniteSamples, checkPairedSamples, fitAffine } from './r2.js';
 
 export interface OrthogonalityResult {

@@ -5,7 +5,7 @@
 // reported with their unweighted mean (sklearn's r2_score, multioutput='uniform_average').
 // 1 = z is an affine function of ẑ; ≈ 0 = ẑ carries no linear information about z.
 import { Generator, linalg, noGrad, randperm, scope, type Tensor } from '../torch/index.js';
-import type { Metric } from './index.js';
+import type { Metric } from './types.js';
 
 /** A random train/test split: the map is fitted on the train part and scored on the test part. */
 export interface HeldOutSplit {

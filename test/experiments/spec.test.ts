@@ -25,7 +25,9 @@ test('defaults are filled in one place and written out in full', () => {
   assert.deepEqual(spec.latent, { dim: 3 });
   assert.deepEqual(spec.process, { kind: 'identity' });
   assert.deepEqual(spec.encoder, { kind: 'mlp', hidden: [128, 256, 256, 256, 128], batchNorm: true, order: 'act-norm' });
-  assert.deepEqual(spec.train, { iterations: 5000, batch: 2000, optimizer: { kind: 'adam', lr: 1e-3, weightDecay: 0 }, checkpointEvery: 250 });
+  assert.deepEqual(spec.train, { iterations: 5000, batch: 2000, optimizer: { kind: 'adam', lr: 1e-3, weightDecay: 0 }, schedule: { kind: 'constant' }, checkpointEvery: 250 });
+  assert.deepEqual(spec.data, { kind: 'latents' });
+  assert.deepEqual(spec.auxiliary, []);
   assert.deepEqual(spec.seeds, [0]);
 });
 
@@ -40,10 +42,10 @@ test('rejections name the key path and the allowed values', () => {
   ]);
   assert.deepEqual(issues({ ...base, conditional: { kind: 'vmff', kappa: 3 } }), ['conditional.kind: got "vmff"; allowed values: vmf, restricted-vmf']);
   assert.deepEqual(issues({ ...base, loss: { kind: 'infonce', tau: 0.3, temperature: 1 } }), [
-    "loss: unknown key 'temperature' (allowed: kind, tau, negatives)",
+    "loss: unknown key 'temperature' (allowed: kind, tau, negatives, count)",
   ]);
   assert.deepEqual(issues({ ...base, extra: 1 }), [
-    "(top level): unknown key 'extra' (allowed: name, description, latent, conditional, process, encoder, loss, train, eval, seeds, sweep, presets)",
+    "(top level): unknown key 'extra' (allowed: name, description, latent, conditional, process, data, encoder, loss, auxiliary, train, eval, seeds, sweep, derived, presets)",
   ]);
   assert.deepEqual(issues({ ...base, process: { kind: 'patches', variant: 'x' } }), ['process.variant: got "x"; allowed values: reference, design']);
   assert.deepEqual(issues({ ...base, train: { iterations: 2.5 } }), ['train.iterations: iterations must be an integer (got 2.5)']);
@@ -60,7 +62,7 @@ test('--set overrides and presets apply before validation', () => {
   const spec = resolveSpec({ ...base, presets: { quick: { 'train.iterations': 10, 'train.batch': 64 } } }, { preset: 'quick', set: ['loss.tau=0.1', 'seeds=[1, 2]'] });
   assert.equal(spec.train.iterations, 10);
   assert.equal(spec.train.batch, 64);
-  assert.equal(spec.loss.tau, 0.1);
+  assert.equal(spec.loss.kind === 'infonce' && spec.loss.tau, 0.1);
   assert.deepEqual(spec.seeds, [1, 2]);
   assert.deepEqual(issues(base, ['loss.tau=-2']), ['loss.tau: tau must be > 0 (got -2)']);
   assert.deepEqual(issues({ ...base, presets: { quick: {} } }, [], 'fast'), ["--preset: got 'fast'; allowed values: quick"]);
@@ -91,4 +93,25 @@ test('YAML text parses, and a YAML syntax error is a SpecError', () => {
   assert.deepEqual(parseSpecText('name: a\nlatent: { dim: 3 }\n', 'a.yaml'), { name: 'a', latent: { dim: 3 } });
   assert.throws(() => parseSpecText('name: [unclosed\n', 'bad.yaml'), SpecError);
   assert.throws(() => parseSpecText('a: 1\na: 2\n', 'dup.yaml'), /Map keys must be unique/);
+});
+
+test('derived values follow the settings they are computed from, through --set and sweeps', () => {
+  const spec = resolveSpec({ ...base, conditional: { kind: 'vmf', kappa: '=1/loss.tau' }, sweep: { 'loss.tau': [0.5, 0.25] } }, { set: ['loss.tau=0.1'] });
+  assert.ok(spec.conditional?.kind === 'vmf' && Math.abs(spec.conditional.kappa - 10) < 1e-12);
+  assert.deepEqual(
+    expandRuns(spec).map((r) => r.spec.conditional?.kind === 'vmf' && r.spec.conditional.kappa),
+    [2, 4],
+  );
+  assert.deepEqual(issues({ ...base, conditional: { kind: 'vmf', kappa: '=1/loss.temperature' } }), [
+    "conditional.kappa: 'loss.temperature' is not a numeric setting of this spec (got nothing)",
+  ]);
+});
+
+test('the data must provide what the loss and the metrics need', () => {
+  assert.deepEqual(issues({ ...base, conditional: undefined }), [
+    "conditional: data 'latents' draws positives from the latent conditional: set conditional: { kind: vmf, kappa } (allowed kinds: vmf, restricted-vmf)",
+  ]);
+  assert.deepEqual(issues({ ...base, auxiliary: [{ kind: 'vrns' }] }), [
+    "auxiliary.0.datasetSize: auxiliary vrns needs the training-set size k (δ = −1/(k − 1)); data 'latents' provides latents, positives, shared-negatives, support-negatives, view-negatives, no finite set: set datasetSize",
+  ]);
 });

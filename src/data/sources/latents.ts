@@ -1,0 +1,92 @@
+// Paper A's synthetic data: latents z uniform on S^{k−1}, positives from the spec's conditional,
+// inputs x = g(z) through the frozen process (design/papers.md, "Synthetic setup").
+//
+// Draw order per step (from the run's data stream): anchors, positives, negatives — the order of
+// Paper A's reference loop, kept so that a run's numbers do not depend on how the trainer is built.
+import { cat, noGrad, scope, type Generator, type Tensor } from '../../torch/index.js';
+import { ConstrainedSupport, UniformSphere } from '../../latent/index.js';
+import { sampleAdaptedNegatives } from '../../losses/adapted-infonce.js';
+import { sampleProxyNegatives } from '../../losses/augmentation-proxy.js';
+import { defineKind, variant } from '../../registry/kind.js';
+import type { DataContext, DataSource, EvalSet, NegativeRequest, TrainBatch } from '../source.js';
+
+export class LatentDataSource implements DataSource {
+  readonly inputShape: readonly number[];
+  readonly latentDim: number;
+  readonly perAnchorSources: readonly ('support' | 'views')[];
+  readonly sharedNegatives = true;
+  private readonly marginal: UniformSphere;
+  private readonly evalData: EvalSet;
+
+  constructor(private readonly ctx: DataContext) {
+    this.latentDim = ctx.latentDim;
+    this.inputShape = [ctx.process.outDim];
+    this.marginal = new UniformSphere(ctx.latentDim);
+    const fixed = ctx.conditionalConfig?.fixedDims ?? 0;
+    this.perAnchorSources = fixed > 0 ? ['support', 'views'] : ['views'];
+    // Drawn before training, from its own stream: the same held-out set whatever happens later.
+    this.evalData = noGrad(() =>
+      scope(() => {
+        const z = this.marginal.sample(ctx.evalSamples, ctx.eval);
+        const zPos = this.conditional().sample(z, ctx.eval);
+        // Copies: a process may return its input itself (identity), and each is disposed once.
+        return { inputs: ctx.process.apply(z).clone(), positives: ctx.process.apply(zPos).clone(), latents: z };
+      }),
+    );
+  }
+
+  private conditional() {
+    if (this.ctx.conditional === undefined) throw new RangeError("data 'latents' needs a positive-pair conditional: set conditional: { kind: vmf, kappa } in the spec");
+    return this.ctx.conditional;
+  }
+
+  batch(_step: number, B: number, negatives: NegativeRequest, gen: Generator): TrainBatch {
+    return noGrad(() =>
+      scope(() => {
+        const z = this.marginal.sample(B, gen);
+        const zPos = this.conditional().sample(z, gen);
+        const zNeg = this.negatives(z, negatives, gen);
+        const parts = zNeg === undefined ? [z, zPos] : [z, zPos, zNeg.reshape(-1, this.latentDim)];
+        // One process call over everything (its rows are independent).
+        const x = this.ctx.process.apply(cat(parts));
+        const d = x.size(1);
+        const out: TrainBatch = { anchors: x.narrow(0, 0, B), positives: x.narrow(0, B, B) };
+        if (zNeg !== undefined) {
+          const rest = x.narrow(0, 2 * B, x.size(0) - 2 * B);
+          out.negatives = zNeg.ndim === 3 ? rest.reshape(B, zNeg.size(1), d) : rest;
+        }
+        return out;
+      }),
+    );
+  }
+
+  private negatives(z: Tensor, request: NegativeRequest, gen: Generator): Tensor | undefined {
+    switch (request.kind) {
+      case 'none':
+        return undefined;
+      case 'shared':
+        return this.marginal.sample(request.count, gen);
+      case 'per-anchor':
+        if (request.source === 'views') return sampleProxyNegatives(z, this.conditional(), request.count, gen);
+        return sampleAdaptedNegatives(z, new ConstrainedSupport({ fixedDims: this.ctx.conditionalConfig?.fixedDims ?? 0 }), request.count, request.rho, gen);
+    }
+  }
+
+  evalSet(): EvalSet {
+    return this.evalData;
+  }
+
+  dispose(): void {
+    for (const t of [this.evalData.inputs, this.evalData.positives, this.evalData.latents]) t?.dispose();
+    this.ctx.process.dispose?.();
+  }
+}
+
+export const latentsData = defineKind({
+  schema: variant('latents', {}),
+  summary: "latents uniform on S^{k−1} (spec 'latent'), positives from 'conditional', inputs through 'process' (Paper A)",
+  example: { kind: 'latents' },
+  requires: ['conditional'],
+  provides: ['latents', 'positives', 'shared-negatives', 'support-negatives', 'view-negatives'],
+  create: (_c, ctx: DataContext): DataSource => new LatentDataSource(ctx),
+});

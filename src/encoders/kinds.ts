@@ -1,0 +1,121 @@
+// The encoders a spec can declare (`encoder: { kind: … }`). Every encoder maps a batch of model
+// inputs [n, ...inputShape] to L2-normalised embeddings [n, d]; image encoders also expose
+// `embed` (the representation before a projection head, which probes and metrics read).
+import { z } from 'zod';
+import type { Module } from '../nn/index.js';
+import { defineKind, positiveInt, variant, type ConfigOf } from '../registry/kind.js';
+import type { Generator, Tensor } from '../torch/index.js';
+import { createImageEncoder, imageEncoderPreset, type ImageEncoderKind } from './image/index.js';
+import { InverseLinearEncoder } from './inverse-linear.js';
+import { InversePatchesEncoder } from './inverse-patches.js';
+import { InverseSpiralEncoder } from './inverse-spiral.js';
+import { MlpEncoder } from './mlp-encoder.js';
+
+/** A trainable encoder: forward gives the training output, embed (when present) the representation. */
+export type Encoder = Module & { forward(x: Tensor): Tensor; embed?(x: Tensor): Tensor };
+
+export interface EncoderContext {
+  /** Shape of one input, e.g. [7] or [3, 32, 32]. */
+  inputShape: readonly number[];
+  /** The data's latent dimension, the default embedding size of the synthetic encoders. */
+  latentDim?: number;
+  gen: Generator;
+}
+
+const flatDim = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
+
+function outDimOf(kind: string, outDim: number | undefined, ctx: EncoderContext): number {
+  const d = outDim ?? ctx.latentDim;
+  if (d === undefined) throw new RangeError(`encoder '${kind}': the data has no latents to size the embedding; set encoder.outDim`);
+  return d;
+}
+
+function requireVector(kind: string, ctx: EncoderContext): number {
+  if (ctx.inputShape.length !== 1) throw new RangeError(`encoder '${kind}' takes vectors; this data's inputs have shape [${ctx.inputShape.join(', ')}] (use resnet18, vit or pixel-mlp for images)`);
+  return ctx.inputShape[0]!;
+}
+
+function requireImages(kind: string, ctx: EncoderContext): [number, number] {
+  const [c, h, w] = ctx.inputShape;
+  if (ctx.inputShape.length !== 3 || h !== w) throw new RangeError(`encoder '${kind}' takes square images [C, H, W]; this data's inputs have shape [${ctx.inputShape.join(', ')}]`);
+  return [c!, h!];
+}
+
+const optionalOutDim = positiveInt('outDim').optional();
+const widths = z.array(positiveInt('width'));
+
+function imageKind<K extends ImageEncoderKind>(kind: K, summary: string) {
+  return defineKind({
+    schema: variant(kind, {
+      /** Named widths: 'cpu' (small) or 'paper' (~11M parameters, 512-d). */
+      size: z.enum(['cpu', 'paper']).default('cpu'),
+      /** Embedding dimension (default: the size's, 128 or 512). */
+      outDim: optionalOutDim,
+      /** Widths of a projection head after the embedding (SimCLR's g); losses see its output. */
+      projection: widths.optional(),
+    }),
+    summary,
+    example: { kind } as never,
+    create: (c: { size: 'cpu' | 'paper'; outDim?: number | undefined; projection?: number[] | undefined }, ctx: EncoderContext): Encoder => {
+      const [channels, side] = requireImages(kind, ctx);
+      const overrides: Record<string, unknown> = { inChannels: channels, imageSize: side };
+      if (c.outDim !== undefined) overrides['embedDim'] = c.outDim;
+      if (c.projection !== undefined) overrides['projection'] = c.projection;
+      return createImageEncoder(imageEncoderPreset(kind, c.size, overrides), ctx.gen);
+    },
+  });
+}
+
+export const encoderKinds = {
+  mlp: defineKind({
+    schema: variant('mlp', {
+      hidden: widths.default([128, 256, 256, 256, 128]),
+      batchNorm: z.boolean().default(true),
+      /** Hidden block order; 'act-norm' (Linear → ReLU → BatchNorm) is the reference code's. */
+      order: z.enum(['act-norm', 'norm-act']).default('act-norm'),
+      outDim: optionalOutDim,
+    }),
+    summary: "MLP with L2-normalised output (Paper A's low-inductive-bias encoder)",
+    example: { kind: 'mlp', hidden: [8] },
+    create: (c, ctx: EncoderContext): Encoder =>
+      new MlpEncoder({ inDim: requireVector('mlp', ctx), outDim: outDimOf('mlp', c.outDim, ctx), hidden: c.hidden, batchNorm: c.batchNorm, order: c.order, gen: ctx.gen }),
+  }),
+  linear: defineKind({
+    schema: variant('linear', { bias: z.boolean().default(true), outDim: optionalOutDim }),
+    summary: 'normalize(Wx + b): one learnable linear map',
+    example: { kind: 'linear' },
+    create: (c, ctx: EncoderContext): Encoder => new InverseLinearEncoder({ inDim: requireVector('linear', ctx), outDim: outDimOf('linear', c.outDim, ctx), bias: c.bias, gen: ctx.gen }),
+  }),
+  'inverse-linear': defineKind({
+    schema: variant('inverse-linear', {}),
+    summary: "normalize(Wx + b), the linear process's inverse (Paper A's high-inductive-bias encoder)",
+    example: { kind: 'inverse-linear' },
+    create: (_c, ctx: EncoderContext): Encoder =>
+      new InverseLinearEncoder({ inDim: requireVector('inverse-linear', ctx), outDim: outDimOf('inverse-linear', undefined, ctx), gen: ctx.gen }),
+  }),
+  'inverse-spiral': defineKind({
+    schema: variant('inverse-spiral', { turns: z.number().default(2) }),
+    summary: 'learned inverse of the spiral process (S² only)',
+    example: { kind: 'inverse-spiral' },
+    create: (c, ctx: EncoderContext): Encoder => (requireVector('inverse-spiral', ctx), new InverseSpiralEncoder({ turns: c.turns, gen: ctx.gen })),
+  }),
+  'inverse-patches': defineKind({
+    schema: variant('inverse-patches', { slices: positiveInt('slices').default(4) }),
+    summary: 'learned soft inverse of the patches process (S² only)',
+    example: { kind: 'inverse-patches' },
+    create: (c, ctx: EncoderContext): Encoder => (requireVector('inverse-patches', ctx), new InversePatchesEncoder({ slices: c.slices, gen: ctx.gen })),
+  }),
+  resnet18: imageKind('resnet18', 'CIFAR ResNet-18 (3×3 stem, no max-pool)'),
+  vit: imageKind('vit', 'Vision Transformer on 4×4 patches'),
+  'pixel-mlp': imageKind('pixel-mlp', 'MLP on flattened pixels'),
+};
+
+/** Encoders that invert one process (the identity is the linear map W = I). */
+export const INVERSE_OF: Readonly<Record<string, readonly string[]>> = {
+  'inverse-linear': ['linear', 'identity'],
+  'inverse-spiral': ['spiral'],
+  'inverse-patches': ['patches'],
+};
+
+export type EncoderConfig = ConfigOf<typeof encoderKinds>;
+export { flatDim };

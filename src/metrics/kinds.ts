@@ -1,0 +1,160 @@
+// The metrics a spec can ask for (`eval.metrics: [r2, mcc, { kind: knn, k: 20 }]`), computed on the
+// run's held-out set (src/data/source.ts, EvalSet) at every evaluation. Each declares what it needs
+// from the data (latents, labels, positive views), checked when the spec is validated.
+import { z } from 'zod';
+import type { EvalSet } from '../data/source.js';
+import { defineKind, positiveInt, variant, unitInterval, type ConfigOf } from '../registry/kind.js';
+import { noGrad, randperm, scope, type Generator, type Tensor } from '../torch/index.js';
+import { alignment, uniformity } from './alignment-uniformity.js';
+import { ape } from './ape.js';
+import { adjustedRandIndex, normalizedMutualInfo } from './cluster-agreement.js';
+import { kmeans } from './kmeans.js';
+import { knnAccuracy } from './knn.js';
+import { linearProbe } from './linear-probe.js';
+import { mcc } from './mcc.js';
+import { orthogonalityMetric } from './orthogonality.js';
+import { r2 } from './r2.js';
+import { silhouette } from './silhouette.js';
+import { similarityStats } from './similarity-stats.js';
+
+/** What an evaluation hands every metric. */
+export interface EvalContext {
+  eval: EvalSet;
+  /** The representation of eval.inputs [n, d] (encoder in eval mode, before a projection head). */
+  embeddings: Tensor;
+  /** The representation of eval.positives, when the data has positive views. */
+  positiveEmbeddings?: Tensor;
+  /** The representation of eval.train.inputs, when the data has a labelled training split. */
+  trainEmbeddings?: Tensor;
+  /** Randomness of the metric itself (held-out splits, k-means seeds), the same at every evaluation. */
+  gen: Generator;
+}
+
+export type Requirement = 'latents' | 'labels' | 'positives';
+
+const latents = (ctx: EvalContext): Tensor => ctx.eval.latents as Tensor;
+const labels = (ctx: EvalContext): Tensor => ctx.eval.labels as Tensor;
+
+/** Train/test features and labels for probes: the data's own split, or a seeded half/half split. */
+function probeSplit(ctx: EvalContext): { trainX: Tensor; trainY: Tensor; testX: Tensor; testY: Tensor } {
+  if (ctx.eval.train !== undefined && ctx.trainEmbeddings !== undefined)
+    return { trainX: ctx.trainEmbeddings, trainY: ctx.eval.train.labels, testX: ctx.embeddings, testY: labels(ctx) };
+  const n = ctx.embeddings.size(0);
+  const perm = randperm(n, ctx.gen);
+  const half = Math.floor(n / 2);
+  const [tr, te] = [perm.narrow(0, 0, half), perm.narrow(0, half, n - half)];
+  return { trainX: ctx.embeddings.indexSelect(0, tr), trainY: labels(ctx).indexSelect(0, tr), testX: ctx.embeddings.indexSelect(0, te), testY: labels(ctx).indexSelect(0, te) };
+}
+
+const measure = (f: () => Record<string, number>): Record<string, number> => noGrad(() => scope(f));
+
+export const metricKinds = {
+  r2: defineKind({
+    schema: variant('r2', {
+      /** Share of the held-out set the affine fit is scored on (0: fit and score on all of it). */
+      testFraction: unitInterval('testFraction').default(0),
+      /** Also report R² per latent factor (r2_0, r2_1, …). */
+      perFactor: z.boolean().default(false),
+    }),
+    summary: 'R² of an affine regression predicting the true latents from the representation (1 = perfect)',
+    example: { kind: 'r2' },
+    requires: ['latents'],
+    create: (c, ctx: EvalContext): Record<string, number> =>
+      measure(() => {
+        const res = r2(latents(ctx), ctx.embeddings, c.testFraction > 0 ? { testFraction: c.testFraction, gen: ctx.gen } : undefined);
+        return { r2: res.r2, ...(c.perFactor ? Object.fromEntries(res.perDim.map((v, i) => [`r2_${i}`, v])) : {}) };
+      }),
+  }),
+  mcc: defineKind({
+    schema: variant('mcc', {}),
+    summary: 'mean |Pearson correlation| after Hungarian matching of latent and representation dimensions',
+    example: { kind: 'mcc' },
+    requires: ['latents'],
+    create: (_c, ctx: EvalContext) => measure(() => ({ mcc: mcc(latents(ctx), ctx.embeddings).mcc })),
+  }),
+  ape: defineKind({
+    schema: variant('ape', {}),
+    summary: 'mean |z_i·z_j − ẑ_i·ẑ_j| over pairs (0 = isometry)',
+    example: { kind: 'ape' },
+    requires: ['latents'],
+    create: (_c, ctx: EvalContext) => measure(() => ({ ape: ape(latents(ctx), ctx.embeddings).ape })),
+  }),
+  orthogonality: defineKind({
+    schema: variant('orthogonality', {}),
+    summary: 'distance of the best linear map from latents to representation to an orthogonal one',
+    example: { kind: 'orthogonality' },
+    requires: ['latents'],
+    create: (_c, ctx: EvalContext) => measure(() => orthogonalityMetric()(latents(ctx), ctx.embeddings)),
+  }),
+  'linear-probe': defineKind({
+    schema: variant('linear-probe', { epochs: positiveInt('epochs').default(300), lr: z.number().positive().default(0.05) }),
+    summary: 'multinomial logistic regression on the frozen representation: test accuracy (probe) and train accuracy (probeTrain)',
+    example: { kind: 'linear-probe', epochs: 5 },
+    requires: ['labels'],
+    create: (c, ctx: EvalContext) =>
+      measure(() => {
+        const s = probeSplit(ctx);
+        const res = linearProbe(s.trainX, s.trainY, s.testX, s.testY, { epochs: c.epochs, lr: c.lr });
+        res.weights.weight.dispose();
+        res.weights.bias.dispose();
+        return { probe: res.testAccuracy, probeTrain: res.trainAccuracy };
+      }),
+  }),
+  knn: defineKind({
+    schema: variant('knn', { k: positiveInt('k').default(20) }),
+    summary: 'cosine k-nearest-neighbour accuracy on the frozen representation',
+    example: { kind: 'knn', k: 3 },
+    requires: ['labels'],
+    create: (c, ctx: EvalContext) =>
+      measure(() => {
+        const s = probeSplit(ctx);
+        return { knn: knnAccuracy(s.trainX, s.trainY, s.testX, s.testY, { k: Math.min(c.k, s.trainX.size(0)) }) };
+      }),
+  }),
+  kmeans: defineKind({
+    schema: variant('kmeans', { restarts: positiveInt('restarts').default(10) }),
+    summary: 'k-means (k = number of classes) on the representation: ARI and NMI against the labels',
+    example: { kind: 'kmeans', restarts: 2 },
+    requires: ['labels'],
+    create: (c, ctx: EvalContext) =>
+      measure(() => {
+        const y = Int32Array.from(labels(ctx).toArray());
+        const k = new Set(y).size;
+        const found = kmeans(ctx.embeddings, k, { gen: ctx.gen, nInit: c.restarts }).labels;
+        return { ari: adjustedRandIndex(y, found), nmi: normalizedMutualInfo(y, found) };
+      }),
+  }),
+  silhouette: defineKind({
+    schema: variant('silhouette', {}),
+    summary: 'silhouette of the true classes in the representation',
+    example: { kind: 'silhouette' },
+    requires: ['labels'],
+    create: (_c, ctx: EvalContext) => measure(() => ({ silhouette: silhouette(ctx.embeddings, Int32Array.from(labels(ctx).toArray())) })),
+  }),
+  similarity: defineKind({
+    schema: variant('similarity', { withinView: z.boolean().default(false) }),
+    summary: 'mean and variance of positive and negative cosine similarities (Paper B): posMean, posVar, negMean, negVar',
+    example: { kind: 'similarity' },
+    requires: ['positives'],
+    create: (c, ctx: EvalContext) =>
+      measure(() => {
+        const s = similarityStats(ctx.embeddings, ctx.positiveEmbeddings as Tensor, { withinView: c.withinView });
+        return { posMean: s.posMean, posVar: s.posVar, negMean: s.negMean, negVar: s.negVar };
+      }),
+  }),
+  'alignment-uniformity': defineKind({
+    schema: variant('alignment-uniformity', { alpha: z.number().positive().default(2), t: z.number().positive().default(2) }),
+    summary: 'alignment E|f(x) − f(x+)|^α and uniformity log E e^{−t|f(x) − f(y)|²} (Wang & Isola 2020)',
+    example: { kind: 'alignment-uniformity' },
+    requires: ['positives'],
+    create: (c, ctx: EvalContext) => measure(() => ({ alignment: alignment(ctx.embeddings, ctx.positiveEmbeddings as Tensor, c.alpha), uniformity: uniformity(ctx.embeddings, c.t) })),
+  }),
+};
+
+export type MetricConfig = ConfigOf<typeof metricKinds>;
+
+/** `eval.metrics` entries may be written as a bare kind name when its defaults suffice. */
+export function metricConfigShorthand(entry: unknown): unknown {
+  return typeof entry === 'string' ? { kind: entry } : entry;
+}
+
