@@ -55,7 +55,9 @@ test('rejections name the key path and the allowed values', () => {
   assert.deepEqual(issues({ ...base, process: { kind: 'identity' }, encoder: { kind: 'inverse-spiral' } }), [
     "encoder.kind: encoder.kind 'inverse-spiral' inverts process 'spiral', but process.kind is 'identity'",
   ]);
-  assert.deepEqual(issues({ name: 'x', loss: { kind: 'infonce', tau: 1 } }), ['conditional: required (object)']);
+  assert.deepEqual(issues({ name: 'x', loss: { kind: 'infonce', tau: 1 } }), [
+    "conditional: data 'latents' draws positives from the latent conditional: set conditional: { kind: vmf, kappa } (allowed kinds: vmf, restricted-vmf)",
+  ]);
 });
 
 test('--set overrides and presets apply before validation', () => {
