@@ -6,3 +6,4 @@ export { buildConditional, buildData, buildEncoder, buildLoss, buildOptimizer } 
 export { runStreams, freshStream, STREAM_NAMES, type StreamName } from './streams.js';
 export { DivergenceError } from './divergence.js';
 export { trainRun, type TrainOptions, type TrainerSink, type Checkpoint, type MetricsRow, type RunResult } from './trainer.js';
+export { runExperiment, trainStoredRun, prepareRuns, type PlannedRun, type PendingRun, type ExecutorEvent, type ExecutorOptions, type ExecutorResult } from './executor.js';

@@ -16,6 +16,10 @@ export const SuiteSchema = z.strictObject({
   description: z.string().optional(),
   /** Spec file (relative to the suite file) every cell starts from. */
   base: z.string(),
+  /** The report builder (src/report/suites/index.ts) when the generic table is not enough. */
+  report: z.string().optional(),
+  /** The paper's claim the suite tests, stated first in its report. */
+  claim: z.string().optional(),
   /** The metric the table reports (a key of the run's final metrics, e.g. r2). */
   metric: z.string(),
   /** Extra metrics to report for every cell (e.g. mcc, ape, loss). */
@@ -53,6 +57,8 @@ export interface Suite {
   title: string;
   description?: string;
   metric: string;
+  report?: string;
+  claim?: string;
   alsoReport: string[];
   rows: string[];
   columns: string[];
@@ -128,6 +134,8 @@ export function loadSuite(file: string, options: { preset?: string; set?: string
     title: s.title,
     ...(s.description !== undefined ? { description: s.description } : {}),
     metric: s.metric,
+    ...(s.report !== undefined ? { report: s.report } : {}),
+    ...(s.claim !== undefined ? { claim: s.claim } : {}),
     alsoReport: s.alsoReport,
     rows: Object.keys(s.rows),
     columns: Object.keys(s.columns),

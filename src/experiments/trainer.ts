@@ -10,6 +10,7 @@
 import { cat, noGrad, scope, type Tensor } from '../torch/index.js';
 import type { DataSource, EvalSet, TrainBatch } from '../data/source.js';
 import type { Encoder } from '../encoders/kinds.js';
+import type { ContrastiveLoss } from '../losses/types.js';
 import { metricKinds, type EvalContext } from '../metrics/kinds.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import { create } from '../registry/kind.js';
@@ -114,7 +115,7 @@ function restore(cp: Checkpoint, parts: Parts, run: { genData: { setState(t: Ten
   for (const t of cp.tensors.values()) t.dispose();
 }
 
-function evaluateMetrics(run: RunSpec, encoder: Encoder, evalSet: EvalSet): Record<string, number> {
+function evaluateMetrics(run: RunSpec, encoder: Encoder, evalSet: EvalSet, loss: ContrastiveLoss): Record<string, number> {
   encoder.eval();
   try {
     return noGrad(() =>
@@ -124,6 +125,7 @@ function evaluateMetrics(run: RunSpec, encoder: Encoder, evalSet: EvalSet): Reco
           embeddings: represent(encoder, evalSet.inputs),
           ...(evalSet.positives !== undefined ? { positiveEmbeddings: represent(encoder, evalSet.positives) } : {}),
           ...(evalSet.train !== undefined ? { trainEmbeddings: represent(encoder, evalSet.train.inputs) } : {}),
+          loss,
           gen: freshStream(run.seed, 'metric'),
         };
         const out: Record<string, number> = {};
@@ -187,7 +189,7 @@ export async function trainRun(run: RunSpec, options: TrainOptions = {}): Promis
     });
   };
   const evaluate = (step: number): Record<string, number> => {
-    const values = evaluateMetrics(run, encoder, data.evalSet());
+    const values = evaluateMetrics(run, encoder, data.evalSet(), loss);
     sink?.appendMetrics({ step, seconds: elapsed, loss: mean(recentLosses), ...values });
     return values;
   };

@@ -3,6 +3,7 @@
 // from the data (latents, labels, positive views), checked when the spec is validated.
 import { z } from 'zod';
 import type { EvalSet } from '../data/source.js';
+import type { ContrastiveLoss } from '../losses/types.js';
 import { defineKind, positiveInt, variant, unitInterval, type ConfigOf } from '../registry/kind.js';
 import { noGrad, randperm, scope, type Generator, type Tensor } from '../torch/index.js';
 import { alignment, uniformity } from './alignment-uniformity.js';
@@ -26,6 +27,8 @@ export interface EvalContext {
   positiveEmbeddings?: Tensor;
   /** The representation of eval.train.inputs, when the data has a labelled training split. */
   trainEmbeddings?: Tensor;
+  /** The run's training loss (with its auxiliary terms), for metrics that evaluate it on held-out pairs. */
+  loss?: ContrastiveLoss;
   /** Randomness of the metric itself (held-out splits, k-means seeds), the same at every evaluation. */
   gen: Generator;
 }
