@@ -1,5 +1,7 @@
 // What the CLI prints: a live progress line on a terminal, plain log lines otherwise, and JSON
-// lines with --json (one event per line, for machines).
+// lines with --json (one event per line, for machines). Progress comes from the executor's events.
+import type { ExecutorEvent } from '../experiments/index.js';
+
 export interface OutputOptions {
   json: boolean;
   /** A terminal: progress is redrawn in place. */
@@ -41,17 +43,33 @@ export class Output {
     } else process.stdout.write(`${text}\n`);
   }
 
-  plan(total: number): void {
-    this.#total = total;
-    this.#done = 0;
+  /** Prints an executor event (progress is throttled: a redrawn line, or every 10% / 5% of a run). */
+  event(e: ExecutorEvent): void {
+    switch (e.kind) {
+      case 'plan':
+        // The "(k/n)" counter counts the runs to train; reused ones are listed, not counted.
+        this.#total = e.total - e.cached;
+        this.#done = 0;
+        return;
+      case 'cached':
+        return this.info(`cached ${e.id}  (finished earlier)`, { event: 'cached', id: e.id });
+      case 'started':
+        return this.#started(e.id, e.name, e.total, e.from);
+      case 'step':
+        return this.#step(e.id, e.step, e.loss);
+      case 'finished':
+        return this.#finished(e.id, e.summary);
+      case 'failed':
+        return this.#failed(e.id, e.error);
+    }
   }
 
-  started(id: string, name: string, total: number, fromStep: number): void {
+  #started(id: string, name: string, total: number, fromStep: number): void {
     this.#active.set(id, { name, step: fromStep, total, loss: Number.NaN, startedAt: Date.now(), startStep: fromStep, lastLogged: fromStep });
     this.info(fromStep > 0 ? `resume ${id} at step ${fromStep}/${total}` : `start  ${id}`, { event: 'start', id, name, total, fromStep });
   }
 
-  step(id: string, step: number, loss: number): void {
+  #step(id: string, step: number, loss: number): void {
     const a = this.#active.get(id);
     if (a === undefined) return;
     a.step = step;
@@ -68,7 +86,7 @@ export class Output {
     }
   }
 
-  finished(id: string, summary: Record<string, unknown>): void {
+  #finished(id: string, summary: Record<string, unknown>): void {
     this.#active.delete(id);
     this.#done++;
     const metrics = (summary['metrics'] ?? {}) as Record<string, number>;
@@ -76,7 +94,7 @@ export class Output {
     this.info(`done   ${id}  (${this.#done}/${this.#total})  ${shown.join('  ')}`, { event: 'done', id, ...summary });
   }
 
-  failed(id: string, error: string): void {
+  #failed(id: string, error: string): void {
     this.#active.delete(id);
     this.#done++;
     this.#clearLine();

@@ -8,7 +8,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 /** The package root (dist/src/cli → three levels up). */
 export const packageRoot = path.resolve(here, '../../..');
 
-/** The CLI's own entry file (for forking workers). */
+/** The CLI's own entry file (main.ts tells from it whether it was run or imported). */
 export const cliEntry = path.join(here, 'main.js');
 
 /** Run store root: --root, else $CLAB_RUNS, else ./runs. */

@@ -1,0 +1,39 @@
+// `clab ls`: the runs of a store, newest first, optionally filtered.
+import { Option, type Command } from 'commander';
+import type { RunStatus } from '../../runs/index.js';
+import { formatMetrics, withStore } from '../options.js';
+
+interface LsOptions {
+  name?: string;
+  status?: RunStatus;
+  label?: string;
+  limit: string;
+  root?: string;
+  json?: boolean;
+}
+
+export function addLs(cli: Command): void {
+  cli
+    .command('ls')
+    .description('List runs, newest first.')
+    .option('--name <name>', 'only runs of this spec name')
+    .addOption(new Option('--status <status>', 'only runs with this status').choices(['running', 'done', 'failed', 'interrupted']))
+    .option('--label <key=value>', 'only runs with this label (e.g. suite=loss-is-not-enough/table1)')
+    .option('--limit <n>', 'at most n runs', '50')
+    .option('--root <dir>', 'run store folder')
+    .option('--json', 'one JSON object per run')
+    .action((opts: LsOptions) =>
+      withStore(opts.root, (store) => {
+        const label = opts.label?.split('=') as [string, string] | undefined;
+        const metas = store.list({
+          ...(opts.name ? { name: opts.name } : {}),
+          ...(opts.status ? { status: opts.status } : {}),
+          ...(label && label.length === 2 ? { label } : {}),
+          limit: Number(opts.limit),
+        });
+        if (opts.json) for (const m of metas) process.stdout.write(`${JSON.stringify(m)}\n`);
+        else if (metas.length === 0) process.stdout.write(`no runs in ${store.root}\n`);
+        else for (const m of metas) process.stdout.write(`${m.id.padEnd(60)} ${m.status.padEnd(11)} seed ${m.seed}  ${formatMetrics(m.summary?.metrics ?? {})}\n`);
+      }),
+    );
+}

@@ -1,0 +1,83 @@
+// `clab reproduce <name>`: every cell of a suite (a published table) through the executor, then
+// the report next to the paper's numbers. Studies (their own training loops) still run here as
+// they are until they become suites.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { expandRuns, runExperiment, SpecError, type PlannedRun, type RunSpec } from '../../experiments/index.js';
+import { getStudy, studyIds, type Study } from '../../experiments/study.js';
+import { loadSuite } from '../../experiments/suite.js';
+import '../../studies/index.js';
+import { addRunOptions, parallelism, withStore, type RunOptions } from '../options.js';
+import { Output } from '../output.js';
+import { listSuites, suiteFile } from '../paths.js';
+import { printAndWriteReport } from '../print-report.js';
+import { suiteReportInput } from '../suite-report.js';
+
+type ReproduceOptions = RunOptions & { out?: string; data?: string };
+
+async function reproduceStudy(study: Study, options: ReproduceOptions): Promise<number> {
+  const preset = options.preset ?? 'quick';
+  const presets: Record<string, 'quick' | 'full'> = { quick: 'quick', full: 'full', paper: 'full', ...(study.presets ?? {}) };
+  const mapped = presets[preset];
+  if (mapped === undefined) throw new SpecError('--preset', [`--preset: got '${preset}'; allowed values: ${Object.keys(presets).join(', ')}`]);
+  if (study.needsData && options.data === undefined)
+    throw new SpecError('--data', [`--data: study '${study.id}' reads a dataset you supply; give its path with --data PATH`]);
+  if (options.data !== undefined && !fs.existsSync(options.data)) throw new SpecError('--data', [`--data: no such file or folder: ${options.data}`]);
+  const output = Output.fromProcess(Boolean(options.json));
+  output.info(`${study.title}\nclaim: ${study.claim}\npreset: ${preset}`, { event: 'plan', study: study.id, preset });
+  const input = await study.run({
+    preset: mapped,
+    log: (m) => output.info(`  ${m}`, { event: 'log', message: m }),
+    ...(options.data !== undefined ? { data: path.resolve(options.data) } : {}),
+  });
+  // The report states the claim it tests first.
+  const withClaim = input.notes.some((n) => n.includes(study.claim)) ? input : { ...input, notes: [`Claim tested: ${study.claim}`, ...input.notes] };
+  await printAndWriteReport(withClaim, options.out ?? path.join('reports', study.id, preset), output);
+  return 0;
+}
+
+function suiteFileOf(name: string): string {
+  try {
+    return suiteFile(name);
+  } catch {
+    throw new SpecError('reproduce', [`got '${name}'; allowed values: ${[...listSuites(), ...studyIds()].join(', ')}`]);
+  }
+}
+
+async function reproduceSuite(name: string, options: ReproduceOptions): Promise<number> {
+  const preset = options.preset ?? 'quick';
+  const suite = loadSuite(suiteFileOf(name), { preset, set: options.set ?? [] });
+  const output = Output.fromProcess(Boolean(options.json));
+  const planned: PlannedRun[] = suite.cells.flatMap((cell) =>
+    expandRuns(cell.spec).map((run: RunSpec) => ({ run, labels: { suite: suite.id, cell: `${cell.row}/${cell.column}`, preset } })),
+  );
+  return withStore(options.root, async (store) => {
+    output.info(`${suite.title}\n${suite.cells.length} cells, ${planned.length} runs (preset '${preset}') → ${store.root}`, {
+      event: 'plan',
+      suite: suite.id,
+      cells: suite.cells.length,
+      runs: planned.length,
+      preset,
+    });
+    // Two runs at a time by default: a suite has many small runs, and two cores are common.
+    const parallel = options.parallel === undefined ? Math.min(2, planned.length) : parallelism(options.parallel);
+    const { failed } = await runExperiment(planned, { store, parallel, onEvent: (e) => output.event(e) });
+    await printAndWriteReport(suiteReportInput(store, suite, preset), options.out ?? path.join('reports', suite.id, preset), output);
+    return failed.length > 0 ? 1 : 0;
+  });
+}
+
+export function addReproduce(cli: Command): void {
+  addRunOptions(
+    cli
+      .command('reproduce')
+      .argument('<name>', `a suite under experiments/ (${listSuites().join(', ') || 'none found'}) or a study (${studyIds().join(', ') || 'none registered'})`)
+      .description('Run every cell of a published table and report it next to the paper’s numbers.')
+      .option('--out <dir>', 'report folder (default: reports/<suite>/<preset>)')
+      .option('--data <path>', 'dataset a study reads (e.g. the CIFAR-10 cifar-10-batches-bin folder or .tar.gz)'),
+  ).action(async (name: string, opts: ReproduceOptions) => {
+    const study = getStudy(name);
+    process.exitCode = study !== undefined ? await reproduceStudy(study, opts) : await reproduceSuite(name, opts);
+  });
+}

@@ -1,0 +1,84 @@
+// What several commands share: the run options (--set, --preset, --seeds, --root, --parallel,
+// --json), reading a spec file with them, the run store, and how metrics are printed.
+import fs from 'node:fs';
+import type { Command } from 'commander';
+import { parseSpecText, resolveSpec, SpecError, type ExperimentSpec } from '../experiments/index.js';
+import { RunStore } from '../runs/index.js';
+import { runsRoot } from './paths.js';
+
+/** A command module adds its command to the program. */
+export type AddCommand = (cli: Command) => void;
+
+export interface RunOptions {
+  set?: string[];
+  preset?: string;
+  seeds?: string;
+  root?: string;
+  parallel?: string;
+  json?: boolean;
+}
+
+/** Commander's accumulator for a repeatable option. */
+export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+/** The options of every command that runs experiments (run, sweep, reproduce). */
+export function addRunOptions(cmd: Command): Command {
+  return cmd
+    .option('--set <key=value>', 'override a setting, e.g. loss.tau=0.1 (repeatable)', collect)
+    .option('--preset <name>', 'apply a named preset of the spec (e.g. quick, paper)')
+    .option('--seeds <n>', 'run seeds 0..n-1 instead of the spec’s seeds')
+    .option('--root <dir>', 'run store folder (default: $CLAB_RUNS or ./runs)')
+    .option('--parallel <n>', 'worker processes for several runs (default 1)')
+    .option('--json', 'machine-readable output: one JSON event per line');
+}
+
+/** Reads, resolves and validates a spec file with --preset, --set and --seeds applied. */
+export function readSpec(file: string, options: { preset?: string; set?: string[]; seeds?: string }): ExperimentSpec {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    throw new SpecError(file, ['cannot read the file']);
+  }
+  const set = [...(options.set ?? [])];
+  if (options.seeds !== undefined) set.push(`seeds=[${seedList(options.seeds).join(',')}]`);
+  return resolveSpec(parseSpecText(text, file), { source: file, ...(options.preset ? { preset: options.preset } : {}), set });
+}
+
+function seedList(value: string): number[] {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new SpecError('--seeds', [`--seeds: expected a positive integer, got '${value}'`]);
+  return Array.from({ length: n }, (_, i) => i);
+}
+
+/** --parallel as a number (1 when not given). */
+export function parallelism(value: string | undefined): number {
+  if (value === undefined) return 1;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new SpecError('--parallel', [`--parallel: expected a positive integer, got '${value}'`]);
+  return n;
+}
+
+/** Opens the run store of --root (else $CLAB_RUNS, else ./runs) for `fn`, and closes it after. */
+export async function withStore<T>(root: string | undefined, fn: (store: RunStore) => T | Promise<T>): Promise<T> {
+  const store = new RunStore(runsRoot(root));
+  try {
+    return await fn(store);
+  } finally {
+    store.close();
+  }
+}
+
+/** `r2=0.9912  mcc=0.9876 …` for the identifiability metrics present. */
+export function formatMetrics(metrics: Record<string, number>): string {
+  return ['r2', 'mcc', 'ape', 'orthogonalityError']
+    .filter((k) => metrics[k] !== undefined)
+    .map((k) => `${k}=${metrics[k]!.toFixed(4)}`)
+    .join('  ');
+}
+
+/** The spec's positive-pair conditional, which `diagnose` and `theory` study; a spec without one is an error. */
+export function conditionalOf(spec: ExperimentSpec, file: string, command: string): NonNullable<ExperimentSpec['conditional']> {
+  if (spec.conditional === undefined) throw new SpecError(file, [`conditional: \`clab ${command}\` studies the positive-pair conditional, and the spec declares none`]);
+  return spec.conditional;
+}
