@@ -5,7 +5,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { parseSpecText, resolveSpec, SpecError } from './resolve.js';
+import { dataKinds } from '../data/kinds.js';
+import type { PlannedRun } from './executor.js';
+import { expandRuns, parseSpecText, resolveSpec, SpecError } from './resolve.js';
 import type { ExperimentSpec } from './spec.js';
 
 const Mapping = z.record(z.string(), z.unknown());
@@ -88,6 +90,19 @@ export function deepMerge(a: Json, b: Json): Json {
   return out;
 }
 
+/** Whether a (merged, unvalidated) cell's data kind has a `path` setting. */
+function dataTakesPath(spec: Json): boolean {
+  const data = spec['data'];
+  const kind = isRecord(data) && typeof data['kind'] === 'string' ? data['kind'] : 'latents';
+  const entry = (dataKinds as Record<string, { schema: { shape: Record<string, unknown> } }>)[kind];
+  return entry !== undefined && 'path' in entry.schema.shape;
+}
+
+/** Every run of every cell, labelled with the suite, the cell and the preset. */
+export function planSuite(suite: Suite, preset: string): PlannedRun[] {
+  return suite.cells.flatMap((cell) => expandRuns(cell.spec).map((run) => ({ run, labels: { suite: suite.id, cell: `${cell.row}/${cell.column}`, preset } })));
+}
+
 function readYaml(file: string): unknown {
   let text: string;
   try {
@@ -98,8 +113,31 @@ function readYaml(file: string): unknown {
   return parseSpecText(text, file);
 }
 
+export interface SuiteOptions {
+  /** A preset of the base spec (e.g. quick, paper), applied to every cell. */
+  preset?: string;
+  /** `key.path=value` overrides applied to every cell after the preset. */
+  set?: string[];
+  /** Run seeds 0..seeds−1 in every cell instead of the spec's seeds. */
+  seeds?: number;
+  /** A dataset path for suites whose data the user supplies (sets data.path in every cell). */
+  data?: string;
+}
+
+/** A cell's name part: lowercase, with anything a spec name cannot hold turned into '-'. */
+const slug = (text: string): string => text.toLowerCase().replace(/[^a-z0-9._=-]+/g, '-').replace(/^-+|-+$/g, '') || 'x';
+
+/** The `--set` overrides that --seeds and --data stand for. */
+function optionOverrides(options: SuiteOptions): string[] {
+  const set = [...(options.set ?? [])];
+  if (options.seeds !== undefined) set.push(`seeds=[${Array.from({ length: options.seeds }, (_, i) => i).join(',')}]`);
+  if (options.data !== undefined) set.push(`data.path=${JSON.stringify(options.data)}`);
+  return set;
+}
+
 /** Loads and validates a suite; every cell is resolved (preset, overrides) before any work starts. */
-export function loadSuite(file: string, options: { preset?: string; set?: string[] } = {}): Suite {
+export function loadSuite(file: string, options: SuiteOptions = {}): Suite {
+  const set = optionOverrides(options);
   const raw = readYaml(file);
   const parsed = SuiteSchema.safeParse(raw);
   if (!parsed.success) throw new SpecError(file, parsed.error.issues.map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`));
@@ -119,16 +157,20 @@ export function loadSuite(file: string, options: { preset?: string; set?: string
       const cellOver = s.cells[`${row}/${column}`];
       if (cellOver === null) continue;
       const merged = deepMerge(deepMerge(deepMerge(base, rowOver), colOver), cellOver ?? {});
-      merged['name'] = `${s.suite}/${row}/${column}`;
+      merged['name'] = `${s.suite}/${slug(row)}/${slug(column)}`;
+      if (options.data !== undefined && !dataTakesPath(merged)) {
+        problems.push(`--data: the cells of suite ${s.suite} do not read a dataset from a path (data.kind '${String((merged['data'] as Json | undefined)?.['kind'] ?? 'latents')}')`);
+        continue;
+      }
       try {
-        cells.push({ row, column, spec: resolveSpec(merged, { source: `${file} [${row}/${column}]`, ...options }) });
+        cells.push({ row, column, spec: resolveSpec(merged, { source: `${file} [${row}/${column}]`, ...(options.preset !== undefined ? { preset: options.preset } : {}), set }) });
       } catch (e) {
-        if (e instanceof SpecError) problems.push(...e.issues.map((i) => `${row}/${column}: ${i}`));
+        if (e instanceof SpecError) problems.push(...e.issues.map((i) => (i.startsWith('--') ? i : `${row}/${column}: ${i}`)));
         else throw e;
       }
     }
   }
-  if (problems.length > 0) throw new SpecError(file, problems);
+  if (problems.length > 0) throw new SpecError(file, [...new Set(problems)]);
   return {
     id: s.suite,
     title: s.title,

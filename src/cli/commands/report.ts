@@ -5,14 +5,17 @@ import { SpecError } from '../../experiments/index.js';
 import { loadSuite } from '../../experiments/suite.js';
 import type { ReportInput } from '../../report/index.js';
 import type { RunMeta, RunStore } from '../../runs/index.js';
-import { withStore } from '../options.js';
+import { collect, withStore } from '../options.js';
 import { Output } from '../output.js';
 import { suiteFile } from '../paths.js';
 import { printAndWriteReport } from '../print-report.js';
-import { suiteReportInput } from '../suite-report.js';
+import { suiteReport } from '../../report/suite-report.js';
 
 interface ReportOptions {
   suite?: string;
+  set?: string[];
+  seeds?: string;
+  data?: string;
   preset: string;
   out?: string;
   root?: string;
@@ -62,8 +65,16 @@ function runsReportInput(store: RunStore, metas: RunMeta[]): ReportInput {
 async function report(store: RunStore, ids: string[], opts: ReportOptions): Promise<void> {
   const output = Output.fromProcess(Boolean(opts.json));
   if (opts.suite !== undefined) {
-    const suite = loadSuite(suiteFile(opts.suite), { preset: opts.preset });
-    return printAndWriteReport(suiteReportInput(store, suite, opts.preset), opts.out ?? path.join('reports', suite.id, opts.preset), output);
+    // The same resolution as `reproduce`, so the report finds exactly the runs that command trained.
+    const seeds = opts.seeds === undefined ? undefined : Number(opts.seeds);
+    if (seeds !== undefined && (!Number.isInteger(seeds) || seeds < 1)) throw new SpecError('--seeds', [`--seeds: expected a positive integer, got '${opts.seeds}'`]);
+    const suite = loadSuite(suiteFile(opts.suite), {
+      preset: opts.preset,
+      set: opts.set ?? [],
+      ...(seeds !== undefined ? { seeds } : {}),
+      ...(opts.data !== undefined ? { data: path.resolve(opts.data) } : {}),
+    });
+    return printAndWriteReport(await suiteReport(store, suite, opts.preset), opts.out ?? path.join('reports', suite.id, opts.preset), output);
   }
   if (ids.length === 0) throw new SpecError('report', ['give run ids or --suite <name>']);
   const metas = ids.map((id) => store.open(id).meta());
@@ -77,6 +88,9 @@ export function addReport(cli: Command): void {
     .description('Write an HTML report (and print the tables) for a suite or for chosen runs.')
     .option('--suite <name>', 'report a suite’s cells next to the paper')
     .option('--preset <name>', 'which preset’s runs of the suite', 'quick')
+    .option('--set <key=value>', 'the overrides the suite was reproduced with (repeatable)', collect)
+    .option('--seeds <n>', 'the --seeds the suite was reproduced with')
+    .option('--data <path>', 'the --data the suite was reproduced with')
     .option('--out <dir>', 'report folder (default: reports/<suite>/<preset> or reports/runs)')
     .option('--root <dir>', 'run store folder')
     .option('--json', 'machine-readable output')

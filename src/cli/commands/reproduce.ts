@@ -4,19 +4,22 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { expandRuns, runExperiment, SpecError, type PlannedRun, type RunSpec } from '../../experiments/index.js';
+import { runExperiment, SpecError } from '../../experiments/index.js';
 import { getStudy, studyIds, type Study } from '../../experiments/study.js';
-import { loadSuite } from '../../experiments/suite.js';
+import { loadSuite, planSuite } from '../../experiments/suite.js';
 import '../../studies/index.js';
 import { addRunOptions, parallelism, withStore, type RunOptions } from '../options.js';
 import { Output } from '../output.js';
 import { listSuites, suiteFile } from '../paths.js';
 import { printAndWriteReport } from '../print-report.js';
-import { suiteReportInput } from '../suite-report.js';
+import { suiteReport } from '../../report/suite-report.js';
 
 type ReproduceOptions = RunOptions & { out?: string; data?: string };
 
 async function reproduceStudy(study: Study, options: ReproduceOptions): Promise<number> {
+  const ignored = (['set', 'seeds', 'parallel', 'root'] as const).filter((k) => options[k] !== undefined);
+  if (ignored.length > 0)
+    throw new SpecError(`--${ignored[0]}`, [`--${ignored.join(', --')}: study '${study.id}' runs its own loop and does not take ${ignored.length > 1 ? 'these options' : 'this option'}`]);
   const preset = options.preset ?? 'quick';
   const presets: Record<string, 'quick' | 'full'> = { quick: 'quick', full: 'full', paper: 'full', ...(study.presets ?? {}) };
   const mapped = presets[preset];
@@ -45,15 +48,28 @@ function suiteFileOf(name: string): string {
   }
 }
 
+/** --seeds as a count (undefined when not given). */
+function seedCount(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new SpecError('--seeds', [`--seeds: expected a positive integer, got '${value}'`]);
+  return n;
+}
+
 async function reproduceSuite(name: string, options: ReproduceOptions): Promise<number> {
   const preset = options.preset ?? 'quick';
-  const suite = loadSuite(suiteFileOf(name), { preset, set: options.set ?? [] });
+  if (options.data !== undefined && !fs.existsSync(options.data)) throw new SpecError('--data', [`--data: no such file or folder: ${options.data}`]);
+  const seeds = seedCount(options.seeds);
+  const suite = loadSuite(suiteFileOf(name), {
+    preset,
+    set: options.set ?? [],
+    ...(seeds !== undefined ? { seeds } : {}),
+    ...(options.data !== undefined ? { data: path.resolve(options.data) } : {}),
+  });
   const output = Output.fromProcess(Boolean(options.json));
-  const planned: PlannedRun[] = suite.cells.flatMap((cell) =>
-    expandRuns(cell.spec).map((run: RunSpec) => ({ run, labels: { suite: suite.id, cell: `${cell.row}/${cell.column}`, preset } })),
-  );
+  const planned = planSuite(suite, preset);
   return withStore(options.root, async (store) => {
-    output.info(`${suite.title}\n${suite.cells.length} cells, ${planned.length} runs (preset '${preset}') → ${store.root}`, {
+    output.info(`${suite.title}\n${suite.claim ? `claim: ${suite.claim}\n` : ''}${suite.cells.length} cells, ${planned.length} runs (preset '${preset}') → ${store.root}`, {
       event: 'plan',
       suite: suite.id,
       cells: suite.cells.length,
@@ -63,7 +79,7 @@ async function reproduceSuite(name: string, options: ReproduceOptions): Promise<
     // Two runs at a time by default: a suite has many small runs, and two cores are common.
     const parallel = options.parallel === undefined ? Math.min(2, planned.length) : parallelism(options.parallel);
     const { failed } = await runExperiment(planned, { store, parallel, onEvent: (e) => output.event(e) });
-    await printAndWriteReport(suiteReportInput(store, suite, preset), options.out ?? path.join('reports', suite.id, preset), output);
+    await printAndWriteReport(await suiteReport(store, suite, preset), options.out ?? path.join('reports', suite.id, preset), output);
     return failed.length > 0 ? 1 : 0;
   });
 }

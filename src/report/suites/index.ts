@@ -5,6 +5,10 @@
 import type { Suite } from '../../experiments/suite.js';
 import type { MetricsRow, RunMeta } from '../../runs/index.js';
 import type { ReportInput } from '../types.js';
+import { clustersReport } from './clusters.js';
+import { functionClassReport } from './function-class.js';
+import { imageIdentifiabilityReport } from './image-identifiability.js';
+import { imageRegimesReport } from './image-regimes.js';
 
 /** One finished run of a suite cell. */
 export interface SuiteRunData {
@@ -26,4 +30,9 @@ export interface SuiteReportContext {
 export type SuiteReportBuilder = (ctx: SuiteReportContext) => ReportInput | Promise<ReportInput>;
 
 /** Builders by name (a suite's `report:` key). */
-export const suiteReports: Record<string, SuiteReportBuilder> = {};
+export const suiteReports: Record<string, SuiteReportBuilder> = {
+  'function-class': functionClassReport,
+  clusters: clustersReport,
+  'image-identifiability': imageIdentifiabilityReport,
+  'image-regimes': imageRegimesReport,
+};

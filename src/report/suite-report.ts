@@ -1,10 +1,15 @@
 // Gathers a suite's runs from the store into the report's input: each table cell's per-seed values
-// next to the published ones, loss curves, and a view of recovered latents.
+// next to the published ones, loss curves, and a view of recovered latents — the generic report —
+// then hands it to the suite's own builder when it names one (`report:`, src/report/suites/).
+//
+// The runs of a cell are found by their run keys (spec and seed), not by labels: a report of the
+// suite resolved with `--set train.batch=64` shows the batch-64 runs and nothing else.
+import { expandRuns } from '../experiments/resolve.js';
 import type { Suite } from '../experiments/suite.js';
 import type { RunMeta, RunStore } from '../runs/index.js';
-import type { CellResult, CurveInput, LatentViewInput, LossCurveInput, ReportInput, TableInput } from '../report/index.js';
+import type { CellResult, CurveInput, LatentViewInput, LossCurveInput, ReportInput, TableInput, TheoryCurveInput } from './types.js';
 import { runEnvironment } from '../runs/index.js';
-import type { TheoryCurveInput } from '../report/index.js';
+import { suiteReports, type SuiteRunData } from './suites/index.js';
 import { ConstrainedSupport, RestrictedVonMisesFisher, VonMisesFisher } from '../latent/index.js';
 import { differenceOf, estimateOnCommonSamples, hLambda, identityMap } from '../theory/index.js';
 
@@ -51,14 +56,15 @@ export function metricOf(meta: RunMeta, metric: string): number | undefined {
   return s.metrics[metric];
 }
 
-/** The finished runs of each cell of a suite (for one preset), from the store's labels. */
-export function suiteRuns(store: RunStore, suite: Suite, preset: string): Map<string, RunMeta[]> {
+/** The finished runs of each cell of the suite as resolved (its specs and seeds), by `row/column`. */
+export function suiteRuns(store: RunStore, suite: Suite): Map<string, RunMeta[]> {
   const byCell = new Map<string, RunMeta[]>();
-  for (const meta of store.list({ label: ['suite', suite.id], status: 'done' })) {
-    if ((meta.labels['preset'] ?? '') !== preset) continue;
-    const cell = meta.labels['cell'];
-    if (cell === undefined) continue;
-    byCell.set(cell, [...(byCell.get(cell) ?? []), meta]);
+  for (const cell of suite.cells) {
+    const metas = expandRuns(cell.spec).flatMap((run) => {
+      const meta = store.findByKey(store.runKey(run));
+      return meta?.status === 'done' ? [meta] : [];
+    });
+    byCell.set(`${cell.row}/${cell.column}`, metas);
   }
   return byCell;
 }
@@ -130,8 +136,9 @@ export function suiteCurves(suite: Suite, runs: Map<string, RunMeta[]>): CurveIn
   return [{ id: `${suite.id}-curve`.replace(/[^a-z0-9]+/gi, '-'), title: `${suite.title}`, x, y: suite.metric, series }];
 }
 
-export function suiteReportInput(store: RunStore, suite: Suite, preset: string): ReportInput {
-  const runs = suiteRuns(store, suite, preset);
+/** The generic report of a suite: its tables next to the paper, curves, loss curves, latent views. */
+export function genericSuiteReport(store: RunStore, suite: Suite, preset: string): ReportInput {
+  const runs = suiteRuns(store, suite);
   const lossCurves: LossCurveInput[] = [];
   const latentViews: LatentViewInput[] = [];
   for (const cell of suite.cells) {
@@ -156,8 +163,22 @@ export function suiteReportInput(store: RunStore, suite: Suite, preset: string):
     latentViews,
     theory: suiteTheory(suite),
     notes: [
+      ...(suite.claim ? [`Claim tested: ${suite.claim}`] : []),
       `Suite ${suite.id}, preset '${preset}': ${have} of ${total} cells have finished runs.`,
       ...(suite.description ? [suite.description] : []),
     ],
   };
+}
+
+/** The suite's report: its own builder's when it names one, else the generic one. */
+export async function suiteReport(store: RunStore, suite: Suite, preset: string): Promise<ReportInput> {
+  const generic = genericSuiteReport(store, suite, preset);
+  if (suite.report === undefined) return generic;
+  const builder = suiteReports[suite.report];
+  if (builder === undefined) throw new Error(`suite ${suite.id}: unknown report builder '${suite.report}'; known: ${Object.keys(suiteReports).join(', ') || 'none'}`);
+  const byCell = suiteRuns(store, suite);
+  const runs: SuiteRunData[] = suite.cells.flatMap(({ row, column }) =>
+    (byCell.get(`${row}/${column}`) ?? []).map((meta) => ({ row, column, meta, metrics: store.open(meta.id).readMetrics() })),
+  );
+  return builder({ suite, preset, runs, generic });
 }
