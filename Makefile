@@ -6,23 +6,27 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-# Debian packages: libtorch (the engine), PyTorch for the reference scripts, OpenBLAS, build tools.
-DEB_PACKAGES := libtorch-dev python3-torch libopenblas-dev g++ make python3
+# Debian packages: libtorch (the engine), PyTorch for the reference scripts, OpenBLAS, build tools,
+# and Chromium for the dashboard's browser tests (driven by playwright-core; no browser is downloaded).
+# slurm-wlm, munge and redis-server: the cluster executors' tests start a single-node Slurm and a Redis.
+DEB_PACKAGES := libtorch-dev python3-torch libopenblas-dev g++ make python3 chromium slurm-wlm munge redis-server
 # node-gyp must build against the machine's Node headers, never download them.
 NODEDIR := $(shell d=$$(npm config get nodedir 2>/dev/null); if [ -n "$$d" ] && [ "$$d" != undefined ] && [ "$$d" != null ]; then echo $$d; elif [ -f /usr/include/node/node.h ]; then echo /usr; fi)
 ADDON := native/build/Release/clab_native.node
 TS_SOURCES := $(shell find src test bench examples -name '*.ts' 2>/dev/null)
+# The dashboard's browser client (`clab serve`), bundled with uPlot into dist/web by esbuild.
+WEB_SOURCES := $(wildcard web/*.ts web/*.css web/*.html) web/tsconfig.json src/serve/api-types.ts
 NATIVE_SOURCES := native/binding.gyp $(wildcard native/src/*.cc native/src/*.h)
 SYSTEM_PYTHON := /usr/bin/python3
 
-.PHONY: help setup system-deps build test lint demo demo-infonce readme bench fixtures clean
+.PHONY: help setup system-deps build test lint demo demo-infonce readme bench fixtures clean screenshot fuzz
 
 help:
 	@echo "make demo   - set up (if needed) and reproduce Paper A's Table 1 (quick preset)"
 	@echo "make test   - set up (if needed) and run lint, type check and tests"
 	@echo "make bench  - speed and memory against PyTorch on this machine"
 
-setup: system-deps node_modules/.package-lock.json $(ADDON) dist/.built
+setup: system-deps node_modules/.package-lock.json $(ADDON) dist/.built dist/web/.built
 
 # Installs missing Debian packages as root; otherwise names them and stops.
 system-deps:
@@ -50,6 +54,17 @@ dist/.built: $(TS_SOURCES) tsconfig.json node_modules/.package-lock.json
 	node_modules/.bin/tsc -p tsconfig.json
 	@touch $@
 
+# Type-checks the client against the DOM, then bundles it (and uPlot's CSS) for the server to serve.
+dist/web/.built: $(WEB_SOURCES) node_modules/.package-lock.json
+	node_modules/.bin/tsc -p web/tsconfig.json
+	node_modules/.bin/esbuild web/main.ts --bundle --minify --format=esm --target=es2022 --outdir=dist/web --log-level=warning
+	cp web/index.html dist/web/index.html
+	@touch $@
+
+# Regenerates the README's dashboard screenshot (docs/dashboard.png) from the browser test's fixture store.
+screenshot: setup
+	CLAB_DASHBOARD_SCREENSHOT=docs/dashboard.png node --test dist/test/serve/dashboard.test.js
+
 build: setup
 
 lint: setup
@@ -57,6 +72,12 @@ lint: setup
 
 test: setup lint
 	node --test --test-reporter=spec dist/test/
+
+# The spec fuzzer at full size (issue 18): 1,000 generated specs across every registered kind,
+# through the real CLI; prints the summary the README's Reliability section quotes. Not in `make test`
+# (which runs 300).
+fuzz: setup
+	node dist/test/reliability/fuzz-run.js 1000
 
 # The main job: Paper A's Table 1 with the quick preset, reported next to the paper's numbers.
 demo: setup
@@ -66,7 +87,7 @@ demo: setup
 demo-infonce: setup
 	node dist/examples/train-infonce.js
 
-# Regenerates the README's CLI reference from the CLI itself.
+# Regenerates the README's CLI reference and docs/cli/ from the CLI itself.
 readme: setup
 	node dist/src/cli/docs.js
 

@@ -7,6 +7,7 @@ import { infoNCE, ntXent } from '../src/losses/index.js';
 import type { Module } from '../src/nn/index.js';
 import { UniformSphere, VonMisesFisher, sampleVonMisesFisher } from '../src/latent/index.js';
 import { Adam } from '../src/optim/index.js';
+import { SWEEP_RUNS, sweepThroughput } from './sweep-throughput.js';
 
 /** A built case: the timed work, and what frees its inputs. */
 export interface Built {
@@ -266,4 +267,15 @@ export const CASES: BenchCase[] = [
     quick: { warmup: 1, reps: 2 },
     setup: resnet18CifarStep,
   },
+  ...[1, 2].map(
+    (workers): BenchCase => ({
+      id: `sweep-throughput/workers=${workers}`,
+      group: 'sweep-throughput',
+      what: `a ${SWEEP_RUNS}-run sweep through ${workers} worker process${workers === 1 ? '' : 'es'} of one thread each (bench/sweep-throughput.ts); runs per minute = ${SWEEP_RUNS * 60} / seconds`,
+      reps: { warmup: 0, reps: 3 },
+      quick: { warmup: 0, reps: 1 },
+      pytorchSkipped: 'clab only: the throughput of clab’s executor',
+      setup: sweepThroughput(workers),
+    }),
+  ),
 ];

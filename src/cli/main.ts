@@ -8,19 +8,24 @@ import { Command, CommanderError } from 'commander';
 import { SpecError } from '../experiments/index.js';
 import { RunLookupError } from '../runs/index.js';
 import { addDiagnose } from './commands/diagnose.js';
+import { addExport } from './commands/export.js';
 import { addLs } from './commands/ls.js';
 import { addReport } from './commands/report.js';
 import { addReproduce } from './commands/reproduce.js';
 import { addResume } from './commands/resume.js';
 import { addRun } from './commands/run.js';
+import { addServe } from './commands/serve.js';
 import { addShow } from './commands/show.js';
+import { addStatus } from './commands/status.js';
 import { addSweep } from './commands/sweep.js';
 import { addTheory } from './commands/theory.js';
+import { addWorker } from './commands/worker.js';
 import type { AddCommand } from './options.js';
+import { quietOnClosedPipes } from './output.js';
 import { cliEntry, packageRoot } from './paths.js';
 
 /** The commands in the order `clab --help` lists them. */
-const COMMANDS: AddCommand[] = [addRun, addSweep, addReproduce, addLs, addShow, addResume, addReport, addDiagnose, addTheory];
+const COMMANDS: AddCommand[] = [addRun, addSweep, addReproduce, addWorker, addStatus, addLs, addShow, addResume, addExport, addReport, addServe, addDiagnose, addTheory];
 
 /** The whole command tree (exported for the README's generated CLI reference). */
 export function program(): Command {
@@ -60,7 +65,10 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-const isEntry = process.argv[1] !== undefined && path.resolve(process.argv[1]) === path.resolve(cliEntry);
+// Through npm's bin symlink (node_modules/.bin/clab → …/dist/src/cli/main.js) argv[1] is the link: resolve it.
+const realPath = (p: string): string => (fs.existsSync(p) ? fs.realpathSync(p) : path.resolve(p));
+const isEntry = process.argv[1] !== undefined && realPath(process.argv[1]) === realPath(cliEntry);
 if (isEntry) {
+  quietOnClosedPipes();
   process.exitCode = await main(process.argv.slice(2));
 }

@@ -3,6 +3,8 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
 import { parseSpecText, resolveSpec, SpecError, type ExperimentSpec } from '../experiments/index.js';
+import { MAX_SEEDS } from '../experiments/bounds.js';
+import { chooseExecutor, type RemoteExecutor } from '../experiments/executors/index.js';
 import { RunStore } from '../runs/index.js';
 import { runsRoot } from './paths.js';
 
@@ -16,6 +18,10 @@ export interface RunOptions {
   root?: string;
   parallel?: string;
   json?: boolean;
+  executor?: string;
+  slurm?: string;
+  queue?: string;
+  wait?: boolean;
 }
 
 /** Commander's accumulator for a repeatable option. */
@@ -28,8 +34,18 @@ export function addRunOptions(cmd: Command): Command {
     .option('--preset <name>', 'apply a named preset of the spec (e.g. quick, paper)')
     .option('--seeds <n>', 'run seeds 0..n-1 instead of the spec’s seeds')
     .option('--root <dir>', 'run store folder (default: $CLAB_RUNS or ./runs)')
-    .option('--parallel <n>', 'worker processes for several runs (default 1)')
-    .option('--json', 'machine-readable output: one JSON event per line');
+    .option('--parallel <n>', 'worker processes for several runs (default 1); with slurm, array tasks at once')
+    .option('--json', 'machine-readable output: one JSON event per line')
+    .option('--executor <name>', 'where the runs train: local (worker processes, default), slurm (one job array), queue (Redis, `clab worker`s)')
+    .option('--slurm <sbatch args>', 'extra sbatch arguments for --executor slurm, e.g. "--partition=cpu --time=02:00:00"')
+    .option('--queue <url>', 'the Redis of --executor queue: redis://HOST:PORT')
+    .option('--wait', 'slurm/queue: wait for every run to end, then print the results (default: return once submitted)');
+}
+
+/** The remote executor of --executor/--slurm/--queue/--wait, if any (a bad choice exits 2). */
+export function executorOption(options: RunOptions): { executor?: RemoteExecutor } {
+  const executor = chooseExecutor(options);
+  return executor === undefined ? {} : { executor };
 }
 
 /** Reads, resolves and validates a spec file with --preset, --set and --seeds applied. */
@@ -48,6 +64,8 @@ export function readSpec(file: string, options: { preset?: string; set?: string[
 function seedList(value: string): number[] {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new SpecError('--seeds', [`--seeds: expected a positive integer, got '${value}'`]);
+  // Checked before the list is built: --seeds 1000000000 would otherwise exhaust the heap.
+  if (n > MAX_SEEDS) throw new SpecError('--seeds', [`--seeds: got ${n}; at most ${MAX_SEEDS} seeds per spec (each seed is one run)`]);
   return Array.from({ length: n }, (_, i) => i);
 }
 

@@ -5,9 +5,23 @@
 //   finite-set                         — a finite training set (VRNS's dataset size).
 // and what it requires (`conditional`: positives come from the spec's latent conditional).
 import { latentsData } from './sources/latents.js';
+import { latentSetData } from './sources/latent-set.js';
+import { freeEmbeddingsData } from './sources/free-embeddings.js';
+import { clustersData } from './sources/clusters.js';
+import { hypercubeData } from './sources/hypercube.js';
+import { mnistData } from './sources/mnist.js';
+import { cifar10Data } from './sources/cifar10.js';
+import { shapesData } from './sources/shapes.js';
 
 export const dataKinds = {
   latents: latentsData,
+  'latent-set': latentSetData,
+  'free-embeddings': freeEmbeddingsData,
+  hypercube: hypercubeData,
+  clusters: clustersData,
+  mnist: mnistData,
+  cifar10: cifar10Data,
+  shapes: shapesData,
 };
 
 export type DataCapability = 'latents' | 'labels' | 'positives' | 'shared-negatives' | 'support-negatives' | 'view-negatives' | 'finite-set';

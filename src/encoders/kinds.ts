@@ -10,6 +10,7 @@ import { InverseLinearEncoder } from './inverse-linear.js';
 import { InversePatchesEncoder } from './inverse-patches.js';
 import { InverseSpiralEncoder } from './inverse-spiral.js';
 import { MlpEncoder } from './mlp-encoder.js';
+import { TableEncoder } from './table.js';
 
 /** A trainable encoder: forward gives the training output, embed (when present) the representation. */
 export type Encoder = Module & { forward(x: Tensor): Tensor; embed?(x: Tensor): Tensor };
@@ -19,6 +20,8 @@ export interface EncoderContext {
   inputShape: readonly number[];
   /** The data's latent dimension, the default embedding size of the synthetic encoders. */
   latentDim?: number;
+  /** The data's number of training instances (a finite set; the 'table' encoder's 2n rows). */
+  size?: number;
   gen: Generator;
 }
 
@@ -53,14 +56,25 @@ function imageKind<K extends ImageEncoderKind>(kind: K, summary: string) {
       outDim: optionalOutDim,
       /** Widths of a projection head after the embedding (SimCLR's g); losses see its output. */
       projection: widths.optional(),
+      /** resnet18: base channel width (cpu 16, paper 64); vit: model dimension, a multiple of the heads (cpu 64, paper 384). Default: the size's. */
+      width: positiveInt('width').optional(),
+      /** pixel-mlp: hidden widths (cpu [512, 256]). Default: the size's. */
+      hidden: widths.optional(),
     }),
     summary,
     example: { kind } as never,
-    create: (c: { size: 'cpu' | 'paper'; outDim?: number | undefined; projection?: number[] | undefined }, ctx: EncoderContext): Encoder => {
+    create: (
+      c: { size: 'cpu' | 'paper'; outDim?: number | undefined; projection?: number[] | undefined; width?: number | undefined; hidden?: number[] | undefined },
+      ctx: EncoderContext,
+    ): Encoder => {
       const [channels, side] = requireImages(kind, ctx);
       const overrides: Record<string, unknown> = { inChannels: channels, imageSize: side };
       if (c.outDim !== undefined) overrides['embedDim'] = c.outDim;
       if (c.projection !== undefined) overrides['projection'] = c.projection;
+      if (c.width !== undefined && kind === 'pixel-mlp') throw new RangeError("encoder 'pixel-mlp' has no width; set encoder.hidden");
+      if (c.hidden !== undefined && kind !== 'pixel-mlp') throw new RangeError(`encoder '${kind}' has no hidden widths; set encoder.width`);
+      if (c.width !== undefined) overrides[kind === 'vit' ? 'dim' : 'width'] = c.width;
+      if (c.hidden !== undefined) overrides['hidden'] = c.hidden;
       return createImageEncoder(imageEncoderPreset(kind, c.size, overrides), ctx.gen);
     },
   });
@@ -108,6 +122,21 @@ export const encoderKinds = {
   resnet18: imageKind('resnet18', 'CIFAR ResNet-18 (3×3 stem, no max-pool)'),
   vit: imageKind('vit', 'Vision Transformer on 4×4 patches'),
   'pixel-mlp': imageKind('pixel-mlp', 'MLP on flattened pixels'),
+  table: defineKind({
+    schema: variant('table', {
+      /** Embedding dimension (default: the number of instances n, Paper B's d = n). */
+      outDim: optionalOutDim,
+      /** float64 checks Thm 5.1's optimum to ~1e-12; float32 to ~1e-7. */
+      dtype: z.enum(['float32', 'float64']).default('float32'),
+    }),
+    summary: "free embedding table: 2n L2-normalised rows u_i (row i) and v_i (row n + i), N(0, 1) init (Paper B's free embeddings; data 'free-embeddings')",
+    example: { kind: 'table' },
+    create: (c, ctx: EncoderContext): Encoder => {
+      if (ctx.inputShape.length !== 0) throw new RangeError(`encoder 'table' takes instance indices (data 'free-embeddings'); this data's inputs have shape [${ctx.inputShape.join(', ')}]`);
+      if (ctx.size === undefined) throw new RangeError("encoder 'table' needs the data's number of instances (data 'free-embeddings')");
+      return new TableEncoder({ rows: 2 * ctx.size, dim: c.outDim ?? ctx.size, dtype: c.dtype, gen: ctx.gen });
+    },
+  }),
 };
 
 /** Encoders that invert one process (the identity is the linear map W = I). */

@@ -42,7 +42,7 @@ export function buildData(spec: RunSpecBody, gens: Record<StreamName, Generator>
 }
 
 export function buildEncoder(spec: RunSpecBody, data: DataSource, gen: Generator): Encoder {
-  return create(encoderKinds, spec.encoder, { inputShape: data.inputShape, ...(data.latentDim !== undefined ? { latentDim: data.latentDim } : {}), gen }, 'encoder') as Encoder;
+  return create(encoderKinds, spec.encoder, { inputShape: data.inputShape, ...(data.latentDim !== undefined ? { latentDim: data.latentDim } : {}), ...(data.size !== undefined ? { size: data.size } : {}), gen }, 'encoder') as Encoder;
 }
 
 /** The loss with its auxiliary terms added, and the negatives it needs per step. */

@@ -8,7 +8,8 @@
 // code 130, so the next call resumes them.
 import { fork, type ChildProcess } from 'node:child_process';
 import { availableParallelism } from 'node:os';
-import type { RunMeta, RunStore, RunSummary } from '../runs/index.js';
+import type { RunHandle, RunMeta, RunStore, RunSummary } from '../runs/index.js';
+import type { RemoteExecutor } from './executors/types.js';
 import type { RunSpec } from './spec.js';
 import { trainRun } from './trainer.js';
 
@@ -37,12 +38,16 @@ export interface ExecutorOptions {
   onEvent?: (event: ExecutorEvent) => void;
   /** libtorch threads per worker process (default: the cores shared out among the workers, at least 1). */
   threadsPerWorker?: number;
+  /** Where the runs train instead of local worker processes: a Slurm job array or a Redis queue (executors/). */
+  executor?: RemoteExecutor;
 }
 
 export interface ExecutorResult {
   /** Every planned run that is done: the reused ones first, then in the order they finished. */
   finished: RunMeta[];
   failed: { id: string; error: string }[];
+  /** Runs handed to a remote executor that had not finished when it returned (submitted without waiting). */
+  submitted?: { ids: string[]; note: string };
 }
 
 /** A stored run still to train: its id, name, step count and the checkpoint step it resumes from. */
@@ -72,7 +77,11 @@ export function errorMessage(err: unknown): string {
  * run failed with its message (and rethrows); SIGINT/SIGTERM marks it interrupted and exits.
  */
 export async function trainStoredRun(store: RunStore, id: string, onStep?: (step: number, loss: number) => void): Promise<RunMeta> {
-  const handle = store.open(id);
+  return trainHandle(store.open(id), onStep);
+}
+
+/** trainStoredRun on an open run folder (a remote task opens the folder alone, never the store's index). */
+export async function trainHandle(handle: RunHandle, onStep?: (step: number, loss: number) => void): Promise<RunMeta> {
   handle.setStatus('running');
   const onSignal = (): void => {
     handle.setStatus('interrupted');
@@ -94,14 +103,22 @@ export async function trainStoredRun(store: RunStore, id: string, onStep?: (step
   }
 }
 
+/** A planned run still to train; `start()` creates (or reopens) its folder, when it starts. */
+export interface QueuedRun {
+  name: string;
+  total: number;
+  start(): PendingRun;
+}
+
 /**
- * Finds or creates each planned run's folder: the finished ones (`done`) and those still to train
- * (`todo`, with the step each resumes from). A run of the plan that is running elsewhere is an error.
+ * Sorts the planned runs into the finished ones (`done`) and those still to train (`queued`),
+ * writing nothing: a run's folder appears when the run starts, so a plan of many runs stopped
+ * early leaves no never-started folders behind. A run of the plan that is running elsewhere is an error.
  */
-export function prepareRuns(store: RunStore, runs: PlannedRun[]): { todo: PendingRun[]; done: RunMeta[] } {
+export function planRuns(store: RunStore, runs: PlannedRun[]): { queued: QueuedRun[]; done: RunMeta[] } {
   // A run whose process died (kill -9, a crash) still reads 'running': make it resumable first.
   store.recoverStale();
-  const todo: PendingRun[] = [];
+  const queued: QueuedRun[] = [];
   const done: RunMeta[] = [];
   const seen = new Set<string>();
   for (const planned of runs) {
@@ -110,14 +127,24 @@ export function prepareRuns(store: RunStore, runs: PlannedRun[]): { todo: Pendin
     seen.add(key);
     const existing = store.findByKey(key);
     if (existing?.status === 'done') done.push(existing);
-    else todo.push(pendingRun(store, planned, existing));
+    else {
+      if (existing?.status === 'running') throw new Error(`run ${existing.id} is already running (pid ${existing.pid ?? '?'})`);
+      queued.push({ name: planned.run.spec.name, total: planned.run.spec.train.iterations, start: () => pendingRun(store, planned, existing) });
+    }
   }
-  return { todo, done };
+  return { queued, done };
+}
+
+/** planRuns, with every queued run's folder created now (for executors that need them all up front). */
+export function prepareRuns(store: RunStore, runs: PlannedRun[]): { todo: PendingRun[]; done: RunMeta[] } {
+  const { queued, done } = planRuns(store, runs);
+  return { todo: queued.map((q) => q.start()), done };
 }
 
 function pendingRun(store: RunStore, planned: PlannedRun, existing: RunMeta | undefined): PendingRun {
-  if (existing?.status === 'running') throw new Error(`run ${existing.id} is already running (pid ${existing.pid ?? '?'})`);
-  const handle = existing !== undefined ? store.open(existing.id) : store.create(planned.run, planned.labels);
+  // A damaged run whose spec.json is intact is repaired and resumed, not started again beside it.
+  const handle =
+    existing === undefined ? store.create(planned.run, planned.labels) : existing.status === 'damaged' ? store.repair(existing.id, planned.labels) : store.open(existing.id);
   const checkpoint = handle.latestCheckpoint();
   if (checkpoint) for (const t of checkpoint.tensors.values()) t.dispose();
   return { id: handle.id, name: planned.run.spec.name, total: planned.run.spec.train.iterations, from: checkpoint?.step ?? 0 };
@@ -126,11 +153,18 @@ function pendingRun(store: RunStore, planned: PlannedRun, existing: RunMeta | un
 /** Executes the planned runs; failures are reported (and returned), not thrown. */
 export async function runExperiment(runs: PlannedRun[], options: ExecutorOptions): Promise<ExecutorResult> {
   const emit: Emit = options.onEvent ?? (() => {});
-  const { store } = options;
-  const { todo, done } = prepareRuns(store, runs);
+  const { store, executor } = options;
+  // A remote executor that cannot take work (no sbatch, no queue) says so before any folder is written.
+  await executor?.check();
+  const { queued: todo, done } = planRuns(store, runs);
   emit({ kind: 'plan', total: todo.length + done.length, cached: done.length });
   for (const meta of done) emit({ kind: 'cached', id: meta.id });
   const result: ExecutorResult = { finished: [...done], failed: [] };
+  if (executor !== undefined) {
+    // A remote executor needs every run's folder up front.
+    if (todo.length > 0) await executor.execute(todo.map((q) => q.start()), { store, emit, result });
+    return result;
+  }
   const parallel = Math.max(1, Math.min(options.parallel ?? 1, todo.length));
   if (parallel === 1) {
     await drain(todo, 1, inProcess(store, emit), emit, result);
@@ -148,10 +182,18 @@ export async function runExperiment(runs: PlannedRun[], options: ExecutorOptions
 }
 
 /** Trains the queue with `lanes` runs at a time, reporting each run's start and end. */
-async function drain(todo: PendingRun[], lanes: number, train: Train, emit: Emit, result: ExecutorResult): Promise<void> {
+async function drain(todo: QueuedRun[], lanes: number, train: Train, emit: Emit, result: ExecutorResult): Promise<void> {
   const queue = [...todo];
   const lane = async (): Promise<void> => {
-    for (let job = queue.shift(); job !== undefined; job = queue.shift()) {
+    for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+      let job: PendingRun;
+      try {
+        job = next.start(); // the run's folder appears now, when it starts
+      } catch (err) {
+        result.failed.push({ id: next.name, error: errorMessage(err) });
+        emit({ kind: 'failed', id: next.name, error: errorMessage(err) });
+        continue;
+      }
       emit({ kind: 'started', ...job });
       const outcome = await train(job);
       if ('error' in outcome) {
@@ -187,6 +229,8 @@ const WORKER_SCRIPT = new URL('./worker.js', import.meta.url);
 /** Worker processes, one per run in training; forwards SIGINT/SIGTERM to them. */
 class WorkerPool {
   readonly #live = new Set<ChildProcess>();
+  /** The run each worker trains. */
+  readonly #runs = new Map<ChildProcess, string>();
   #stopping = false;
 
   constructor(
@@ -204,6 +248,7 @@ class WorkerPool {
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     });
     this.#live.add(child);
+    this.#runs.set(child, job.id);
     let stderr = '';
     let reported: string | undefined;
     child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -215,6 +260,7 @@ class WorkerPool {
       // 'close' (not 'exit'): by then every IPC message and all of stderr have arrived.
       child.on('close', (code, signal) => {
         this.#live.delete(child);
+        if (!this.#stopping) this.#runs.delete(child);
         if (this.#stopping) return; // the process is about to exit with the interrupted runs marked
         const why = reported ?? lastLines(stderr) ?? `worker exited with ${signal ?? `code ${code}`}`;
         resolve(code === 0 ? outcomeOf(this.store.open(job.id).meta()) : this.#failed(job.id, why));
@@ -224,6 +270,15 @@ class WorkerPool {
         resolve(this.#failed(job.id, `worker process: ${err.message}`));
       });
     });
+  }
+
+  #markInterrupted(id: string): void {
+    try {
+      const handle = this.store.open(id);
+      if (handle.meta().status === 'running') handle.setStatus('interrupted');
+    } catch {
+      // a damaged folder is listed as damaged by the next reindex; nothing to mark
+    }
   }
 
   /** A worker that died without saying why (killed, crashed) leaves its run 'running': mark it failed. */
@@ -240,7 +295,13 @@ class WorkerPool {
       const closed = [...this.#live].map((child) => new Promise((resolve) => child.once('close', resolve)));
       // Each worker marks its run interrupted on the signal (a terminal's Ctrl-C reaches them too).
       for (const child of this.#live) child.kill(signal);
-      void Promise.all(closed).then(() => process.exit(INTERRUPTED_EXIT_CODE));
+      const ids = [...this.#runs.values()];
+      void Promise.all(closed).then(() => {
+        // A worker killed before it could mark its run (the signal came as it started) leaves it
+        // 'running': a stopped executor leaves no running run behind.
+        for (const id of ids) this.#markInterrupted(id);
+        process.exit(INTERRUPTED_EXIT_CODE);
+      });
     };
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);

@@ -1,8 +1,9 @@
 // From text to concrete runs: parse YAML/JSON, apply a preset and `--set key=value` overrides,
 // validate (errors name the key path, the allowed values and what was given), then expand the
 // sweep and the seeds into one RunSpec per run.
-import YAML from 'yaml';
+import YAML, { isMap, isPair, isScalar, isSeq, type Node } from 'yaml';
 import type { z } from 'zod';
+import { checkBounds, checkSpecText, seedIssues } from './bounds.js';
 import { resolveDerived } from './derived.js';
 import { ExperimentSpecSchema, type ExperimentSpec, type RunSpec } from './spec.js';
 
@@ -19,11 +20,46 @@ export class SpecError extends Error {
   }
 }
 
-/** Parses YAML (a superset of JSON). */
+/** Alias expansions allowed in one spec (YAML's "billion laughs" defence). */
+const MAX_ALIAS_COUNT = 100;
+
+/**
+ * Parses YAML (a superset of JSON). Refused with a SpecError naming the file (exit 2): files too
+ * large or with too many keys (before parsing), syntax errors, duplicate keys (found in linear
+ * time; the yaml library's own check is quadratic), unknown tags such as `!custom` (never
+ * silently dropped) and alias bombs.
+ */
 export function parseSpecText(text: string, source: string): unknown {
-  const doc = YAML.parseDocument(text, { prettyErrors: true, uniqueKeys: true });
-  if (doc.errors.length > 0) throw new SpecError(source, doc.errors.map((e) => e.message.split('\n')[0] ?? e.message));
-  return doc.toJS();
+  const tooBig = checkSpecText(text);
+  if (tooBig.length > 0) throw new SpecError(source, tooBig);
+  const doc = YAML.parseDocument(text, { prettyErrors: true, uniqueKeys: false });
+  const firstLine = (e: { message: string }): string => e.message.split('\n')[0] ?? e.message;
+  if (doc.errors.length > 0) throw new SpecError(source, doc.errors.map(firstLine));
+  // The library resolves an unknown tag to a plain string and only warns: make it an error.
+  if (doc.warnings.length > 0) throw new SpecError(source, doc.warnings.map((w) => `${firstLine(w)} (tags other than YAML's own are not allowed)`));
+  const duplicates = duplicateKeys(doc.contents, []);
+  if (duplicates.length > 0) throw new SpecError(source, duplicates);
+  try {
+    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (err) {
+    if (err instanceof ReferenceError) throw new SpecError(source, [`(aliases): ${err.message} (at most ${MAX_ALIAS_COUNT} alias expansions)`]);
+    throw err;
+  }
+}
+
+/** "path: duplicate key 'k'" for every mapping that repeats a key; one pass over the document. */
+function duplicateKeys(node: unknown, path: string[], out: string[] = []): string[] {
+  if (isMap(node)) {
+    const seen = new Set<string>();
+    for (const pair of node.items) {
+      if (!isPair(pair)) continue;
+      const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+      if (seen.has(key)) out.push(`${[...path, key].join('.')}: Map keys must be unique; '${key}' appears twice`);
+      seen.add(key);
+      duplicateKeys(pair.value as Node | null, [...path, key], out);
+    }
+  } else if (isSeq(node)) node.items.forEach((item, i) => duplicateKeys(item, [...path, String(i)], out));
+  return out;
 }
 
 type Json = Record<string, unknown>;
@@ -140,6 +176,11 @@ export function validateSpec(input: unknown, source = 'spec'): ExperimentSpec {
     if (derived.problems.length > 0) throw new SpecError(source, derived.problems);
     raw = derived.spec;
   }
+  // Seeds first: a duplicate or a million seeds is refused before zod walks them.
+  if (isRecord(raw)) {
+    const seeds = seedIssues(raw['seeds']);
+    if (seeds.length > 0) throw new SpecError(source, seeds);
+  }
   const result = ExperimentSpecSchema.safeParse(raw);
   if (!result.success) throw new SpecError(source, result.error.issues.map((i) => describeIssue(i, raw)));
   // Sweep keys must name settings the spec has (after defaults), and every value must validate.
@@ -153,6 +194,13 @@ export function validateSpec(input: unknown, source = 'spec'): ExperimentSpec {
     }
   }
   if (problems.length > 0) throw new SpecError(source, [...new Set(problems)]);
+  const outOfBounds = checkBounds(result.data as unknown as Json);
+  // Each sweep point is bounded too (a swept lr of 1e39, a swept batch beyond memory).
+  if (outOfBounds.length === 0) {
+    for (const [key, values] of Object.entries(result.data.sweep))
+      for (const v of values) outOfBounds.push(...checkBounds(setPath(result.data as unknown as Json, key, v)).map((i) => `sweep.${key} = ${show(v)}: ${i}`));
+  }
+  if (outOfBounds.length > 0) throw new SpecError(source, [...new Set(outOfBounds)]);
   return result.data;
 }
 

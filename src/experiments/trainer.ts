@@ -15,6 +15,7 @@ import { metricKinds, type EvalContext } from '../metrics/kinds.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import { create } from '../registry/kind.js';
 import { buildData, buildEncoder, buildLoss, buildOptimizer } from './build.js';
+import { collapseWarnings } from './collapse.js';
 import { checkGradients, DivergenceError } from './divergence.js';
 import type { RunSpec } from './spec.js';
 import { freshStream, runStreams } from './streams.js';
@@ -33,6 +34,8 @@ export interface RunResult {
   finalLoss: number;
   /** Metrics of the final evaluation. */
   metrics: Record<string, number>;
+  /** Representation collapse and the like: reported in the run's summary and by the CLI. */
+  warnings?: string[];
   /** The first few held-out latents and their embeddings (for plots of the recovered sphere), when the data has latents. */
   sample?: { truth: number[][]; recovered: number[][] };
 }
@@ -65,6 +68,8 @@ export interface TrainOptions {
 
 const yieldTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 const SAMPLE_POINTS = 400;
+/** Held-out samples whose embeddings are checked for collapse. */
+const COLLAPSE_SAMPLES = 2000;
 const EVAL_CHUNK = 500;
 
 /** The representation of inputs, in chunks, encoder in eval mode (embed before a projection head). */
@@ -174,7 +179,11 @@ export async function trainRun(run: RunSpec, options: TrainOptions = {}): Promis
     startStep = checkpoint.step;
     elapsed = Number(checkpoint.state['seconds'] ?? 0);
     recentLosses.push(...((checkpoint.state['recentLosses'] as number[] | undefined) ?? []));
-    sink?.truncateMetricsAfter(checkpoint.step);
+    sink?.truncateMetricsAfter(checkpoint.step >= spec.train.iterations ? spec.train.iterations - 1 : checkpoint.step);
+  } else {
+    // No usable checkpoint (none yet, or every one damaged): the run starts over from step 0, so
+    // rows an earlier attempt logged would otherwise be followed by the same steps again.
+    sink?.truncateMetricsAfter(0);
   }
 
   const save = (step: number): void => {
@@ -230,12 +239,30 @@ export async function trainRun(run: RunSpec, options: TrainOptions = {}): Promis
     }
     if (startStep >= total) last = evaluate(total);
     const sample = latentSample(encoder, data.evalSet());
-    return { steps: total, seconds: elapsed, finalLoss: mean(recentLosses), metrics: last, ...(sample !== undefined ? { sample } : {}) };
+    const warnings = finalCollapseWarnings(encoder, data.evalSet());
+    return {
+      steps: total,
+      seconds: elapsed,
+      finalLoss: mean(recentLosses),
+      metrics: last,
+      ...(sample !== undefined ? { sample } : {}),
+      ...(warnings.length > 0 ? { warnings } : {}),
+    };
   } finally {
     void params;
     optimizer.dispose();
     encoder.dispose();
     data.dispose();
+  }
+}
+
+/** Representation collapse of the final held-out embeddings, as summary warnings. */
+function finalCollapseWarnings(encoder: Encoder, evalSet: EvalSet): string[] {
+  encoder.eval();
+  try {
+    return noGrad(() => scope(() => collapseWarnings(represent(encoder, evalSet.inputs.narrow(0, 0, Math.min(COLLAPSE_SAMPLES, evalSet.inputs.size(0)))))));
+  } finally {
+    encoder.train();
   }
 }
 

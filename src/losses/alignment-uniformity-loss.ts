@@ -4,7 +4,7 @@
 //   loss       = alignment + weight · uniformity
 // (uniformity over distinct pairs within each view, averaged over the two views, as in their code).
 import { eye, scope, type Tensor } from '../torch/index.js';
-import type { ContrastiveBatch, ContrastiveLoss, LossOutput } from './types.js';
+import { checkFiniteBatch, type ContrastiveBatch, type ContrastiveLoss, type LossOutput } from './types.js';
 
 export interface AlignmentUniformityOptions {
   /** Exponent α > 0 of the alignment distance (default 2). */
@@ -37,6 +37,7 @@ export function alignmentUniformityLoss(options: AlignmentUniformityOptions = {}
   if (typeof t !== 'number' || !Number.isFinite(t) || t <= 0) throw new RangeError(`${who}: t must be a finite number > 0, got ${String(t)}`);
   if (typeof weight !== 'number' || !Number.isFinite(weight) || weight < 0) throw new RangeError(`${who}: weight must be a finite number >= 0, got ${String(weight)}`);
   return (batch: ContrastiveBatch): LossOutput => {
+    checkFiniteBatch('alignmentUniformityLoss', batch);
     const { anchors, positives } = batch;
     if (anchors.ndim !== 2 || positives.ndim !== 2 || anchors.shape[0] !== positives.shape[0] || anchors.shape[1] !== positives.shape[1])
       throw new RangeError(`${who}: anchors and positives must both be [B, d], got [${anchors.shape.join(', ')}] and [${positives.shape.join(', ')}]`);

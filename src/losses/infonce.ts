@@ -3,7 +3,7 @@
 // Standard runs of Paper A share one batch of negatives across all anchors ([M, d]); the
 // support-corrected loss passes per-anchor negatives ([B, M, d]). Both forms are handled here.
 import { cat, einsum, infoNCELogSumExp, scope, type Tensor } from '../torch/index.js';
-import { checkTemperature, type ContrastiveBatch, type ContrastiveLoss, type LossOutput } from './types.js';
+import { checkFiniteBatch, checkTemperature, type ContrastiveBatch, type ContrastiveLoss, type LossOutput } from './types.js';
 
 export const INFONCE_IMPLS = ['auto', 'fused', 'dense'] as const;
 export type InfoNCEImpl = (typeof INFONCE_IMPLS)[number];
@@ -53,6 +53,7 @@ export function infoNCE(options: InfoNCEOptions): ContrastiveLoss {
   checkTemperature('infoNCE', tau);
   if (!INFONCE_IMPLS.includes(impl)) throw new RangeError(`infoNCE: impl must be one of ${INFONCE_IMPLS.join(', ')}, got ${String(impl)}`);
   return (batch: ContrastiveBatch): LossOutput => {
+    checkFiniteBatch('infoNCE', batch);
     const { anchors, positives, negatives } = batch;
     if (negatives === undefined) throw new TypeError('infoNCE: this loss needs batch.negatives ([M, d] or [B, M, d])');
     if (anchors.ndim !== 2 || positives.ndim !== 2)

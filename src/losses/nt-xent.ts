@@ -4,7 +4,7 @@
 // Known value (lightly's test): when all embeddings coincide, the 2B − 1 logits of each row are
 // equal and ℓ_k = −log(1/(2B − 1)).
 import { arange, cat, scope } from '../torch/index.js';
-import { checkTemperature, type ContrastiveBatch, type ContrastiveLoss, type LossOutput } from './types.js';
+import { checkTemperature, type ContrastiveBatch, type ContrastiveLoss, type LossOutput, checkFiniteBatch } from './types.js';
 
 export interface NTXentOptions {
   /** Temperature τ > 0 (SimCLR: 0.5 on CIFAR-10 in Paper A). */
@@ -19,6 +19,7 @@ export function ntXent(options: NTXentOptions): ContrastiveLoss {
   const { tau } = options;
   checkTemperature('ntXent', tau);
   return (batch: ContrastiveBatch): LossOutput => {
+    checkFiniteBatch('ntXent', batch);
     const { anchors: u, positives: v } = batch;
     if (u.ndim !== 2 || u.shape[0] !== v.shape[0] || u.shape[1] !== v.shape[1])
       throw new RangeError(`ntXent: both views must be [B, d] of equal shape, got [${u.shape}] and [${v.shape}]`);

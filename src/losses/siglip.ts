@@ -7,7 +7,7 @@
 //   + c2·(1/n) Σ_i ½ Σ_{j≠i} [ −log σ(−(t·u_i·u_j + b)) − log σ(−(t·v_i·v_j + b)) ].
 // The loss is symmetric in the two views (the cross term is a sum over the full matrix).
 import { arange, scope, type Tensor } from '../torch/index.js';
-import type { ContrastiveBatch, ContrastiveLoss, LossOutput } from './types.js';
+import { checkFiniteBatch, type ContrastiveBatch, type ContrastiveLoss, type LossOutput } from './types.js';
 
 export interface SigLIPOptions {
   /** Logit scale t > 0 (multiplies the cosine similarity). */
@@ -36,6 +36,7 @@ export function siglip(options: SigLIPOptions): ContrastiveLoss {
   if (typeof b !== 'number' || !Number.isFinite(b)) throw new RangeError(`siglip: bias b must be a finite number, got ${String(b)}`);
   if (typeof c2 !== 'number' || !Number.isFinite(c2) || c2 < 0) throw new RangeError(`siglip: c2 must be a finite number >= 0, got ${String(c2)}`);
   return (batch: ContrastiveBatch): LossOutput => {
+    checkFiniteBatch('siglip', batch);
     const { anchors: u, positives: v } = batch;
     if (u.ndim !== 2 || v.ndim !== 2 || u.shape[0] !== v.shape[0] || u.shape[1] !== v.shape[1])
       throw new RangeError(`siglip: both views must be [n, d] of equal shape, got [${u.shape}] and [${v.shape}]`);

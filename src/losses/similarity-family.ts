@@ -7,7 +7,7 @@
 //   φ = exp(x/t), ψ = log(1 + x), (c1, c2) = (1, 1): NT-Xent (SimCLR), identical to `ntXent`.
 // For φ = exp the sum is taken in log space: log(1 + Σ c·e^{(s − s⁺)/t}) = logsumexp{s⁺/t, s/t + log c} − s⁺/t.
 import { arange, cat, ones, eye, scope, type Tensor } from '../torch/index.js';
-import { checkTemperature, type ContrastiveBatch, type ContrastiveLoss, type LossOutput } from './types.js';
+import { checkFiniteBatch, checkTemperature, type ContrastiveBatch, type ContrastiveLoss, type LossOutput } from './types.js';
 
 /** φ: 'exp' is exp(x/t); a function receives the raw similarity difference x and must be elementwise. */
 export type SimilarityPhi = 'exp' | ((x: Tensor) => Tensor);
@@ -86,6 +86,7 @@ export function similarityFamily(options: SimilarityFamilyOptions): ContrastiveL
   };
 
   return (batch: ContrastiveBatch): LossOutput => {
+    checkFiniteBatch('similarityFamily', batch);
     const { anchors: u, positives: v } = batch;
     if (u.ndim !== 2 || v.ndim !== 2 || u.shape[0] !== v.shape[0] || u.shape[1] !== v.shape[1])
       throw new RangeError(`similarityFamily: both views must be [n, d] of equal shape, got [${u.shape}] and [${v.shape}]`);

@@ -5,7 +5,7 @@
 //   ℓ_i = −2·u_i·v_i + (1/(n−1)) Σ_{j≠i} (u_i·v_j)²,   L = mean_i ℓ_i.
 // Embeddings are not required to be unit-norm. Symmetric in the two views.
 import { arange, scope } from '../torch/index.js';
-import type { ContrastiveBatch, ContrastiveLoss, LossOutput } from './types.js';
+import { checkFiniteBatch, type ContrastiveBatch, type ContrastiveLoss, type LossOutput } from './types.js';
 
 /**
  * Shapes: anchors (u), positives (v) [n, d], n ≥ 2 → perAnchor [n].
@@ -15,6 +15,7 @@ import type { ContrastiveBatch, ContrastiveLoss, LossOutput } from './types.js';
  */
 export function spectralContrastive(): ContrastiveLoss {
   return (batch: ContrastiveBatch): LossOutput => {
+    checkFiniteBatch('spectralContrastive', batch);
     const { anchors: u, positives: v } = batch;
     if (u.ndim !== 2 || v.ndim !== 2 || u.shape[0] !== v.shape[0] || u.shape[1] !== v.shape[1])
       throw new RangeError(`spectralContrastive: both views must be [n, d] of equal shape, got [${u.shape}] and [${v.shape}]`);

@@ -1,5 +1,5 @@
 // The contract every contrastive loss shares (design/interfaces.md).
-import type { Tensor } from '../torch/index.js';
+import { noGrad, scope, type Tensor } from '../torch/index.js';
 
 /**
  * One batch of embeddings. anchors, positives: [B, d]. negatives: [M, d] shared by every anchor,
@@ -24,4 +24,29 @@ export type ContrastiveLoss = (batch: ContrastiveBatch) => LossOutput;
 export function checkTemperature(loss: string, tau: number): void {
   if (typeof tau !== 'number' || !Number.isFinite(tau) || tau <= 0)
     throw new RangeError(`${loss}: temperature tau must be a finite number > 0, got ${String(tau)}`);
+}
+
+/**
+ * Throws unless every element of the batch's tensors is finite, naming the loss and the argument
+ * (anchors, positives or negatives): a NaN or ±Inf embedding would otherwise turn the loss into NaN
+ * without a word. One reduction per tensor; `setFiniteChecks(false)` turns it off where the caller
+ * checks the loss itself (the trainer checks every step's loss and gradients).
+ */
+export function checkFiniteBatch(loss: string, batch: ContrastiveBatch): void {
+  if (!finiteChecks) return;
+  for (const name of ['anchors', 'positives', 'negatives'] as const) {
+    const t = batch[name];
+    if (t === undefined || !t.dtype.startsWith('float') || t.numel === 0) continue;
+    const bad = noGrad(() => scope(() => t.isfinite().logicalNot().sum().item()));
+    if (bad > 0) throw new RangeError(`${loss}: argument '${name}' holds NaN or ±Inf (${bad} of ${t.numel} elements); a diverged encoder or bad input?`);
+  }
+}
+
+let finiteChecks = true;
+
+/** Turns the losses' non-finite input checks on (the default) or off; returns the previous setting. */
+export function setFiniteChecks(on: boolean): boolean {
+  const previous = finiteChecks;
+  finiteChecks = on;
+  return previous;
 }

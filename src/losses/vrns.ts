@@ -4,7 +4,7 @@
 // power (reference code: p = 2). The training loss is L + λ·L_VRNS (defaults λ = 30, k = 50 000).
 // For even p, |x|^p = x^p.
 import { arange, scalarTensor, scope } from '../torch/index.js';
-import type { ContrastiveBatch, ContrastiveLoss, LossOutput } from './types.js';
+import { checkFiniteBatch, type ContrastiveBatch, type ContrastiveLoss, type LossOutput } from './types.js';
 
 export interface VRNSOptions {
   /** Weight λ ≥ 0; default 30. */
@@ -30,6 +30,7 @@ export function vrns(options: VRNSOptions = {}): ContrastiveLoss {
   if (typeof power !== 'number' || !Number.isFinite(power) || power <= 0) throw new RangeError(`vrns: power must be a finite number > 0, got ${String(power)}`);
   const delta = -1 / (datasetSize - 1);
   return (batch: ContrastiveBatch): LossOutput => {
+    checkFiniteBatch('vrns', batch);
     const { anchors: u, positives: v } = batch;
     if (u.ndim !== 2 || v.ndim !== 2 || u.shape[0] !== v.shape[0] || u.shape[1] !== v.shape[1])
       throw new RangeError(`vrns: both views must be [n, d] of equal shape, got [${u.shape}] and [${v.shape}]`);

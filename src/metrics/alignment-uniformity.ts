@@ -2,9 +2,12 @@
 //   alignment  = E ‖f(x) − f(x~)‖^α over positive pairs (α = 2)
 //   uniformity = log E exp(−t ‖f(x) − f(y)‖²) over distinct pairs (t = 2)
 import { noGrad, ones, scope, type Tensor } from '../torch/index.js';
+import { checkFinite } from './types.js';
 
 /** Alignment of positive pairs: x, y [N, d] row-paired embeddings. Lower is better (0 = identical). */
 export function alignment(x: Tensor, y: Tensor, alpha = 2): number {
+  checkFinite('alignment()', 'x', x);
+  checkFinite('alignment()', 'y', y);
   return noGrad(() => scope(() => x.sub(y).norm(2, 1).pow(alpha).mean().item()));
 }
 
@@ -15,6 +18,7 @@ export function alignment(x: Tensor, y: Tensor, alpha = 2): number {
 export function uniformity(x: Tensor, t = 2): number {
   const n = x.size(0);
   if (n < 2) throw new RangeError('uniformity(): needs at least 2 embeddings');
+  checkFinite('uniformity()', 'x', x);
   return noGrad(() =>
     scope(() => {
       // Squared distances of the strict upper triangle, via the Gram matrix (|a−b|² = 2 − 2a·b

@@ -20,6 +20,7 @@ export { adjustedRandIndex, normalizedMutualInfo, type LabelArray } from './clus
 export { silhouette, type SilhouetteOptions } from './silhouette.js';
 export { linearProbe, type LinearProbeOptions, type LinearProbeResult } from './linear-probe.js';
 export { similarityStats, type SimilarityStats, type SimilarityStatsOptions } from './similarity-stats.js';
+export { pixelReadoutR2 } from './pixel-readout.js';
 
 const FACTORIES = {
   r2: () => r2Metric(),

@@ -8,6 +8,7 @@ import { defineKind, positiveInt, variant, unitInterval, type ConfigOf } from '.
 import { noGrad, randperm, scope, type Generator, type Tensor } from '../torch/index.js';
 import { alignment, uniformity } from './alignment-uniformity.js';
 import { ape } from './ape.js';
+import { lossOnPairs } from './eval-loss.js';
 import { adjustedRandIndex, normalizedMutualInfo } from './cluster-agreement.js';
 import { kmeans } from './kmeans.js';
 import { knnAccuracy } from './knn.js';
@@ -17,6 +18,7 @@ import { orthogonalityMetric } from './orthogonality.js';
 import { r2 } from './r2.js';
 import { silhouette } from './silhouette.js';
 import { similarityStats } from './similarity-stats.js';
+import { similarityRange } from './similarity-range.js';
 
 /** What an evaluation hands every metric. */
 export interface EvalContext {
@@ -151,6 +153,27 @@ export const metricKinds = {
     example: { kind: 'alignment-uniformity' },
     requires: ['positives'],
     create: (c, ctx: EvalContext) => measure(() => ({ alignment: alignment(ctx.embeddings, ctx.positiveEmbeddings as Tensor, c.alpha), uniformity: uniformity(ctx.embeddings, c.t) })),
+  }),  'eval-loss': defineKind({
+    schema: variant('eval-loss', {
+      /** Pairs per batch (in-batch losses depend on it; Paper C evaluates at the training batch size). */
+      batch: positiveInt('batch').refine((b) => b >= 2, { error: 'batch must be ≥ 2' }),
+    }),
+    summary: "the run's loss on the held-out pairs (inputs, positives) in batches: evalLoss and its standard error evalLossSe (Paper C); for losses that take their negatives from the batch",
+    example: { kind: 'eval-loss', batch: 8 },
+    requires: ['positives'],
+    create: (c, ctx: EvalContext) =>
+      measure(() => {
+        if (ctx.loss === undefined) throw new RangeError('metric eval-loss: no loss in the evaluation context');
+        const r = lossOnPairs(ctx.loss, ctx.embeddings, ctx.positiveEmbeddings as Tensor, c.batch);
+        return { evalLoss: r.loss, evalLossSe: r.stdErr };
+      }),
+  }),
+  'similarity-range': defineKind({
+    schema: variant('similarity-range', {}),
+    summary: 'extremes of the positive and cross-view negative cosine similarities (Paper B, Thm 5.1): posMin, negMin, negMax',
+    example: { kind: 'similarity-range' },
+    requires: ['positives'],
+    create: (_c, ctx: EvalContext) => measure(() => ({ ...similarityRange(ctx.embeddings, ctx.positiveEmbeddings as Tensor) })),
   }),
 };
 

@@ -8,6 +8,7 @@
 //   4. Accuracy = fraction of test rows whose vote equals the label.
 // Test rows are processed in chunks so the similarity matrix stays small.
 import { F, noGrad, scope, zeros, type Tensor } from '../torch/index.js';
+import { checkFinite } from './types.js';
 
 export interface KnnOptions {
   /** Neighbours k; default 20 (clipped to the number of train rows). */
@@ -32,6 +33,8 @@ export function knnAccuracy(trainX: Tensor, trainY: Tensor, testX: Tensor, testY
   if (trainY.ndim !== 1 || trainY.size(0) !== trainX.size(0)) throw new RangeError(`${fn}: trainY must be [${trainX.size(0)}], got [${trainY.shape.join(', ')}]`);
   if (testY.ndim !== 1 || testY.size(0) !== testX.size(0)) throw new RangeError(`${fn}: testY must be [${testX.size(0)}], got [${testY.shape.join(', ')}]`);
   if (trainY.dtype !== 'int64' && trainY.dtype !== 'int32') throw new TypeError(`${fn}: labels must be integer tensors, got ${trainY.dtype}`);
+  checkFinite(fn, 'trainX', trainX);
+  checkFinite(fn, 'testX', testX);
   const n = trainX.size(0);
   const m = testX.size(0);
   if (n < 1 || m < 1) throw new RangeError(`${fn}: train and test sets must be non-empty`);

@@ -12,7 +12,7 @@
 //      the raw features: logits = x·weightᵀ + bias with weight = (W / σ)ᵀ [C, d], bias = b − (μ/σ)·W.
 // The problem is convex and starts at 0, so with full batches the result depends on no seed.
 import { Adam } from '../optim/index.js';
-import { F, Generator, noGrad, randperm, scope, zeros, type Tensor } from '../torch/index.js';
+import { enableGrad, F, Generator, noGrad, randperm, scope, zeros, type Tensor } from '../torch/index.js';
 
 export interface LinearProbeOptions {
   /** Number of classes C; default max(label) + 1 over train and test. */
@@ -100,11 +100,14 @@ export function linearProbe(trainX: Tensor, trainY: Tensor, testX: Tensor, testY
       const ce = F.crossEntropy(x.matmul(W).add(b), y);
       return weightDecay > 0 ? ce.add(W.square().sum().mul(weightDecay / 2)) : ce;
     };
-    const step = (x: Tensor, y: Tensor): void => {
-      opt.zeroGrad();
-      objective(x, y).backward();
-      opt.step();
-    };
+    // The probe's own fit needs autograd even when the caller evaluates under noGrad (the trainer's
+    // evaluation does): the frozen features carry no graph, only W and b do.
+    const step = (x: Tensor, y: Tensor): void =>
+      enableGrad(() => {
+        opt.zeroGrad();
+        objective(x, y).backward();
+        opt.step();
+      });
     try {
       for (let epoch = 0; epoch < epochs; epoch++) {
         if (!miniBatch) {

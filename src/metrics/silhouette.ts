@@ -9,6 +9,7 @@
 // summed per cluster by a matmul with the one-hot label matrix.
 import { F, noGrad, scope, tensor, type Tensor } from '../torch/index.js';
 import { compactLabels, type LabelArray } from './cluster-agreement.js';
+import { checkFinite } from './types.js';
 
 export interface SilhouetteOptions {
   /** Rows per distance block; default 1024. */
@@ -30,6 +31,7 @@ export function silhouette(x: Tensor, labels: LabelArray, options: SilhouetteOpt
   const n = x.size(0);
   if (labels.length !== n) throw new RangeError(`${fn}: labels must have one entry per row of x (${n}), got ${labels.length}`);
   if (!Number.isInteger(blockSize) || blockSize < 1) throw new RangeError(`${fn}: blockSize must be a positive integer, got ${String(blockSize)}`);
+  checkFinite(fn, 'x', x);
   const { codes, count } = compactLabels(fn, 'labels', labels);
   if (count < 2 || count > n - 1)
     throw new RangeError(`${fn}: the number of distinct labels must be in [2, n − 1 = ${n - 1}], got ${count}`);

@@ -3,6 +3,7 @@
 // (u_i, u_j) and (v_i, v_j). Variances are population variances (divided by the count), the
 // quantity of Paper B's Thm 5.5.
 import { F, noGrad, scope, type Tensor } from '../torch/index.js';
+import { checkFinite } from './types.js';
 
 export interface SimilarityStats {
   posMean: number;
@@ -29,6 +30,8 @@ export function similarityStats(u: Tensor, v: Tensor, options: SimilarityStatsOp
     throw new RangeError(`similarityStats: both views must be [n, d] of equal shape, got [${u.shape}] and [${v.shape}]`);
   const n = u.size(0);
   if (n < 2) throw new RangeError('similarityStats: needs at least 2 instances (n ≥ 2) to have negatives');
+  checkFinite('similarityStats', 'u', u);
+  checkFinite('similarityStats', 'v', v);
   return noGrad(() =>
     scope(() => {
       const a = F.normalize(u.double(), 1);

@@ -88,9 +88,13 @@ export function curveSpec(c: CurveInput): TopLevelSpec {
 
 // ---- loss curves ---------------------------------------------------------------------------------
 
-/** Training loss against step, one line per run. */
+/** Training loss against step, one line per curve; a ±std band where points carry `std`. */
 export function lossSpec(curves: LossCurveInput[]): TopLevelSpec {
-  const values = curves.flatMap((c) => c.points.map((p) => ({ run: c.label, step: p.step, loss: p.loss })));
+  const values = curves.flatMap((c) =>
+    c.points.map((p) => ({ run: c.label, step: p.step, loss: p.loss, lo: p.std === undefined ? null : p.loss - p.std, hi: p.std === undefined ? null : p.loss + p.std })),
+  );
+  const x = { field: 'step', type: 'quantitative' as const, title: 'step' };
+  const color = { field: 'run', type: 'nominal' as const, title: 'run' };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: 'Training loss',
@@ -98,12 +102,10 @@ export function lossSpec(curves: LossCurveInput[]): TopLevelSpec {
     height: HEIGHT,
     config: CONFIG,
     data: { values },
-    mark: { type: 'line', strokeWidth: 1.2 },
-    encoding: {
-      x: { field: 'step', type: 'quantitative', title: 'step' },
-      y: { field: 'loss', type: 'quantitative', title: 'loss', scale: { zero: false } },
-      color: { field: 'run', type: 'nominal', title: 'run' },
-    },
+    layer: [
+      { transform: [{ filter: 'datum.lo != null' }], mark: { type: 'area', opacity: 0.2 }, encoding: { x, y: { field: 'lo', type: 'quantitative', title: 'loss', scale: { zero: false } }, y2: { field: 'hi' }, color } },
+      { mark: { type: 'line', strokeWidth: 1.2 }, encoding: { x, y: { field: 'loss', type: 'quantitative', title: 'loss', scale: { zero: false } }, color } },
+    ],
   } as TopLevelSpec;
 }
 
@@ -265,7 +267,8 @@ export async function renderFigures(input: ReportInput): Promise<Figure[]> {
     });
   }
   if (input.lossCurves.length > 0) {
-    jobs.push({ id: uniqueId('loss-curves'), title: 'Training loss', caption: 'Training loss of each run against step.', spec: lossSpec(input.lossCurves) });
+    const band = input.lossCurves.some((c) => c.points.some((p) => p.std !== undefined)) ? ' Shaded: ± one sample std over the seeds around their mean.' : '';
+    jobs.push({ id: uniqueId('loss-curves'), title: 'Training loss', caption: `Training loss of each run against step.${band}`, spec: lossSpec(input.lossCurves) });
   }
   for (const t of input.theory) {
     jobs.push({

@@ -5,6 +5,7 @@ import { encodePng } from './png.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../io/index.js';
+import { comparisonHtml } from './comparison-format.js';
 import { renderFigures, type Figure } from './figures.js';
 import {
   formatDelta,
@@ -119,8 +120,9 @@ export function reportHtml(input: ReportInput, figures: readonly Figure[]): stri
   out.push(`<p class="meta">Generated ${e(input.generatedAt)}</p>`);
 
   out.push('<h2>Tables</h2>');
-  if (input.tables.length === 0) out.push('<p class="empty">No tables.</p>');
-  else {
+  for (const c of input.comparisons ?? []) out.push(comparisonHtml(c));
+  if (input.tables.length === 0 && (input.comparisons ?? []).length === 0) out.push('<p class="empty">No tables.</p>');
+  else if (input.tables.length > 0) {
     out.push(
       '<p class="legend meta">ours: mean ± sample std (n runs; one run shows no std). paper: published mean ± std. Δ = ours − paper. ' +
         '<span class="agree-legend" style="background:#dff3df">agrees: |Δ| ≤ 2·√(std<sub>paper</sub>² + std<sub>ours</sub>²), at least 0.01</span>' +

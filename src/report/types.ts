@@ -44,11 +44,19 @@ export interface CurveInput {
   series: { name: string; source: 'ours' | 'paper'; points: CurvePoint[] }[];
 }
 
-/** The training loss of one run. */
+/** The training loss of one run (or a group's mean: `std` then draws a ±std band). */
 export interface LossCurveInput {
   runId: string;
   label: string;
-  points: { step: number; loss: number }[];
+  points: { step: number; loss: number; std?: number }[];
+}
+
+/** A plain table of text cells (e.g. runs compared by the settings that differ between them). */
+export interface ComparisonTable {
+  id: string;
+  title: string;
+  header: string[];
+  rows: string[][];
 }
 
 /** Recovered latents of one run next to the true ones: n×3, points on S². */
@@ -79,6 +87,8 @@ export interface ReportInput {
   generatedAt: string;
   environment: Record<string, unknown>;
   tables: TableInput[];
+  /** Tables without a paper to compare with (`clab report <ids…>`), shown before the figures. */
+  comparisons?: ComparisonTable[];
   curves: CurveInput[];
   lossCurves: LossCurveInput[];
   latentViews: LatentViewInput[];

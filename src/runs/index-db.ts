@@ -6,6 +6,43 @@ import type { RunMeta, RunStatus, RunSummary } from './types.js';
 
 /** Bumped when the table changes; an index of another version is dropped and rebuilt. */
 const SCHEMA_VERSION = 1;
+const BUSY_TIMEOUT_MS = 10_000;
+const BUSY_RETRIES = 50;
+
+/**
+ * Runs `fn`, retrying for a while when SQLite reports the database busy without waiting (it does
+ * so for the journal-mode switch and for lock upgrades); a lock held for longer becomes an error
+ * that says which file and what to do, instead of a bare "database is locked".
+ */
+function withBusyRetry<T>(file: string, fn: () => T): T {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return fn();
+    } catch (err) {
+      const code = (err as { code?: string }).code ?? '';
+      if (!code.startsWith('SQLITE_BUSY') && !code.startsWith('SQLITE_LOCKED')) throw err;
+      if (attempt >= BUSY_RETRIES) throw new Error(`run index ${file} is locked by another process (${code}); try again when it has finished`);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20 + Math.floor(Math.random() * 80));
+    }
+  }
+}
+
+/** The index file is not a sound SQLite database; it is only a cache, so the store rebuilds it. */
+export class DamagedIndexError extends Error {
+  constructor(
+    readonly file: string,
+    reason: string,
+  ) {
+    super(`${file}: damaged run index (${reason})`);
+    this.name = 'DamagedIndexError';
+  }
+}
+
+/** SQLite's way of saying the file is damaged: not a database, or a malformed one. */
+export function isCorruptionError(err: unknown): boolean {
+  const code = (err as { code?: string }).code ?? '';
+  return code.startsWith('SQLITE_CORRUPT') || code.startsWith('SQLITE_NOTADB') || err instanceof DamagedIndexError;
+}
 
 export interface ListFilter {
   /** Experiment name (exact). */
@@ -34,50 +71,64 @@ interface Row {
 
 export class IndexDb {
   readonly #db: Database.Database;
+  readonly #file: string;
   /** True when the table was (re)created empty and should be filled from the folders. */
   readonly fresh: boolean;
 
   constructor(file: string) {
-    this.#db = new Database(file);
-    this.#db.pragma('journal_mode = WAL');
-    this.#db.pragma('busy_timeout = 10000');
+    // The busy timeout first: every later statement (even the journal-mode switch) may meet another
+    // process opening the same index at the same moment, and must wait for it rather than fail.
+    this.#file = file;
+    this.#db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
+    this.#db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    // A damaged index (truncated, bit-flipped) is found now, not by a later query half-way through a run.
+    const check = withBusyRetry(file, () => this.#db.pragma('quick_check', { simple: true }));
+    if (check !== 'ok') {
+      this.#db.close();
+      throw new DamagedIndexError(file, String(check));
+    }
+    withBusyRetry(file, () => this.#db.pragma('journal_mode = WAL'));
     this.#db.pragma('synchronous = NORMAL');
+    // Check and create in one write transaction, so two processes never both drop and recreate it.
+    this.fresh = withBusyRetry(file, () => this.#db.transaction(() => this.#ensureSchema()).immediate());
+  }
+
+  /** Creates the table if it is missing or of another version; true when it was (re)created empty. */
+  #ensureSchema(): boolean {
     const version = this.#db.pragma('user_version', { simple: true }) as number;
     const hasTable = this.#db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'runs'").get() !== undefined;
-    this.fresh = version !== SCHEMA_VERSION || !hasTable;
-    if (this.fresh) {
-      this.#db.exec(`
-        DROP TABLE IF EXISTS runs;
-        CREATE TABLE runs (
-          id TEXT PRIMARY KEY,
-          key TEXT NOT NULL,
-          name TEXT NOT NULL,
-          seed INTEGER NOT NULL,
-          status TEXT NOT NULL,
-          labels TEXT NOT NULL,
-          point TEXT NOT NULL,
-          created_at TEXT NOT NULL,
-          updated_at TEXT NOT NULL,
-          dir TEXT NOT NULL,
-          summary TEXT,
-          meta TEXT NOT NULL
-        );
-        CREATE INDEX runs_key ON runs(key);
-        CREATE INDEX runs_name ON runs(name);
-        CREATE INDEX runs_created ON runs(created_at);
-      `);
-      this.#db.pragma(`user_version = ${SCHEMA_VERSION}`);
-    }
+    if (version === SCHEMA_VERSION && hasTable) return false;
+    this.#db.exec(`
+      DROP TABLE IF EXISTS runs;
+      CREATE TABLE runs (
+        id TEXT PRIMARY KEY,
+        key TEXT NOT NULL,
+        name TEXT NOT NULL,
+        seed INTEGER NOT NULL,
+        status TEXT NOT NULL,
+        labels TEXT NOT NULL,
+        point TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        dir TEXT NOT NULL,
+        summary TEXT,
+        meta TEXT NOT NULL
+      );
+      CREATE INDEX runs_key ON runs(key);
+      CREATE INDEX runs_name ON runs(name);
+      CREATE INDEX runs_created ON runs(created_at);
+    `);
+    this.#db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    return true;
   }
 
   /** Inserts or replaces the row of `meta.id`. */
   upsert(meta: RunMeta): void {
-    this.#db
-      .prepare(
+    const statement = this.#db.prepare(
         `INSERT OR REPLACE INTO runs (id, key, name, seed, status, labels, point, created_at, updated_at, dir, summary, meta)
          VALUES (@id, @key, @name, @seed, @status, @labels, @point, @created_at, @updated_at, @dir, @summary, @meta)`,
-      )
-      .run(toRow(meta));
+    );
+    withBusyRetry(this.#file, () => statement.run(toRow(meta)));
   }
 
   get(id: string): RunMeta | undefined {
@@ -128,10 +179,14 @@ export class IndexDb {
 
   /** Replaces the whole table with `metas`, in one transaction. */
   replaceAll(metas: RunMeta[]): void {
-    this.#db.transaction(() => {
-      this.#db.prepare('DELETE FROM runs').run();
-      for (const m of metas) this.upsert(m);
-    })();
+    withBusyRetry(this.#file, () =>
+      this.#db
+        .transaction(() => {
+          this.#db.prepare('DELETE FROM runs').run();
+          for (const m of metas) this.upsert(m);
+        })
+        .immediate(),
+    );
   }
 
   close(): void {

@@ -2,10 +2,10 @@
 // atomically (write-then-rename) except metrics.jsonl, which is appended and fsynced row by row.
 import os from 'node:os';
 import path from 'node:path';
-import { writeJsonAtomic } from '../io/index.js';
 import type { RunSpec } from '../experiments/spec.js';
 import type { Tensor } from '../torch/index.js';
-import { readLatestCheckpoint, writeCheckpoint, type Checkpoint } from './checkpoint-files.js';
+import { scanCheckpoints, writeCheckpoint, type Checkpoint } from './checkpoint-files.js';
+import { writeCheckedJson } from './checksum.js';
 import { CHECKPOINTS_DIR, META_FILE, METRICS_FILE, SUMMARY_FILE, metaForFile, readSummaryFile } from './folder.js';
 import { appendMetricsRow, readMetricsRows, truncateMetricsRows } from './metrics-file.js';
 import { RUN_STATUSES, type MetricsRow, type RunMeta, type RunStatus, type RunSummary } from './types.js';
@@ -68,9 +68,24 @@ export class RunHandle {
     writeCheckpoint(this.checkpointsDir, step, tensors, state);
   }
 
-  /** The newest checkpoint that loads completely (corrupt or partial files are skipped); the caller disposes its tensors. */
+  /**
+   * The newest checkpoint that loads completely and matches its checksum; the caller disposes its
+   * tensors. Newer files that are damaged are renamed `<file>.damaged` and reported: on stderr,
+   * in meta.json's `warnings` and in the warnings of the summary.
+   */
   latestCheckpoint(): Checkpoint | undefined {
-    return readLatestCheckpoint(this.checkpointsDir);
+    const { checkpoint, damaged } = scanCheckpoints(this.checkpointsDir, { setAside: true });
+    for (const d of damaged) {
+      const note = `damaged checkpoint ${d.file} skipped (${d.reason}); kept as ${path.basename(d.file)}.damaged`;
+      process.emitWarning(note, { code: 'CLAB_DAMAGED_CHECKPOINT' });
+      this.addWarning(note);
+    }
+    return checkpoint;
+  }
+
+  /** Records a warning in meta.json; the summary written later carries it too. */
+  addWarning(note: string): void {
+    this.#commit({ ...this.#meta, warnings: [...(this.#meta.warnings ?? []), note], updatedAt: new Date().toISOString() });
   }
 
   /** Sets the status (and the error of a failed run) in meta.json and the index. */
@@ -88,7 +103,9 @@ export class RunHandle {
 
   /** Writes summary.json atomically and marks the run done (meta.json and index). */
   writeSummary(summary: RunSummary): void {
-    writeJsonAtomic(path.join(this.dir, SUMMARY_FILE), summary);
+    const warnings = [...(this.#meta.warnings ?? []), ...(summary.warnings ?? [])];
+    if (warnings.length > 0) summary = { ...summary, warnings };
+    writeCheckedJson(path.join(this.dir, SUMMARY_FILE), summary);
     const next: RunMeta = { ...this.#meta, status: 'done', updatedAt: new Date().toISOString(), summary: structuredClone(summary) };
     delete next.error;
     this.#commit(next);
@@ -100,7 +117,7 @@ export class RunHandle {
   }
 
   #commit(next: RunMeta): void {
-    writeJsonAtomic(path.join(this.dir, META_FILE), metaForFile(next));
+    writeCheckedJson(path.join(this.dir, META_FILE), metaForFile(next));
     this.#meta = next;
     this.#index?.upsert(next);
   }

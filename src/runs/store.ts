@@ -13,9 +13,10 @@ import path from 'node:path';
 import { writeJsonAtomic } from '../io/index.js';
 import type { RunSpec } from '../experiments/spec.js';
 import { codeVersion, runEnvironment } from './environment.js';
-import { META_FILE, SPEC_FILE, metaForFile, readRunFolder } from './folder.js';
+import { DamagedFileError, readCheckedJson, writeCheckedJson } from './checksum.js';
+import { META_FILE, SPEC_FILE, SUMMARY_FILE, damagedMeta, metaForFile, readRunFolder, readSpecFile } from './folder.js';
 import { baseRunId, runKey } from './ids.js';
-import { IndexDb, type ListFilter } from './index-db.js';
+import { IndexDb, isCorruptionError, type ListFilter } from './index-db.js';
 import { RunHandle } from './run-handle.js';
 import type { RunMeta } from './types.js';
 
@@ -30,6 +31,30 @@ export class RunLookupError extends Error {
   ) {
     super(message);
     this.name = 'RunLookupError';
+  }
+}
+
+/** A damaged meta.json's readable members, or {} (used only for its creation time). */
+function readCheckedOrEmpty(file: string): Record<string, unknown> {
+  try {
+    return readCheckedJson(file);
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * Opens the index; a damaged one (it is only a cache of the folders) is set aside as
+ * `index.sqlite.damaged` (with its -wal/-shm files), reported on stderr, and rebuilt from the folders.
+ */
+function openIndex(file: string): IndexDb {
+  try {
+    return new IndexDb(file);
+  } catch (err) {
+    if (!isCorruptionError(err)) throw err;
+    for (const suffix of ['', '-wal', '-shm']) if (fs.existsSync(file + suffix)) fs.renameSync(file + suffix, `${file}.damaged${suffix}`);
+    process.emitWarning(`${file} was damaged (${(err as Error).message}); kept as ${path.basename(file)}.damaged and rebuilt from the run folders`, { code: 'CLAB_DAMAGED_INDEX' });
+    return new IndexDb(file);
   }
 }
 
@@ -60,7 +85,7 @@ export class RunStore {
   constructor(root: string) {
     this.root = path.resolve(root);
     fs.mkdirSync(this.root, { recursive: true });
-    this.#index = new IndexDb(path.join(this.root, INDEX_FILE));
+    this.#index = openIndex(path.join(this.root, INDEX_FILE));
     if (this.#index.fresh) this.reindex();
   }
 
@@ -114,7 +139,7 @@ export class RunStore {
     };
     writeJsonAtomic(path.join(dir, SPEC_FILE), run);
     // meta.json last: a folder without it (a crash right here) is not a run and reindex skips it.
-    writeJsonAtomic(path.join(dir, META_FILE), metaForFile(meta));
+    writeCheckedJson(path.join(dir, META_FILE), metaForFile(meta));
     this.#index.upsert(meta);
     return new RunHandle(dir, run, meta, this.#index);
   }
@@ -162,18 +187,72 @@ export class RunStore {
     return this.#index.list(filter);
   }
 
-  /** Rebuilds the index from the run folders (the source of truth); returns how many runs it holds. */
+  /**
+   * Rebuilds the index from the run folders (the source of truth); returns how many runs it holds.
+   * A folder with a meta.json that cannot be read is listed with status 'damaged' and the reason.
+   */
   reindex(): number {
     const metas: RunMeta[] = [];
     for (const id of this.#folderIds()) {
+      const dir = path.join(this.root, id);
+      // A folder without meta.json is not a run (a creation cut short): skip it.
+      if (!fs.existsSync(path.join(dir, META_FILE))) continue;
       try {
-        metas.push(readRunFolder(path.join(this.root, id)).meta);
-      } catch {
-        // not a run folder, or one whose creation was cut short: skip it
+        metas.push(readRunFolder(dir).meta);
+      } catch (err) {
+        metas.push(damagedMeta(dir, err));
       }
     }
     this.#index.replaceAll(metas);
     return metas.length;
+  }
+
+  /**
+   * Makes a damaged run resumable when its spec.json is intact: a damaged meta.json is rebuilt
+   * from spec.json (with `labels`), a damaged summary.json is removed (the run resumes from its
+   * last checkpoint and writes it again, with the same numbers). The run ends 'interrupted', with
+   * a warning saying what was repaired. Throws DamagedFileError when spec.json itself is damaged.
+   */
+  repair(id: string, labels: Record<string, string> = {}): RunHandle {
+    const dir = this.#folderIfRun(id);
+    if (dir === undefined) throw new RunLookupError(`no run '${id}' in ${this.root}`, []);
+    const run = readSpecFile(dir);
+    const notes: string[] = [];
+    let meta: RunMeta;
+    try {
+      meta = readRunFolder(dir).meta;
+    } catch (err) {
+      if (!(err instanceof DamagedFileError) || path.basename(err.file) === SPEC_FILE) throw err;
+      notes.push(`repaired: ${err.message}`);
+      if (path.basename(err.file) === SUMMARY_FILE) {
+        fs.rmSync(err.file, { force: true });
+        meta = readRunFolder(dir).meta;
+      } else meta = this.#metaFromSpec(dir, run, labels, readCheckedOrEmpty(path.join(dir, META_FILE)));
+    }
+    if (meta.status === 'done' && !fs.existsSync(path.join(dir, SUMMARY_FILE))) meta.status = 'interrupted';
+    if (meta.status === 'running' || meta.status === 'damaged') meta.status = 'interrupted';
+    meta.warnings = [...(meta.warnings ?? []), ...notes];
+    writeCheckedJson(path.join(dir, META_FILE), metaForFile(meta));
+    this.#index.upsert(meta);
+    return new RunHandle(dir, run, meta, this.#index);
+  }
+
+  #metaFromSpec(dir: string, run: RunSpec, labels: Record<string, string>, old: Record<string, unknown>): RunMeta {
+    const now = creationTime();
+    return {
+      id: path.basename(dir),
+      key: runKey(run),
+      name: typeof run.spec.name === 'string' ? run.spec.name : 'run',
+      seed: run.seed,
+      point: run.point ?? {},
+      labels: { ...labels },
+      status: 'interrupted',
+      createdAt: typeof old['createdAt'] === 'string' ? old['createdAt'] : now,
+      updatedAt: now,
+      codeVersion: codeVersion(),
+      environment: runEnvironment(),
+      dir,
+    };
   }
 
   /**
@@ -187,7 +266,11 @@ export class RunStore {
       if (meta.host !== host || meta.pid === undefined || meta.pid === process.pid || isAlive(meta.pid)) continue;
       const dir = this.#folderIfRun(meta.id);
       if (dir === undefined) continue;
-      this.#handle(dir).setStatus('interrupted');
+      try {
+        this.#handle(dir).setStatus('interrupted');
+      } catch (err) {
+        this.#index.upsert(damagedMeta(dir, err)); // its folder was damaged meanwhile: list it so
+      }
       recovered.push(meta.id);
     }
     return recovered;

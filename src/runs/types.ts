@@ -1,9 +1,12 @@
 // The records a run folder holds and the run index lists.
 
-/** Where a run is: still going, finished, failed with an error, or stopped before the end. */
-export type RunStatus = 'running' | 'done' | 'failed' | 'interrupted';
+/**
+ * Where a run is: still going, finished, failed with an error, stopped before the end, or damaged
+ * (a file of its folder is truncated or does not match its checksum; `error` says which and why).
+ */
+export type RunStatus = 'running' | 'done' | 'failed' | 'interrupted' | 'damaged';
 
-export const RUN_STATUSES: readonly RunStatus[] = ['running', 'done', 'failed', 'interrupted'];
+export const RUN_STATUSES: readonly RunStatus[] = ['running', 'done', 'failed', 'interrupted', 'damaged'];
 
 /**
  * One line of metrics.jsonl: the step, wall-clock seconds since the run started, and any named
@@ -21,6 +24,8 @@ export interface RunSummary {
   seconds: number;
   finalLoss: number;
   metrics: Record<string, number>;
+  /** What the user should know about the result: representation collapse, damaged checkpoints skipped, … */
+  warnings?: string[];
   [k: string]: unknown;
 }
 
@@ -46,8 +51,10 @@ export interface RunMeta {
   /** The run's folder (absolute; derived from where the folder is, never trusted from the file). */
   dir: string;
   summary?: RunSummary;
-  /** The error message of a failed run. */
+  /** The error message of a failed run (of a damaged one: which file, and why). */
   error?: string;
+  /** Problems met and worked around (a damaged checkpoint skipped, a damaged meta.json rebuilt). */
+  warnings?: string[];
   /** The process (and host) that last marked the run running; lets a store tell a dead run from a live one. */
   pid?: number;
   host?: string;

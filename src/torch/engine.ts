@@ -1,5 +1,6 @@
 // Engine-wide facts and settings: versions, threads, live-tensor accounting.
-import { native } from './native.js';
+import { threadCountProblem, native } from './native.js';
+export { MAX_THREADS } from './native.js';
 
 /** Number of tensors alive in the engine (created and not yet disposed or collected). */
 export function liveTensors(): number {
@@ -47,9 +48,17 @@ export function getGemmBackend(): GemmBackend {
   return native.gemmBackend() as GemmBackend;
 }
 
-/** Sets libtorch's intra-op thread count (default: available cores, or CLAB_THREADS). */
+/**
+ * Sets libtorch's intra-op thread count (default: available cores, or CLAB_THREADS), between 1 and
+ * MAX_THREADS (4 × the available cores): beyond it libgomp may end the process from inside a
+ * parallel region (uncatchable), and long before that oversubscription makes every op crawl.
+ *
+ * @example
+ * setNumThreads(1); // tiny tensors: OpenMP overhead outweighs the parallelism
+ */
 export function setNumThreads(n: number): void {
-  if (!Number.isInteger(n) || n < 1) throw new RangeError(`setNumThreads(): n must be a positive integer, got ${n}`);
+  const problem = threadCountProblem(n);
+  if (problem !== undefined) throw new RangeError(`setNumThreads(): ${problem}`);
   native.setNumThreads(n);
 }
 

@@ -6,7 +6,11 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import fs from 'node:fs';
 
-/** An at::Tensor held by the addon. Never used outside src/torch. */
+/**
+ * An at::Tensor held by the addon. Never used outside src/torch. dispose() frees the tensor and
+ * its native wrapper at once (no event-loop turn needed); the object is an empty shell after it,
+ * whose methods return undefined — src/torch never calls them, a Tensor drops its handle at dispose.
+ */
 export interface NativeTensor {
   dispose(): void;
   isDisposed(): boolean;
@@ -77,9 +81,22 @@ function findAddon(): string {
     const candidate = path.resolve(here, up, 'native/build/Release/clab_native.node');
     if (fs.existsSync(candidate)) return candidate;
   }
-  throw new Error(
-    'clab native engine not built: native/build/Release/clab_native.node is missing. Run `make build` (or `make test`).',
-  );
+  throw new Error(`clab's native engine is not built (native/build/Release/clab_native.node is missing). ${NEEDS_LIBTORCH}`);
+}
+
+/** What to do when the engine is missing or cannot load: the one message a fresh install can end with. */
+const NEEDS_LIBTORCH =
+  'It needs libtorch: install the Debian package libtorch-dev (sudo apt-get install libtorch-dev), or set ' +
+  'LIBTORCH=/path/to/libtorch for another libtorch build; then run `npm rebuild clab` (in a checkout of the repository: `make build`).';
+
+function loadAddon(): NativeAddon {
+  const file = findAddon();
+  try {
+    return createRequire(import.meta.url)(file) as NativeAddon;
+  } catch (err) {
+    // Typically libtorch's shared libraries are gone or moved since the build (libtorch_cpu.so: cannot open …).
+    throw new Error(`clab's native engine (${file}) does not load: ${err instanceof Error ? err.message : String(err)}. ${NEEDS_LIBTORCH}`);
+  }
 }
 
 /**
@@ -107,19 +124,37 @@ if (OMP_ENV_FROM_USER.OMP_WAIT_POLICY === undefined && OMP_ENV_FROM_USER.GOMP_SP
   else process.env['GOMP_SPINCOUNT'] = String(GOMP_SPINCOUNT_DEFAULT);
 }
 
-const require = createRequire(import.meta.url);
-export const native: NativeAddon = require(findAddon()) as NativeAddon;
+export const native: NativeAddon = loadAddon();
 
 /**
- * Intra-op threads: the available cores by default, `CLAB_THREADS` overrides.
- * libtorch would otherwise pick its own count (1 on this machine's Debian build).
+ * The most intra-op threads clab sets: 4 × the available cores. Measured on this 2-core machine
+ * (issue 18): setNumThreads(1000) made a 512×512 matmul take 36 s, and 1e9 threads ended the
+ * process from inside libgomp at the next matmul (uncatchable); 4 × cores leaves room for
+ * deliberate oversubscription tests and no more.
+ */
+export const MAX_THREADS = 4 * availableParallelism();
+
+/** Why `n` is not a thread count clab accepts, or undefined when it is. */
+export function threadCountProblem(n: unknown, what = 'n', shown: string = String(n)): string | undefined {
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) return `${what} must be a positive integer, got ${shown}`;
+  if (n > MAX_THREADS) return `${what}: got ${shown} threads; at most ${MAX_THREADS} (4 × the ${availableParallelism()} available cores)`;
+  return undefined;
+}
+
+/**
+ * Intra-op threads: the available cores by default, `CLAB_THREADS` overrides (1..MAX_THREADS).
+ * libtorch would otherwise pick its own count (1 on this machine's Debian build). A bad
+ * CLAB_THREADS is a configuration error: the process says so and exits with code 2, before any work.
  */
 function initialThreads(): number {
   const env = process.env['CLAB_THREADS'];
   if (env !== undefined && env !== '') {
-    const n = Number(env);
-    if (!Number.isInteger(n) || n < 1) throw new Error(`CLAB_THREADS must be a positive integer, got '${env}'`);
-    return n;
+    const problem = threadCountProblem(Number(env), 'CLAB_THREADS', `'${env}'`);
+    if (problem !== undefined) {
+      process.stderr.write(`clab: ${problem}\n`);
+      process.exit(2);
+    }
+    return Number(env);
   }
   return availableParallelism();
 }

@@ -1,7 +1,8 @@
-// `clab ls`: the runs of a store, newest first, optionally filtered.
+// `clab ls`: the runs of a store, newest first, optionally filtered; as a table, CSV or JSON lines.
 import { Option, type Command } from 'commander';
 import type { RunStatus } from '../../runs/index.js';
-import { formatMetrics, withStore } from '../options.js';
+import { withStore } from '../options.js';
+import { jsonMeta, lsCsv, lsTable } from '../run-table.js';
 
 interface LsOptions {
   name?: string;
@@ -10,6 +11,7 @@ interface LsOptions {
   limit: string;
   root?: string;
   json?: boolean;
+  csv?: boolean;
 }
 
 export function addLs(cli: Command): void {
@@ -21,7 +23,8 @@ export function addLs(cli: Command): void {
     .option('--label <key=value>', 'only runs with this label (e.g. suite=loss-is-not-enough/table1)')
     .option('--limit <n>', 'at most n runs', '50')
     .option('--root <dir>', 'run store folder')
-    .option('--json', 'one JSON object per run')
+    .option('--json', 'one JSON object per run (ids, settings and numbers)')
+    .option('--csv', 'CSV: one line per run, a column per final metric')
     .action((opts: LsOptions) =>
       withStore(opts.root, (store) => {
         const label = opts.label?.split('=') as [string, string] | undefined;
@@ -31,9 +34,10 @@ export function addLs(cli: Command): void {
           ...(label && label.length === 2 ? { label } : {}),
           limit: Number(opts.limit),
         });
-        if (opts.json) for (const m of metas) process.stdout.write(`${JSON.stringify(m)}\n`);
+        if (opts.json) for (const m of metas) process.stdout.write(`${JSON.stringify(jsonMeta(m))}\n`);
+        else if (opts.csv) process.stdout.write(lsCsv(metas));
         else if (metas.length === 0) process.stdout.write(`no runs in ${store.root}\n`);
-        else for (const m of metas) process.stdout.write(`${m.id.padEnd(60)} ${m.status.padEnd(11)} seed ${m.seed}  ${formatMetrics(m.summary?.metrics ?? {})}\n`);
+        else process.stdout.write(`${lsTable(metas)}\n`);
       }),
     );
 }

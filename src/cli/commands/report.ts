@@ -1,9 +1,11 @@
-// `clab report`: the HTML report (and terminal tables) of a suite's runs or of chosen runs.
+// `clab report`: the HTML report (and terminal tables) of a suite's runs, or a comparison of chosen
+// runs (labelled by the settings that differ between them, seeds summarised as mean ± std).
 import path from 'node:path';
 import type { Command } from 'commander';
 import { SpecError } from '../../experiments/index.js';
 import { loadSuite } from '../../experiments/suite.js';
-import type { ReportInput } from '../../report/index.js';
+import { compareReport, type CompareRun } from '../../report/compare.js';
+import { comparisonText } from '../../report/comparison-format.js';
 import type { RunMeta, RunStore } from '../../runs/index.js';
 import { collect, withStore } from '../options.js';
 import { Output } from '../output.js';
@@ -22,44 +24,39 @@ interface ReportOptions {
   json?: boolean;
 }
 
-const METRICS = ['r2', 'mcc', 'ape'];
-
-type Sample = { truth: number[][]; recovered: number[][] } | undefined;
-
-/** Final metrics, loss curves and (for 3-d latents) the recovered sphere of the chosen runs. */
-function runsReportInput(store: RunStore, metas: RunMeta[]): ReportInput {
-  return {
-    title: `clab runs: ${metas.map((m) => m.id).join(', ')}`,
-    generatedAt: new Date().toISOString(),
-    environment: {},
-    tables: [
-      {
-        id: 'runs',
-        title: 'Final metrics',
-        metric: 'r2',
-        rows: metas.map((m) => m.id),
-        columns: METRICS,
-        ours: metas.flatMap((m) => METRICS.map((k) => ({ row: m.id, column: k, values: m.summary?.metrics[k] !== undefined ? [m.summary.metrics[k]] : [], runIds: [m.id] }))),
-        published: {},
-      },
-    ],
-    curves: [],
-    lossCurves: metas.map((m) => ({
-      runId: m.id,
-      label: m.name,
-      points: store
-        .open(m.id)
+/** The chosen runs as the comparison reads them: spec, seed, final numbers, loss curve, environment. */
+function compareRuns(store: RunStore, metas: RunMeta[]): CompareRun[] {
+  return metas.map((m) => {
+    const handle = store.open(m.id);
+    const sample = m.summary?.['sample'] as CompareRun['sample'];
+    return {
+      id: m.id,
+      name: m.name,
+      seed: m.seed,
+      spec: handle.run.spec,
+      ...(m.summary ? { final: { finalLoss: m.summary.finalLoss, metrics: m.summary.metrics } } : {}),
+      loss: handle
         .readMetrics()
         .filter((r) => Number.isFinite(r['loss']))
         .map((r) => ({ step: r.step, loss: r['loss']! })),
-    })),
-    latentViews: metas.flatMap((m) => {
-      const s = m.summary?.['sample'] as Sample;
-      return s && s.truth[0]?.length === 3 && s.recovered[0]?.length === 3 ? [{ runId: m.id, label: m.name, truth: s.truth, recovered: s.recovered }] : [];
-    }),
-    theory: [],
-    notes: [],
-  };
+      environment: m.environment,
+      codeVersion: m.codeVersion,
+      ...(sample ? { sample } : {}),
+    };
+  });
+}
+
+/**
+ * reports/<suite>/<preset>, refused (exit 2) when the suite name or preset would lead outside
+ * reports/ (`../`, an absolute path): without --out, a report is only ever written under reports/.
+ */
+function insideReports(suiteId: string, preset: string): string {
+  const root = path.resolve('reports');
+  const out = path.resolve(root, suiteId, preset);
+  const rel = path.relative(root, out);
+  if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel) || suiteId.split(/[\\/]/).includes('..') || preset.split(/[\\/]/).includes('..'))
+    throw new SpecError('--suite', [`--suite/--preset: '${suiteId}' / '${preset}' would write the report outside reports/; give --out <dir> to choose where`]);
+  return path.join('reports', suiteId, preset);
 }
 
 async function report(store: RunStore, ids: string[], opts: ReportOptions): Promise<void> {
@@ -74,11 +71,13 @@ async function report(store: RunStore, ids: string[], opts: ReportOptions): Prom
       ...(seeds !== undefined ? { seeds } : {}),
       ...(opts.data !== undefined ? { data: path.resolve(opts.data) } : {}),
     });
-    return printAndWriteReport(await suiteReport(store, suite, opts.preset), opts.out ?? path.join('reports', suite.id, opts.preset), output);
+    return printAndWriteReport(await suiteReport(store, suite, opts.preset), opts.out ?? insideReports(suite.id, opts.preset), output);
   }
   if (ids.length === 0) throw new SpecError('report', ['give run ids or --suite <name>']);
   const metas = ids.map((id) => store.open(id).meta());
-  await printAndWriteReport(runsReportInput(store, metas), opts.out ?? path.join('reports', 'runs'), output);
+  const input = compareReport(compareRuns(store, metas));
+  if (!output.json) for (const t of input.comparisons ?? []) output.info(`\n${comparisonText(t)}`);
+  await printAndWriteReport(input, opts.out ?? path.join('reports', 'runs'), output);
 }
 
 export function addReport(cli: Command): void {

@@ -8,7 +8,7 @@ import { runExperiment, SpecError } from '../../experiments/index.js';
 import { getStudy, studyIds, type Study } from '../../experiments/study.js';
 import { loadSuite, planSuite } from '../../experiments/suite.js';
 import '../../studies/index.js';
-import { addRunOptions, parallelism, withStore, type RunOptions } from '../options.js';
+import { addRunOptions, executorOption, parallelism, withStore, type RunOptions } from '../options.js';
 import { Output } from '../output.js';
 import { listSuites, suiteFile } from '../paths.js';
 import { printAndWriteReport } from '../print-report.js';
@@ -17,7 +17,7 @@ import { suiteReport } from '../../report/suite-report.js';
 type ReproduceOptions = RunOptions & { out?: string; data?: string };
 
 async function reproduceStudy(study: Study, options: ReproduceOptions): Promise<number> {
-  const ignored = (['set', 'seeds', 'parallel', 'root'] as const).filter((k) => options[k] !== undefined);
+  const ignored = (['set', 'seeds', 'parallel', 'root', 'executor'] as const).filter((k) => options[k] !== undefined);
   if (ignored.length > 0)
     throw new SpecError(`--${ignored[0]}`, [`--${ignored.join(', --')}: study '${study.id}' runs its own loop and does not take ${ignored.length > 1 ? 'these options' : 'this option'}`]);
   const preset = options.preset ?? 'quick';
@@ -68,6 +68,7 @@ async function reproduceSuite(name: string, options: ReproduceOptions): Promise<
   });
   const output = Output.fromProcess(Boolean(options.json));
   const planned = planSuite(suite, preset);
+  const remote = executorOption(options);
   return withStore(options.root, async (store) => {
     output.info(`${suite.title}\n${suite.claim ? `claim: ${suite.claim}\n` : ''}${suite.cells.length} cells, ${planned.length} runs (preset '${preset}') → ${store.root}`, {
       event: 'plan',
@@ -78,7 +79,12 @@ async function reproduceSuite(name: string, options: ReproduceOptions): Promise<
     });
     // Two runs at a time by default: a suite has many small runs, and two cores are common.
     const parallel = options.parallel === undefined ? Math.min(2, planned.length) : parallelism(options.parallel);
-    const { failed } = await runExperiment(planned, { store, parallel, onEvent: (e) => output.event(e) });
+    const { failed, submitted } = await runExperiment(planned, { store, parallel, ...remote, onEvent: (e) => output.event(e) });
+    if (submitted !== undefined) {
+      // The report needs every run: it is written by `clab report --suite` once they are done (or use --wait).
+      output.info(`submitted ${submitted.note}; then \`clab report --suite ${suite.id}\``, { event: 'submitted', ids: submitted.ids, note: submitted.note });
+      return 0;
+    }
     await printAndWriteReport(await suiteReport(store, suite, preset), options.out ?? path.join('reports', suite.id, preset), output);
     return failed.length > 0 ? 1 : 0;
   });

@@ -2,12 +2,15 @@
 import type { Command } from 'commander';
 import type { RunHandle } from '../../runs/index.js';
 import { formatMetrics, withStore } from '../options.js';
+import { jsonMeta, metricsCsv } from '../run-table.js';
 
 function printRun(handle: RunHandle): void {
   const meta = handle.meta();
   const out = (s: string): boolean => process.stdout.write(s);
   out(`${meta.id}  (${meta.status})\nfolder: ${handle.dir}\n`);
   out(`seed ${meta.seed}  code ${meta.codeVersion}  created ${meta.createdAt}\n`);
+  const env = Object.entries(meta.environment).map(([k, v]) => `${k} ${typeof v === 'string' ? v : JSON.stringify(v)}`);
+  if (env.length > 0) out(`environment: ${env.join(', ')}\n`);
   if (meta.error) out(`error: ${meta.error}\n`);
   out(`\nspec:\n${JSON.stringify(handle.run.spec, null, 2)}\n\nmetrics (every evaluation):\n`);
   for (const r of handle.readMetrics()) out(`  step ${String(r.step).padStart(6)}  loss ${(r['loss'] ?? Number.NaN).toFixed(4)}  ${formatMetrics(r)}\n`);
@@ -21,10 +24,12 @@ export function addShow(cli: Command): void {
     .description('Show a run: its spec, status, environment, metrics and summary.')
     .option('--root <dir>', 'run store folder')
     .option('--json', 'as JSON')
-    .action((id: string, opts: { root?: string; json?: boolean }) =>
+    .option('--csv', 'its metrics (every evaluation) as CSV')
+    .action((id: string, opts: { root?: string; json?: boolean; csv?: boolean }) =>
       withStore(opts.root, (store) => {
         const handle = store.open(id);
-        if (opts.json) process.stdout.write(`${JSON.stringify({ meta: handle.meta(), run: handle.run, metrics: handle.readMetrics() }, null, 2)}\n`);
+        if (opts.json) process.stdout.write(`${JSON.stringify({ meta: jsonMeta(handle.meta()), run: handle.run, metrics: handle.readMetrics() }, null, 2)}\n`);
+        else if (opts.csv) process.stdout.write(metricsCsv(handle.readMetrics()));
         else printRun(handle);
       }),
     );

@@ -7,6 +7,8 @@ export function addSweep(cli: Command): void {
   addRunOptions(
     cli.command('sweep').argument('<spec>', 'experiment spec with a sweep: section').description('Run every point of a spec’s sweep (same as run; several worker processes by default).'),
   ).action(async (spec: string, opts: RunOptions) => {
-    process.exitCode = await runSpecFile(spec, { ...opts, parallel: opts.parallel ?? '2' });
+    // Two local worker processes by default; a remote executor's parallelism is the cluster's.
+    const local = opts.executor === undefined || opts.executor === 'local';
+    process.exitCode = await runSpecFile(spec, local ? { ...opts, parallel: opts.parallel ?? '2' } : opts);
   });
 }

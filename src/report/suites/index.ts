@@ -9,6 +9,7 @@ import { clustersReport } from './clusters.js';
 import { functionClassReport } from './function-class.js';
 import { imageIdentifiabilityReport } from './image-identifiability.js';
 import { imageRegimesReport } from './image-regimes.js';
+import { similaritiesReport } from './similarities.js';
 
 /** One finished run of a suite cell. */
 export interface SuiteRunData {
@@ -35,4 +36,5 @@ export const suiteReports: Record<string, SuiteReportBuilder> = {
   clusters: clustersReport,
   'image-identifiability': imageIdentifiabilityReport,
   'image-regimes': imageRegimesReport,
+  similarities: similaritiesReport,
 };
