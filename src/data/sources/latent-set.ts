@@ -13,9 +13,10 @@
 // epoch root and e, so the order of step s is a function of s alone: the source keeps no state a
 // checkpoint would carry (it caches the current epoch's order, which it can always recompute), and a
 // resumed run continues exactly.
-import { cat, Generator, noGrad, randint, randperm, scope, tensor, type Tensor } from '../../torch/index.js';
+import { Generator, noGrad, randint, randperm, scope, tensor, type Tensor } from '../../torch/index.js';
 import { UniformSphere } from '../../latent/index.js';
 import { sampleProxyNegatives } from '../../losses/augmentation-proxy.js';
+import { latentBatch } from './latent-batch.js';
 import { defineKind, positiveInt, variant } from '../../registry/kind.js';
 import type { DataContext, DataSource, EvalSet, NegativeRequest, TrainBatch } from '../source.js';
 
@@ -94,16 +95,7 @@ export class LatentSetDataSource implements DataSource {
         const z = this.latents.indexSelect(0, tensor(idx, undefined, 'int64'));
         const zPos = this.conditional().sample(z, gen);
         const zNeg = this.negatives(z, negatives, gen);
-        const parts = zNeg === undefined ? [z, zPos] : [z, zPos, zNeg.reshape(-1, this.latentDim)];
-        // One process call over everything (its rows are independent).
-        const x = this.ctx.process.apply(cat(parts));
-        const d = x.size(1);
-        const out: TrainBatch = { anchors: x.narrow(0, 0, B), positives: x.narrow(0, B, B) };
-        if (zNeg !== undefined) {
-          const rest = x.narrow(0, 2 * B, x.size(0) - 2 * B);
-          out.negatives = zNeg.ndim === 3 ? rest.reshape(B, zNeg.size(1), d) : rest;
-        }
-        return out;
+        return latentBatch(z, zPos, zNeg, (latents) => this.ctx.process.apply(latents));
       }),
     );
   }

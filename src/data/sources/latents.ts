@@ -3,10 +3,11 @@
 //
 // Draw order per step (from the run's data stream): anchors, positives, negatives — the order of
 // Paper A's reference loop, kept so that a run's numbers do not depend on how the trainer is built.
-import { cat, noGrad, scope, type Generator, type Tensor } from '../../torch/index.js';
+import { noGrad, scope, type Generator, type Tensor } from '../../torch/index.js';
 import { ConstrainedSupport, UniformSphere } from '../../latent/index.js';
 import { sampleAdaptedNegatives } from '../../losses/adapted-infonce.js';
 import { sampleProxyNegatives } from '../../losses/augmentation-proxy.js';
+import { latentBatch } from './latent-batch.js';
 import { defineKind, variant } from '../../registry/kind.js';
 import type { DataContext, DataSource, EvalSet, NegativeRequest, TrainBatch } from '../source.js';
 
@@ -46,16 +47,7 @@ export class LatentDataSource implements DataSource {
         const z = this.marginal.sample(B, gen);
         const zPos = this.conditional().sample(z, gen);
         const zNeg = this.negatives(z, negatives, gen);
-        const parts = zNeg === undefined ? [z, zPos] : [z, zPos, zNeg.reshape(-1, this.latentDim)];
-        // One process call over everything (its rows are independent).
-        const x = this.ctx.process.apply(cat(parts));
-        const d = x.size(1);
-        const out: TrainBatch = { anchors: x.narrow(0, 0, B), positives: x.narrow(0, B, B) };
-        if (zNeg !== undefined) {
-          const rest = x.narrow(0, 2 * B, x.size(0) - 2 * B);
-          out.negatives = zNeg.ndim === 3 ? rest.reshape(B, zNeg.size(1), d) : rest;
-        }
-        return out;
+        return latentBatch(z, zPos, zNeg, (latents) => this.ctx.process.apply(latents));
       }),
     );
   }

@@ -17,8 +17,9 @@ import { ConstrainedSupport, UniformSphere } from '../../latent/index.js';
 import type { Conditional } from '../../latent/types.js';
 import { sampleAdaptedNegatives } from '../../losses/adapted-infonce.js';
 import { sampleProxyNegatives } from '../../losses/augmentation-proxy.js';
+import { latentBatch } from './latent-batch.js';
 import { defineKind, unitInterval, variant } from '../../registry/kind.js';
-import { cat, noGrad, scope, tensor, type Generator, type Tensor } from '../../torch/index.js';
+import { noGrad, scope, tensor, type Generator, type Tensor } from '../../torch/index.js';
 import type { Augmentation } from '../../augment/index.js';
 import { fromSphere, renderShapes, SHAPE_IMAGE_SIZE, type FromSphereOptions } from '../shapes.js';
 import type { DataContext, DataSource, EvalSet, NegativeRequest, TrainBatch } from '../source.js';
@@ -92,14 +93,7 @@ export class ShapesDataSource implements DataSource {
         const z = this.marginal.sample(B, gen);
         const zPos = this.conditional().sample(z, gen);
         const zNeg = this.negatives(z, negatives, gen);
-        const parts = zNeg === undefined ? [z, zPos] : [z, zPos, zNeg.reshape(-1, 3)];
-        const x = this.images(cat(parts), gen);
-        const out: TrainBatch = { anchors: x.narrow(0, 0, B), positives: x.narrow(0, B, B) };
-        if (zNeg !== undefined) {
-          const rest = x.narrow(0, 2 * B, x.size(0) - 2 * B);
-          out.negatives = zNeg.ndim === 3 ? rest.reshape(B, zNeg.size(1), ...this.inputShape) : rest;
-        }
-        return out;
+        return latentBatch(z, zPos, zNeg, (latents) => this.images(latents, gen));
       }),
     );
   }
