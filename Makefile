@@ -94,9 +94,10 @@ readme: setup
 bench: setup
 	node dist/bench/run.js
 
-# Regenerates the PyTorch parity fixtures (committed; tests only read them).
+# The PyTorch parity fixtures are computed by the tests on first use (build/fixtures/, keyed by CPU);
+# this writes a copy to look at.
 fixtures: system-deps
-	$(SYSTEM_PYTHON) test/fixtures/make_fixtures.py test/fixtures
+	mkdir -p build/fixtures/inspect && $(SYSTEM_PYTHON) test/fixtures/make_fixtures.py build/fixtures/inspect
 
 clean:
-	rm -rf dist native/build
+	rm -rf dist native/build build

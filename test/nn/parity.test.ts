@@ -1,4 +1,4 @@
-// The MLP against PyTorch 1.13 (test/fixtures/parity.json): default initialisation, train-mode
+// The MLP against PyTorch 1.13 (computed by test/fixtures/make_fixtures.py on this machine): default initialisation, train-mode
 // forward, gradients, BatchNorm running statistics and the eval-mode forward.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,4 +1,4 @@
-// Optimizer trajectories against PyTorch 1.13 (test/fixtures/parity.json): 10 steps of each
+// Optimizer trajectories against PyTorch 1.13 (computed by test/fixtures/make_fixtures.py on this machine): 10 steps of each
 // configuration on the fixture MLP, comparing every loss and the final parameters and buffers.
 import { test } from 'node:test';
 import { F, Generator, scope, setGemmBackend, setNumThreads, type Tensor } from '../../src/torch/index.js';

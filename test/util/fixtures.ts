@@ -1,6 +1,8 @@
-// Loads the PyTorch parity fixtures (test/fixtures/parity.json, written by make_fixtures.py) and
-// compares engine results with them.
+// Loads the PyTorch parity fixtures (computed on first use by test/fixtures/make_fixtures.py with
+// Debian's python3-torch, cached under build/fixtures/) and compares engine results with them.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -75,14 +77,37 @@ export interface ParityFixtures {
   ntxent: NtXentFixture;
 }
 
+// The fixtures are computed by PyTorch on this machine, not committed: the Adam runs step biases whose
+// gradient is float32 rounding noise (see test/optim/parity.test.ts), and that noise depends on which
+// OpenBLAS kernel the CPU selects (an AMD EPYC and an Intel Xeon give Adam biases 0.03 apart in
+// PyTorch itself). Generating them here keeps the comparison "clab vs PyTorch on the same machine".
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const SCRIPT = path.join(REPO, 'test/fixtures/make_fixtures.py');
+const PYTHON = '/usr/bin/python3';
+
+/** What the fixtures depend on: the script and the CPU (model and instruction-set flags). */
+function fixtureKey(): string {
+  const cpuinfo = fs.existsSync('/proc/cpuinfo') ? fs.readFileSync('/proc/cpuinfo', 'utf8') : '';
+  const cpu = cpuinfo.split('\n').filter((l) => /^(model name|flags)\s*:/.test(l)).slice(0, 2).join('\n');
+  return createHash('sha256').update(fs.readFileSync(SCRIPT)).update(cpu).digest('hex').slice(0, 16);
+}
+
 function fixturePath(): string {
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  // Compiled: dist/test/util -> repo/test/fixtures; run from source: test/util -> test/fixtures.
-  for (const rel of ['../../../test/fixtures/parity.json', '../fixtures/parity.json']) {
-    const candidate = path.resolve(here, rel);
-    if (fs.existsSync(candidate)) return candidate;
+  const file = path.join(REPO, 'build/fixtures', fixtureKey(), 'parity.json');
+  if (fs.existsSync(file)) return file;
+  // Test files run in parallel processes: each writes into its own folder and renames it into place.
+  fs.mkdirSync(path.join(REPO, 'build/fixtures'), { recursive: true });
+  const tmp = fs.mkdtempSync(path.join(REPO, 'build/fixtures/.tmp-'));
+  try {
+    execFileSync(PYTHON, [SCRIPT, tmp], { stdio: ['ignore', 'ignore', 'pipe'], timeout: 120_000 });
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.renameSync(path.join(tmp, 'parity.json'), file);
+  } catch (err) {
+    throw new Error(`could not compute the PyTorch parity fixtures with ${PYTHON} ${SCRIPT} (python3-torch; make test installs it): ${String(err)}`);
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
   }
-  throw new Error('test/fixtures/parity.json is missing: run `make fixtures` (/usr/bin/python3 test/fixtures/make_fixtures.py)');
+  return file;
 }
 
 let cached: ParityFixtures | undefined;
