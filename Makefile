@@ -19,7 +19,7 @@ WEB_SOURCES := $(wildcard web/*.ts web/*.css web/*.html) web/tsconfig.json src/s
 NATIVE_SOURCES := native/binding.gyp $(wildcard native/src/*.cc native/src/*.h)
 SYSTEM_PYTHON := /usr/bin/python3
 
-.PHONY: help setup system-deps build test lint demo demo-infonce readme bench fixtures clean screenshot fuzz
+.PHONY: help setup system-deps build test lint format demo demo-infonce readme bench fixtures clean screenshot fuzz
 
 help:
 	@echo "make demo   - set up (if needed) and reproduce Paper A's Table 1 (quick preset)"
@@ -67,8 +67,15 @@ screenshot: setup
 
 build: setup
 
+PRETTIER_FILES := 'src/**/*.ts' 'test/**/*.ts' 'bench/**/*.ts' 'web/**/*.ts' 'examples/**/*.ts' 'web/*.css'
+
+# Lint and formatter check (prettier, .prettierrc.json); `make format` rewrites the files.
 lint: setup
 	node_modules/.bin/eslint .
+	node_modules/.bin/prettier --check --log-level=warn $(PRETTIER_FILES)
+
+format: setup
+	node_modules/.bin/prettier --write --log-level=warn $(PRETTIER_FILES)
 
 test: setup lint
 	node --test --test-reporter=spec dist/test/

@@ -127,7 +127,10 @@ function infoNCEFwdBwd(b: number): () => Built {
 function mlpFwdBwd(): Built {
   const gen = new Generator(0);
   const encoder = new MlpEncoder({ inDim: 3, outDim: 3, order: ORDER, gen });
-  const [x, gOut] = keep(scope(() => [randn([3 * PAPER_BATCH, 3], gen), randn([3 * PAPER_BATCH, 3], gen)])) as [Tensor, Tensor];
+  const [x, gOut] = keep(scope(() => [randn([3 * PAPER_BATCH, 3], gen), randn([3 * PAPER_BATCH, 3], gen)])) as [
+    Tensor,
+    Tensor,
+  ];
   const step = (): void =>
     scope(() => {
       encoder.zeroGrad();
@@ -206,16 +209,14 @@ export const CASES: BenchCase[] = [
     quick: { warmup: 2, reps: 5 },
     setup: paperAStep,
   },
-  ...[512, 4096, 16384].map(
-    (b): BenchCase => ({
-      id: `infonce-fwd-bwd/B=${b}`,
-      group: 'infonce-fwd-bwd',
-      what: `InfoNCE loss + grad w.r.t. both views, B=${b}, d=${D_INFONCE}, negatives = the other view (shared [B,d])`,
-      reps: b >= 16384 ? { warmup: 1, reps: 3 } : b >= 4096 ? { warmup: 2, reps: 10 } : { warmup: 5, reps: 50 },
-      quick: b >= 16384 ? { warmup: 0, reps: 1 } : { warmup: 1, reps: 3 },
-      setup: infoNCEFwdBwd(b),
-    }),
-  ),
+  ...[512, 4096, 16384].map((b): BenchCase => ({
+    id: `infonce-fwd-bwd/B=${b}`,
+    group: 'infonce-fwd-bwd',
+    what: `InfoNCE loss + grad w.r.t. both views, B=${b}, d=${D_INFONCE}, negatives = the other view (shared [B,d])`,
+    reps: b >= 16384 ? { warmup: 1, reps: 3 } : b >= 4096 ? { warmup: 2, reps: 10 } : { warmup: 5, reps: 50 },
+    quick: b >= 16384 ? { warmup: 0, reps: 1 } : { warmup: 1, reps: 3 },
+    setup: infoNCEFwdBwd(b),
+  })),
   {
     // Paper B's full-batch regime: only a streaming loss fits. PyTorch's dense composition holds
     // about four B×B float32 matrices at once (4.4 GB measured at B = 16384), ≈ 70 GB here.
@@ -236,27 +237,28 @@ export const CASES: BenchCase[] = [
     setup: mlpFwdBwd,
   },
   // The products of the MLP's hidden layers and of InfoNCE's logits (d = 128).
-  ...([[6000, 256, 256], [4096, 128, 4096]] as const).map(
-    ([m, k, n]): BenchCase => ({
-      id: `gemm-f32/${m}x${k}x${n}`,
-      group: 'gemm-f32',
-      what: `one float32 product [${m}, ${k}] @ [${k}, ${n}] (${((2 * m * k * n) / 1e9).toFixed(2)} GFLOP): clab's GEMM backend vs PyTorch's`,
-      reps: { warmup: 5, reps: 50 },
-      quick: { warmup: 2, reps: 10 },
-      setup: gemmF32(m, k, n),
-    }),
-  ),
-  ...[3, 64].map(
-    (k): BenchCase => ({
-      id: `vmf-sample/k=${k}`,
-      group: 'vmf-sample',
-      what: `10⁶ vMF samples on S^${k - 1}, κ=1/0.3, one mean direction per row (Wood's algorithm)`,
-      reps: { warmup: 1, reps: 5 },
-      quick: { warmup: 1, reps: 2 },
-      quickN: 100_000,
-      setup: vmfSample(k),
-    }),
-  ),
+  ...(
+    [
+      [6000, 256, 256],
+      [4096, 128, 4096],
+    ] as const
+  ).map(([m, k, n]): BenchCase => ({
+    id: `gemm-f32/${m}x${k}x${n}`,
+    group: 'gemm-f32',
+    what: `one float32 product [${m}, ${k}] @ [${k}, ${n}] (${((2 * m * k * n) / 1e9).toFixed(2)} GFLOP): clab's GEMM backend vs PyTorch's`,
+    reps: { warmup: 5, reps: 50 },
+    quick: { warmup: 2, reps: 10 },
+    setup: gemmF32(m, k, n),
+  })),
+  ...[3, 64].map((k): BenchCase => ({
+    id: `vmf-sample/k=${k}`,
+    group: 'vmf-sample',
+    what: `10⁶ vMF samples on S^${k - 1}, κ=1/0.3, one mean direction per row (Wood's algorithm)`,
+    reps: { warmup: 1, reps: 5 },
+    quick: { warmup: 1, reps: 2 },
+    quickN: 100_000,
+    setup: vmfSample(k),
+  })),
   {
     id: 'resnet18-cifar-step',
     group: 'resnet18-cifar-step',
@@ -267,15 +269,13 @@ export const CASES: BenchCase[] = [
     quick: { warmup: 1, reps: 2 },
     setup: resnet18CifarStep,
   },
-  ...[1, 2].map(
-    (workers): BenchCase => ({
-      id: `sweep-throughput/workers=${workers}`,
-      group: 'sweep-throughput',
-      what: `a ${SWEEP_RUNS}-run sweep through ${workers} worker process${workers === 1 ? '' : 'es'} of one thread each (bench/sweep-throughput.ts); runs per minute = ${SWEEP_RUNS * 60} / seconds`,
-      reps: { warmup: 0, reps: 3 },
-      quick: { warmup: 0, reps: 1 },
-      pytorchSkipped: 'clab only: the throughput of clab’s executor',
-      setup: sweepThroughput(workers),
-    }),
-  ),
+  ...[1, 2].map((workers): BenchCase => ({
+    id: `sweep-throughput/workers=${workers}`,
+    group: 'sweep-throughput',
+    what: `a ${SWEEP_RUNS}-run sweep through ${workers} worker process${workers === 1 ? '' : 'es'} of one thread each (bench/sweep-throughput.ts); runs per minute = ${SWEEP_RUNS * 60} / seconds`,
+    reps: { warmup: 0, reps: 3 },
+    quick: { warmup: 0, reps: 1 },
+    pytorchSkipped: 'clab only: the throughput of clab’s executor',
+    setup: sweepThroughput(workers),
+  })),
 ];

@@ -86,10 +86,12 @@ interface Options {
 function usage(): string {
   return [
     'usage: node dist/bench/run.js [options]',
-    '  --threads N          intra-op threads for clab and PyTorch (default: the cores, here ' + os.availableParallelism() + ')',
+    '  --threads N          intra-op threads for clab and PyTorch (default: the cores, here ' +
+      os.availableParallelism() +
+      ')',
     '  --only NAME[,NAME]   run only these benchmarks (a family such as infonce-fwd-bwd, or a case id such as infonce-fwd-bwd/B=512)',
     '  --quick              fewer warm-up iterations and repetitions (vmf-sample also draws 10⁵ instead of 10⁶ samples)',
-    '  --omp-wait-policy P  set OMP_WAIT_POLICY=P (passive|active) for both children (default: as found; unset, clab picks its own default and PyTorch keeps libgomp\'s)',
+    "  --omp-wait-policy P  set OMP_WAIT_POLICY=P (passive|active) for both children (default: as found; unset, clab picks its own default and PyTorch keeps libgomp's)",
     '  --pytorch-omp-wait-policy P  set OMP_WAIT_POLICY=P for the PyTorch child only (e.g. passive, its fastest setting on 2 cores)',
     '  --compare FILE       print the change against an earlier bench/results/*.json',
     '  --no-save            do not write bench/results/<date>.json',
@@ -98,7 +100,16 @@ function usage(): string {
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { threads: os.availableParallelism(), threadsSource: 'default: the cores', only: undefined, quick: false, compare: undefined, save: true, ompWaitPolicy: OMP_ENV_FROM_USER.OMP_WAIT_POLICY, pytorchOmpWaitPolicy: undefined };
+  const o: Options = {
+    threads: os.availableParallelism(),
+    threadsSource: 'default: the cores',
+    only: undefined,
+    quick: false,
+    compare: undefined,
+    save: true,
+    ompWaitPolicy: OMP_ENV_FROM_USER.OMP_WAIT_POLICY,
+    pytorchOmpWaitPolicy: undefined,
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = (): string => {
@@ -110,7 +121,11 @@ function parseArgs(argv: string[]): Options {
       o.threads = Number(value());
       o.threadsSource = '--threads';
       if (!Number.isInteger(o.threads) || o.threads < 1) throw new RangeError('--threads must be a positive integer');
-    } else if (a === '--only') o.only = value().split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+    } else if (a === '--only')
+      o.only = value()
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s.length > 0);
     else if (a === '--quick') o.quick = true;
     else if (a === '--compare') o.compare = value();
     else if (a === '--no-save') o.save = false;
@@ -119,8 +134,7 @@ function parseArgs(argv: string[]): Options {
       if (!['passive', 'active'].includes(v.toLowerCase())) throw new RangeError(`${a} must be passive or active`);
       if (a === '--omp-wait-policy') o.ompWaitPolicy = v;
       else o.pytorchOmpWaitPolicy = v;
-    }
-    else if (a === '--help' || a === '-h') {
+    } else if (a === '--help' || a === '-h') {
       console.log(usage());
       process.exit(0);
     } else throw new RangeError(`unknown option ${String(a)}\n${usage()}`);
@@ -141,7 +155,10 @@ function median(xs: number[]): number {
 
 function cpuModel(): string {
   try {
-    const line = fs.readFileSync('/proc/cpuinfo', 'utf8').split('\n').find((l) => l.startsWith('model name'));
+    const line = fs
+      .readFileSync('/proc/cpuinfo', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('model name'));
     if (line !== undefined) return line.split(':')[1]?.trim() ?? 'unknown';
   } catch {
     // not Linux: fall through
@@ -152,7 +169,13 @@ function cpuModel(): string {
 /** Child environment: the thread count set explicitly for every pool; OPENBLAS_CORETYPE/L2_SIZE untouched. */
 function childEnv(threads: number, ompWaitPolicy: string | undefined): NodeJS.ProcessEnv {
   const n = String(threads);
-  const env: NodeJS.ProcessEnv = { ...process.env, OMP_NUM_THREADS: n, OPENBLAS_NUM_THREADS: n, MKL_NUM_THREADS: n, CLAB_THREADS: n };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    OMP_NUM_THREADS: n,
+    OPENBLAS_NUM_THREADS: n,
+    MKL_NUM_THREADS: n,
+    CLAB_THREADS: n,
+  };
   // The user's OpenMP wait settings, not the ones this process's engine chose for itself.
   for (const [k, v] of Object.entries(OMP_ENV_FROM_USER)) {
     if (v === undefined) delete env[k];
@@ -163,7 +186,12 @@ function childEnv(threads: number, ompWaitPolicy: string | undefined): NodeJS.Pr
 }
 
 function runChild(cmd: string, args: string[], threads: number, ompWaitPolicy: string | undefined): Side {
-  const r = spawnSync(cmd, args, { cwd: ROOT, env: childEnv(threads, ompWaitPolicy), encoding: 'utf8', maxBuffer: 64 << 20 });
+  const r = spawnSync(cmd, args, {
+    cwd: ROOT,
+    env: childEnv(threads, ompWaitPolicy),
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+  });
   const last = r.stdout
     ?.trim()
     .split('\n')
@@ -202,18 +230,33 @@ function fmtSide(s: Side | undefined): string {
 }
 
 const mb = (kb: number): string => `${Math.round(kb / 1024)} MB`;
-const fmtMem = (s: Side | undefined): string => (isMeasured(s) ? `${mb(s.maxRssKb)} (base ${mb(s.baselineRssKb)})` : '-');
+const fmtMem = (s: Side | undefined): string =>
+  isMeasured(s) ? `${mb(s.maxRssKb)} (base ${mb(s.baselineRssKb)})` : '-';
 
 function table(rows: string[][]): string {
   const widths = rows[0]?.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length))) ?? [];
-  const line = (r: string[]): string => r.map((cell, c) => cell.padEnd(widths[c] ?? 0)).join('  ').trimEnd();
+  const line = (r: string[]): string =>
+    r
+      .map((cell, c) => cell.padEnd(widths[c] ?? 0))
+      .join('  ')
+      .trimEnd();
   const out = [line(rows[0] ?? []), widths.map((w) => '-'.repeat(w)).join('  ')];
   for (const r of rows.slice(1)) out.push(line(r));
   return out.join('\n');
 }
 
 function printResults(run: RunFile): void {
-  const rows = [['benchmark', 'clab median [min–max]', 'PyTorch median [min–max]', 'clab/PyTorch', 'clab peak RSS', 'PyTorch peak RSS', 'reps (warm-up)']];
+  const rows = [
+    [
+      'benchmark',
+      'clab median [min–max]',
+      'PyTorch median [min–max]',
+      'clab/PyTorch',
+      'clab peak RSS',
+      'PyTorch peak RSS',
+      'reps (warm-up)',
+    ],
+  ];
   for (const r of run.results) {
     if (r.skipped !== undefined) {
       rows.push([r.id, 'skipped', 'skipped', '-', '-', '-', '-']);
@@ -233,7 +276,10 @@ function printResults(run: RunFile): void {
   console.log(table(rows));
   for (const r of run.results) {
     if (r.skipped !== undefined) console.log(`  ${r.id}: skipped: ${r.skipped}`);
-    for (const [name, s] of [['clab', r.clab], ['PyTorch', r.pytorch]] as const) {
+    for (const [name, s] of [
+      ['clab', r.clab],
+      ['PyTorch', r.pytorch],
+    ] as const) {
       if (s !== undefined && 'skipped' in s) console.log(`  ${r.id} ${name}: ${s.skipped}`);
       else if (s !== undefined && 'error' in s) console.log(`  ${r.id} ${name} failed: ${s.error}`);
     }
@@ -251,28 +297,42 @@ function pct(now: number, before: number): string {
 function printCompare(run: RunFile, file: string): void {
   const before = JSON.parse(fs.readFileSync(file, 'utf8')) as RunFile;
   console.log(`\nChange against ${file} (${before.date}, ${before.threads} threads, ${before.cpu}):`);
-  const rows = [['benchmark', 'clab before → now', 'Δ clab', 'PyTorch before → now', 'Δ PyTorch', 'ratio before → now']];
+  const rows = [
+    ['benchmark', 'clab before → now', 'Δ clab', 'PyTorch before → now', 'Δ PyTorch', 'ratio before → now'],
+  ];
   for (const r of run.results) {
     const b = before.results.find((x) => x.id === r.id);
     if (b === undefined || r.skipped !== undefined) continue;
     if (b.n !== r.n) {
-      rows.push([label(r.id, r.n), `size differs from the earlier run (${label(b.id, b.n)}): not compared`, '', '', '', '']);
+      rows.push([
+        label(r.id, r.n),
+        `size differs from the earlier run (${label(b.id, b.n)}): not compared`,
+        '',
+        '',
+        '',
+        '',
+      ]);
       continue;
     }
     const side = (x: Side | undefined, y: Side | undefined): [string, string] =>
-      isMeasured(x) && isMeasured(y) ? [`${fmtTime(x.median)} → ${fmtTime(y.median)}`, pct(y.median, x.median)] : ['-', '-'];
+      isMeasured(x) && isMeasured(y)
+        ? [`${fmtTime(x.median)} → ${fmtTime(y.median)}`, pct(y.median, x.median)]
+        : ['-', '-'];
     const [c, dc] = side(b.clab, r.clab);
     const [p, dp] = side(b.pytorch, r.pytorch);
-    const ratio = b.ratio !== undefined && r.ratio !== undefined ? `${b.ratio.toFixed(2)}× → ${r.ratio.toFixed(2)}×` : '-';
+    const ratio =
+      b.ratio !== undefined && r.ratio !== undefined ? `${b.ratio.toFixed(2)}× → ${r.ratio.toFixed(2)}×` : '-';
     rows.push([r.id, c, dc, p, dp, ratio]);
   }
   console.log(rows.length > 1 ? table(rows) : '(no benchmark in common)');
-  if (before.threads !== run.threads || before.cpu !== run.cpu) console.log('note: thread count or CPU differs between the two runs');
+  if (before.threads !== run.threads || before.cpu !== run.cpu)
+    console.log('note: thread count or CPU differs between the two runs');
 }
 
 function main(): void {
   const o = parseArgs(process.argv.slice(2));
-  if (!fs.existsSync(ONE_JS)) throw new Error(`${ONE_JS} is missing: build first (make bench, or node_modules/.bin/tsc -p tsconfig.json)`);
+  if (!fs.existsSync(ONE_JS))
+    throw new Error(`${ONE_JS} is missing: build first (make bench, or node_modules/.bin/tsc -p tsconfig.json)`);
   const selected = CASES.filter((c) => o.only === undefined || o.only.includes(c.id) || o.only.includes(c.group));
   const env = {
     OPENBLAS_CORETYPE: process.env['OPENBLAS_CORETYPE'] ?? null,
@@ -295,7 +355,9 @@ function main(): void {
     results: [],
   };
   console.log(`clab bench — ${run.date}`);
-  console.log(`CPU: ${run.cpu}, ${run.cores} cores; Node ${run.node}; PyTorch ${run.pytorch ?? 'NOT FOUND at ' + PYTHON}`);
+  console.log(
+    `CPU: ${run.cpu}, ${run.cores} cores; Node ${run.node}; PyTorch ${run.pytorch ?? 'NOT FOUND at ' + PYTHON}`,
+  );
   console.log(
     `threads: ${o.threads} (${o.threadsSource}), set in both: clab setNumThreads(${o.threads}), torch.set_num_threads(${o.threads}); ` +
       `children also get OMP_NUM_THREADS=OPENBLAS_NUM_THREADS=MKL_NUM_THREADS=${o.threads}`,
@@ -304,13 +366,19 @@ function main(): void {
     `environment (left as found): OPENBLAS_CORETYPE=${env.OPENBLAS_CORETYPE ?? '(unset)'} OPENBLAS_L2_SIZE=${env.OPENBLAS_L2_SIZE ?? '(unset)'}`,
   );
   console.log(
-    `OpenMP wait: clab ${env.OMP_WAIT_POLICY ?? "its default (a bounded spin with oneDNN GEMMs, see src/torch/native.ts)"}; ` +
+    `OpenMP wait: clab ${env.OMP_WAIT_POLICY ?? 'its default (a bounded spin with oneDNN GEMMs, see src/torch/native.ts)'}; ` +
       `PyTorch ${env.OMP_WAIT_POLICY_PYTORCH ?? "libgomp's default (spinning)"}` +
       (env.GOMP_SPINCOUNT !== null ? `; GOMP_SPINCOUNT=${env.GOMP_SPINCOUNT} for both` : ''),
   );
   const busy = `load average ${run.loadavg.before.toFixed(2)} at start`;
-  console.log(run.loadavg.before > 0.5 ? `WARNING: ${busy} — the machine is not quiet; timings will be noisy and the ratios unreliable` : busy);
-  console.log(`repetitions: ${o.quick ? '--quick' : 'full'}; ratio = clab median / PyTorch median (< 1: clab faster); peak = process RSS high-water mark of a fresh process per case (base: after loading the engine, before the case)`);
+  console.log(
+    run.loadavg.before > 0.5
+      ? `WARNING: ${busy} — the machine is not quiet; timings will be noisy and the ratios unreliable`
+      : busy,
+  );
+  console.log(
+    `repetitions: ${o.quick ? '--quick' : 'full'}; ratio = clab median / PyTorch median (< 1: clab faster); peak = process RSS high-water mark of a fresh process per case (base: after loading the engine, before the case)`,
+  );
   console.log('');
   for (const c of selected) {
     if (c.skipped !== undefined) {
@@ -326,7 +394,9 @@ function main(): void {
     const clab = runChild(process.execPath, [ONE_JS, c.id, ...repArgs], o.threads, o.ompWaitPolicy);
     process.stdout.write(`${fmtSide(clab)}; PyTorch … `);
     const pytorch: Side =
-      c.pytorchSkipped !== undefined ? { skipped: c.pytorchSkipped } : runChild(PYTHON, [REFERENCE_PY, c.id, ...repArgs], o.threads, o.pytorchOmpWaitPolicy ?? o.ompWaitPolicy);
+      c.pytorchSkipped !== undefined
+        ? { skipped: c.pytorchSkipped }
+        : runChild(PYTHON, [REFERENCE_PY, c.id, ...repArgs], o.threads, o.pytorchOmpWaitPolicy ?? o.ompWaitPolicy);
     const ratio = isMeasured(clab) && isMeasured(pytorch) ? clab.median / pytorch.median : undefined;
     console.log(`${fmtSide(pytorch)}${ratio !== undefined ? `; ratio ${ratio.toFixed(2)}×` : ''}`);
     const result: CaseResult = { id: c.id, group: c.group, what: c.what, clab, pytorch };
@@ -339,7 +409,9 @@ function main(): void {
   printResults(run);
   console.log('');
   for (const c of selected) console.log(`  ${c.id}: ${c.what}`);
-  console.log(`\nload average: ${run.loadavg.before.toFixed(2)} at start, ${run.loadavg.after.toFixed(2)} at end (this run's own children add up to ${o.threads})`);
+  console.log(
+    `\nload average: ${run.loadavg.before.toFixed(2)} at start, ${run.loadavg.after.toFixed(2)} at end (this run's own children add up to ${o.threads})`,
+  );
   if (o.save) {
     fs.mkdirSync(RESULTS_DIR, { recursive: true });
     const file = path.join(RESULTS_DIR, `${run.date.replace(/:/g, '-').replace(/\.\d+Z$/, 'Z')}.json`);
@@ -355,4 +427,3 @@ try {
   console.error(err instanceof Error ? err.message : String(err));
   process.exit(1);
 }
-

@@ -36,7 +36,10 @@ export function sweepThroughput(workers: number): () => Built {
     return {
       step: () => {
         const root = path.join(dir, `runs-${round++}`); // a fresh store: nothing is reused
-        const r = spawnSync(process.execPath, [CLI, 'sweep', spec, '--parallel', String(workers), '--root', root], { env: { ...env, CLAB_THREADS: '1' }, encoding: 'utf8' });
+        const r = spawnSync(process.execPath, [CLI, 'sweep', spec, '--parallel', String(workers), '--root', root], {
+          env: { ...env, CLAB_THREADS: '1' },
+          encoding: 'utf8',
+        });
         if (r.status !== 0) throw new Error(`clab sweep failed: ${r.stderr}`);
       },
       dispose: () => fs.rmSync(dir, { recursive: true, force: true }),

@@ -32,7 +32,9 @@ const loss = infoNCE({ tau });
 /** Embeddings on the sphere; anchors, positives and negatives go through one forward pass. */
 const embed = (x: Tensor): Tensor => F.normalize(encoder.forward(x), 1);
 
-console.log(`clab demo: InfoNCE on S², vMF positives (κ = ${kappa.toFixed(3)}), τ = ${tau}, batch ${batch}, ${steps} steps, seed ${seed}`);
+console.log(
+  `clab demo: InfoNCE on S², vMF positives (κ = ${kappa.toFixed(3)}), τ = ${tau}, batch ${batch}, ${steps} steps, seed ${seed}`,
+);
 const started = Date.now();
 let running = 0;
 for (let step = 1; step <= steps; step++) {
@@ -71,6 +73,12 @@ const result = noGrad(() =>
   }),
 );
 console.log('');
-console.log(`final alignment  ${result.alignment.toFixed(4)}   (true latents: ${result.latentAlignment.toFixed(4)}; lower = positives closer)`);
-console.log(`final uniformity ${result.uniformity.toFixed(4)}   (true latents: ${result.latentUniformity.toFixed(4)}; uniform on S² ≈ ${Math.log((1 - Math.exp(-8)) / 8).toFixed(4)})`);
-console.log(`recovery: R² ${result.r2.toFixed(4)}  MCC ${result.mcc.toFixed(4)}  APE ${result.ape.toFixed(4)}   (Paper A, diversity holds: R² 1.00, APE 0.007)`);
+console.log(
+  `final alignment  ${result.alignment.toFixed(4)}   (true latents: ${result.latentAlignment.toFixed(4)}; lower = positives closer)`,
+);
+console.log(
+  `final uniformity ${result.uniformity.toFixed(4)}   (true latents: ${result.latentUniformity.toFixed(4)}; uniform on S² ≈ ${Math.log((1 - Math.exp(-8)) / 8).toFixed(4)})`,
+);
+console.log(
+  `recovery: R² ${result.r2.toFixed(4)}  MCC ${result.mcc.toFixed(4)}  APE ${result.ape.toFixed(4)}   (Paper A, diversity holds: R² 1.00, APE 0.007)`,
+);

@@ -12,7 +12,8 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 
 test('the README example runs exactly as written and prints alignment and uniformity', () => {
   const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
-  const match = /<!-- This example is run by test\/readme\.test\.ts exactly as written\. -->\n```ts\n([\s\S]*?)```/.exec(readme);
+  const match =
+    /<!-- This example is run by test\/readme\.test\.ts exactly as written\. -->\n```ts\n([\s\S]*?)```/.exec(readme);
   assert.ok(match, 'README has the marked TypeScript example');
   const source = match[1]!;
   // Type-check the example against the package's published types, as a user's editor would.
@@ -27,12 +28,20 @@ test('the README example runs exactly as written and prints alignment and unifor
     skipLibCheck: true,
     types: ['node'],
   });
-  const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+  const diagnostics = ts
+    .getPreEmitDiagnostics(program)
+    .map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
   assert.deepEqual(diagnostics, [], 'the README example type-checks');
-  const js = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
+  const js = ts.transpileModule(source, {
+    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+  }).outputText;
   const out = path.join(root, 'dist', 'readme-example.mjs');
   fs.writeFileSync(out, js);
-  const printed = execFileSync(process.execPath, [out], { cwd: root, encoding: 'utf8', env: { ...process.env, CLAB_THREADS: '1' } });
+  const printed = execFileSync(process.execPath, [out], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, CLAB_THREADS: '1' },
+  });
   const m = /alignment: ([\d.e-]+),\s*uniformity: (-?[\d.e-]+)/.exec(printed);
   assert.ok(m, `example prints alignment and uniformity, got: ${printed}`);
   // A trained encoder maps positives close together and spreads embeddings over the sphere:

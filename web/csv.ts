@@ -13,6 +13,19 @@ function field(v: unknown): string {
  */
 export function runsCsv(rows: readonly RunRow[], paramKeys: readonly string[], metricKeys: readonly string[]): string {
   const head = ['id', 'name', 'status', 'suite', 'cell', 'seed', ...paramKeys, ...metricKeys];
-  const lines = rows.map((r) => [r.id, r.name, r.status, r.suite, r.cell, r.seed, ...paramKeys.map((k) => r.params[k]), ...metricKeys.map((k) => r.metrics[k])].map(field).join(','));
+  const lines = rows.map((r) =>
+    [
+      r.id,
+      r.name,
+      r.status,
+      r.suite,
+      r.cell,
+      r.seed,
+      ...paramKeys.map((k) => r.params[k]),
+      ...metricKeys.map((k) => r.metrics[k]),
+    ]
+      .map(field)
+      .join(','),
+  );
   return [head.map(field).join(','), ...lines].join('\r\n') + '\r\n';
 }

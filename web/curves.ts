@@ -18,7 +18,8 @@ interface Chart {
 
 /** A column's value of a run, as a group name. */
 export function groupValue(row: RunRow, key: string): string {
-  if (key === 'name' || key === 'suite' || key === 'preset' || key === 'cell' || key === 'status') return String(row[key]);
+  if (key === 'name' || key === 'suite' || key === 'preset' || key === 'cell' || key === 'status')
+    return String(row[key]);
   if (key === 'seed') return String(row.seed);
   const v = row.params[key];
   return v === undefined ? '—' : String(v);
@@ -37,15 +38,39 @@ export class CurvesPanel {
   #unsubscribe: () => void;
 
   constructor() {
-    this.#x = h('select', { 'data-testid': 'x-axis', onchange: () => this.redraw(true) }, h('option', { value: 'step' }, 'step'), h('option', { value: 'seconds' }, 'wall time (s)'));
-    this.#smooth = h('input', { type: 'range', min: 0, max: 0.99, step: 0.01, value: 0, 'data-testid': 'smoothing', oninput: () => this.redraw(false) });
+    this.#x = h(
+      'select',
+      { 'data-testid': 'x-axis', onchange: () => this.redraw(true) },
+      h('option', { value: 'step' }, 'step'),
+      h('option', { value: 'seconds' }, 'wall time (s)'),
+    );
+    this.#smooth = h('input', {
+      type: 'range',
+      min: 0,
+      max: 0.99,
+      step: 0.01,
+      value: 0,
+      'data-testid': 'smoothing',
+      oninput: () => this.redraw(false),
+    });
     this.#log = h('input', { type: 'checkbox', 'data-testid': 'log-y', onchange: () => this.redraw(true) });
-    this.#group = h('select', { 'data-testid': 'group-by', onchange: () => this.redraw(true) }, h('option', { value: '' }, 'none (one curve per run)'));
+    this.#group = h(
+      'select',
+      { 'data-testid': 'group-by', onchange: () => this.redraw(true) },
+      h('option', { value: '' }, 'none (one curve per run)'),
+    );
     this.#chartsEl = h('div', { class: 'charts', 'data-testid': 'charts' });
     this.el = h(
       'section',
       { class: 'curves' },
-      h('div', { class: 'controls' }, h('label', {}, 'x ', this.#x), h('label', {}, 'smoothing ', this.#smooth), h('label', {}, this.#log, ' log y'), h('label', {}, 'group by ', this.#group)),
+      h(
+        'div',
+        { class: 'controls' },
+        h('label', {}, 'x ', this.#x),
+        h('label', {}, 'smoothing ', this.#smooth),
+        h('label', {}, this.#log, ' log y'),
+        h('label', {}, 'group by ', this.#group),
+      ),
       this.#chartsEl,
     );
     this.#unsubscribe = live.onMetrics(() => this.redraw(false));
@@ -56,7 +81,11 @@ export class CurvesPanel {
     this.#runs = runs;
     const current = this.#group.value;
     const keys = ['name', 'cell', 'suite', 'seed', ...groupKeys];
-    replace(this.#group, h('option', { value: '' }, 'none (one curve per run)'), ...keys.map((k) => h('option', { value: k, selected: k === current }, k)));
+    replace(
+      this.#group,
+      h('option', { value: '' }, 'none (one curve per run)'),
+      ...keys.map((k) => h('option', { value: k, selected: k === current }, k)),
+    );
     void live.watch(runs.map((r) => r.id));
     this.redraw(true);
   }
@@ -80,7 +109,8 @@ export class CurvesPanel {
 
   #metrics(): string[] {
     const names = new Set<string>();
-    for (const r of this.#runs) for (const k of live.runs.get(r.id)?.columns.keys() ?? []) if (!HIDDEN.has(k)) names.add(k);
+    for (const r of this.#runs)
+      for (const k of live.runs.get(r.id)?.columns.keys() ?? []) if (!HIDDEN.has(k)) names.add(k);
     return [...names].sort((a, b) => (a === 'loss' ? -1 : b === 'loss' ? 1 : a.localeCompare(b))).slice(0, MAX_CHARTS);
   }
 
@@ -89,7 +119,14 @@ export class CurvesPanel {
     if (this.#runs.length === 0 || metrics.length === 0) {
       for (const c of this.#charts.values()) c.plot.destroy();
       this.#charts.clear();
-      replace(this.#chartsEl, h('p', { class: 'empty' }, this.#runs.length === 0 ? 'Select runs in the table to plot their curves.' : 'No metrics yet.'));
+      replace(
+        this.#chartsEl,
+        h(
+          'p',
+          { class: 'empty' },
+          this.#runs.length === 0 ? 'Select runs in the table to plot their curves.' : 'No metrics yet.',
+        ),
+      );
       return;
     }
     for (const [m, c] of this.#charts)
@@ -98,7 +135,8 @@ export class CurvesPanel {
         this.#charts.delete(m);
       }
     const els = metrics.map((m) => this.#drawMetric(m));
-    const same = els.length === this.#chartsEl.children.length && els.every((el, i) => this.#chartsEl.children[i] === el);
+    const same =
+      els.length === this.#chartsEl.children.length && els.every((el, i) => this.#chartsEl.children[i] === el);
     if (!same) replace(this.#chartsEl, ...els);
   }
 
@@ -149,7 +187,12 @@ export class CurvesPanel {
       const runs = this.#runs.filter((r) => points.has(r.id));
       const tables = runs.map((r) => [points.get(r.id)!.x, yOf(points.get(r.id)!.y)] as uPlot.AlignedData);
       const data = tables.length > 0 ? uPlot.join(tables) : ([[]] as uPlot.AlignedData);
-      const series = runs.map((r) => ({ label: r.id, stroke: colorOf(this.#runs.indexOf(r)), width: 1.5, spanGaps: true }));
+      const series = runs.map((r) => ({
+        label: r.id,
+        stroke: colorOf(this.#runs.indexOf(r)),
+        width: 1.5,
+        spanGaps: true,
+      }));
       return { data, series, bands: [], signature: `runs|${xKey}|${log}|${runs.map((r) => r.id).join(',')}` };
     }
     const groups = new Map<string, Points[]>();
@@ -175,6 +218,11 @@ export class CurvesPanel {
       series.push({ label: `${g} max`, stroke: `${color}55`, width: 0.5, spanGaps: true });
       bands.push({ series: [3 * i + 3, 3 * i + 2], fill: `${color}33` });
     });
-    return { data, series, bands, signature: `groups|${groupKey}|${xKey}|${log}|${names.map((g) => `${g}:${groups.get(g)!.length}`).join(',')}` };
+    return {
+      data,
+      series,
+      bands,
+      signature: `groups|${groupKey}|${xKey}|${log}|${names.map((g) => `${g}:${groups.get(g)!.length}`).join(',')}`,
+    };
   }
 }

@@ -11,7 +11,11 @@ type Attrs = Record<string, string | number | boolean | undefined | ((ev: Event)
  * @example
  * h('a', { href: '#/run/' + encodeURIComponent(id), class: 'run' }, id)
  */
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Attrs = {},
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {
     if (v === undefined || v === false) continue;

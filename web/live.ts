@@ -25,7 +25,8 @@ function appendRows(m: RunMetrics, rows: Record<string, number | null>[]): void 
     const step = row['step'];
     if (typeof step !== 'number' || step <= last) continue;
     last = step;
-    for (const k of Object.keys(row)) if (!m.columns.has(k)) m.columns.set(k, new Array<number | null>(m.length).fill(null));
+    for (const k of Object.keys(row))
+      if (!m.columns.has(k)) m.columns.set(k, new Array<number | null>(m.length).fill(null));
     for (const [k, col] of m.columns) col.push(row[k] ?? null);
     m.length++;
   }
@@ -56,7 +57,11 @@ export class LiveData {
     this.#ids = [...ids];
     for (const id of [...this.runs.keys()]) if (!ids.includes(id)) this.runs.delete(id);
     const missing = ids.filter((id) => !this.runs.has(id));
-    const fetched = await Promise.all(missing.map((id) => getJson<MetricsResponse>(`/api/runs/${encodeURIComponent(id)}/metrics`).catch(() => undefined)));
+    const fetched = await Promise.all(
+      missing.map((id) =>
+        getJson<MetricsResponse>(`/api/runs/${encodeURIComponent(id)}/metrics`).catch(() => undefined),
+      ),
+    );
     missing.forEach((id, i) => {
       const r = fetched[i];
       if (r !== undefined && this.#ids.includes(id)) this.runs.set(id, fromResponse(r));

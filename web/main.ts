@@ -21,7 +21,10 @@ function route(): void {
   else if (pathPart === '/suites') current = suitesPage();
   else if (pathPart === '/suite') current = suitePage(query.get('name') ?? '', query.get('preset') ?? '');
   else current = runsPage(query.get('q') ?? '');
-  for (const [id, on] of [['nav-runs', !pathPart.startsWith('/suite')], ['nav-suites', pathPart.startsWith('/suite')]] as const)
+  for (const [id, on] of [
+    ['nav-runs', !pathPart.startsWith('/suite')],
+    ['nav-suites', pathPart.startsWith('/suite')],
+  ] as const)
     document.getElementById(id)?.classList.toggle('active', on);
   replace(app, current.el);
   window.scrollTo(0, 0);
@@ -30,4 +33,3 @@ function route(): void {
 window.addEventListener('hashchange', route);
 if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', route);
 else route();
-

@@ -9,7 +9,17 @@ import type { Page } from './runs-page.js';
 const METRIC_ROWS = 50;
 
 function kvTable(entries: [string, unknown][]): HTMLTableElement {
-  return h('table', { class: 'kv' }, h('tbody', {}, ...entries.map(([k, v]) => h('tr', {}, h('th', {}, k), h('td', {}, typeof v === 'object' && v !== null ? JSON.stringify(v) : fmt(v))))));
+  return h(
+    'table',
+    { class: 'kv' },
+    h(
+      'tbody',
+      {},
+      ...entries.map(([k, v]) =>
+        h('tr', {}, h('th', {}, k), h('td', {}, typeof v === 'object' && v !== null ? JSON.stringify(v) : fmt(v))),
+      ),
+    ),
+  );
 }
 
 /** The run's metrics rows, newest first, one page at a time. */
@@ -22,10 +32,22 @@ function metricsTable(id: string): HTMLElement {
     const cols = [...m.columns.keys()];
     const pages = Math.ceil(m.length / METRIC_ROWS);
     page = Math.min(page, pages - 1);
-    const idx = Array.from({ length: Math.min(METRIC_ROWS, m.length - page * METRIC_ROWS) }, (_, i) => m.length - 1 - page * METRIC_ROWS - i);
+    const idx = Array.from(
+      { length: Math.min(METRIC_ROWS, m.length - page * METRIC_ROWS) },
+      (_, i) => m.length - 1 - page * METRIC_ROWS - i,
+    );
     replace(
       el,
-      h('table', { class: 'runs' }, h('thead', {}, h('tr', {}, ...cols.map((c) => h('th', {}, c)))), h('tbody', {}, ...idx.map((i) => h('tr', {}, ...cols.map((c) => h('td', { class: 'num' }, fmt(m.columns.get(c)![i]))))))),
+      h(
+        'table',
+        { class: 'runs' },
+        h('thead', {}, h('tr', {}, ...cols.map((c) => h('th', {}, c)))),
+        h(
+          'tbody',
+          {},
+          ...idx.map((i) => h('tr', {}, ...cols.map((c) => h('td', { class: 'num' }, fmt(m.columns.get(c)![i]))))),
+        ),
+      ),
       h(
         'div',
         { class: 'pager' },
@@ -61,22 +83,60 @@ export function runPage(id: string): Page {
       el,
       h('p', {}, h('a', { href: '#/' }, '← all runs')),
       h('h1', { 'data-testid': 'run-title' }, d.row.id),
-      h('p', { class: 'meta' }, h('span', { class: `status status-${d.row.status}`, 'data-testid': 'run-status' }, d.row.status), ` · ${d.row.name} · seed ${d.row.seed}`, d.row.suite ? ` · suite ${d.row.suite} (${d.row.preset}) ${d.row.cell}` : ''),
+      h(
+        'p',
+        { class: 'meta' },
+        h('span', { class: `status status-${d.row.status}`, 'data-testid': 'run-status' }, d.row.status),
+        ` · ${d.row.name} · seed ${d.row.seed}`,
+        d.row.suite ? ` · suite ${d.row.suite} (${d.row.preset}) ${d.row.cell}` : '',
+      ),
       d.row.error ? h('pre', { class: 'error', 'data-testid': 'run-error' }, d.row.error) : null,
-      h('p', { class: 'files' }, 'Download: ', ...d.files.flatMap((f) => [h('a', { href: base + encodeURIComponent(f), download: `${id}-${f}` }, f), ' '])),
+      h(
+        'p',
+        { class: 'files' },
+        'Download: ',
+        ...d.files.flatMap((f) => [h('a', { href: base + encodeURIComponent(f), download: `${id}-${f}` }, f), ' ']),
+      ),
       h('h2', {}, 'Curves'),
       curves.el,
       h('h2', {}, 'Summary'),
-      d.summary ? kvTable(Object.entries(d.summary).flatMap(([k, v]) => (k === 'metrics' && typeof v === 'object' && v !== null ? Object.entries(v) : [[k, v] as [string, unknown]]))) : h('p', { class: 'empty' }, 'No summary yet (the run has not finished).'),
-      d.hasLatentView ? h('figure', {}, h('img', { src: `/api/runs/${encodeURIComponent(id)}/latent.svg`, alt: `latents of ${id}`, 'data-testid': 'latent-view' }), h('figcaption', {}, 'True latents (top) and recovered ones (bottom), coloured by the true latent.')) : null,
+      d.summary
+        ? kvTable(
+            Object.entries(d.summary).flatMap(([k, v]) =>
+              k === 'metrics' && typeof v === 'object' && v !== null
+                ? Object.entries(v)
+                : [[k, v] as [string, unknown]],
+            ),
+          )
+        : h('p', { class: 'empty' }, 'No summary yet (the run has not finished).'),
+      d.hasLatentView
+        ? h(
+            'figure',
+            {},
+            h('img', {
+              src: `/api/runs/${encodeURIComponent(id)}/latent.svg`,
+              alt: `latents of ${id}`,
+              'data-testid': 'latent-view',
+            }),
+            h('figcaption', {}, 'True latents (top) and recovered ones (bottom), coloured by the true latent.'),
+          )
+        : null,
       h('h2', {}, 'Spec (resolved)'),
       h('pre', { class: 'spec', 'data-testid': 'run-spec' }, JSON.stringify(d.run, null, 2)),
       h('h2', {}, 'Metrics'),
       metrics,
       h('h2', {}, 'Checkpoints'),
-      d.checkpoints.length === 0 ? h('p', { class: 'empty' }, 'None.') : kvTable(d.checkpoints.map((c) => [`step ${c.step}`, `${c.file} (${(c.bytes / 1024).toFixed(1)} KiB)`])),
+      d.checkpoints.length === 0
+        ? h('p', { class: 'empty' }, 'None.')
+        : kvTable(d.checkpoints.map((c) => [`step ${c.step}`, `${c.file} (${(c.bytes / 1024).toFixed(1)} KiB)`])),
       h('h2', {}, 'Environment'),
-      kvTable([['code version', d.meta['codeVersion']], ['host', d.meta['host']], ['created', d.row.createdAt], ['updated', d.row.updatedAt], ...Object.entries(typeof env === 'object' && env !== null ? env : {})]),
+      kvTable([
+        ['code version', d.meta['codeVersion']],
+        ['host', d.meta['host']],
+        ['created', d.row.createdAt],
+        ['updated', d.row.updatedAt],
+        ...Object.entries(typeof env === 'object' && env !== null ? env : {}),
+      ]),
     );
     curves.setRuns([d.row], []);
   };

@@ -17,7 +17,11 @@ let table: RunsTable | undefined;
 
 export function runsPage(query: string): Page {
   const curves = new CurvesPanel();
-  const exportLink = h('a', { class: 'button', 'data-testid': 'export-csv', download: 'clab-runs.csv', href: '#' }, 'Export CSV of the selected runs');
+  const exportLink = h(
+    'a',
+    { class: 'button', 'data-testid': 'export-csv', download: 'clab-runs.csv', href: '#' },
+    'Export CSV of the selected runs',
+  );
   const onSelect = (): void => {
     const rows = t.selectedRows();
     curves.setRuns(rows, t.data.paramKeys);
@@ -37,7 +41,13 @@ export function runsPage(query: string): Page {
   };
   const stop = live.onRuns(() => void load());
   void load();
-  const el = h('div', { class: 'runs-page' }, t.el, h('div', { class: 'curves-head' }, h('h2', {}, 'Curves of the selected runs'), exportLink), curves.el);
+  const el = h(
+    'div',
+    { class: 'runs-page' },
+    t.el,
+    h('div', { class: 'curves-head' }, h('h2', {}, 'Curves of the selected runs'), exportLink),
+    curves.el,
+  );
   return {
     el,
     dispose: () => {

@@ -24,7 +24,11 @@ interface ColumnFilter {
 }
 
 function columnsOf(data: RunsResponse): Column[] {
-  const numeric = (get: Column['get']): Kind => (data.runs.some((r) => typeof get(r) === 'number') && data.runs.every((r) => get(r) == null || typeof get(r) === 'number') ? 'number' : 'text');
+  const numeric = (get: Column['get']): Kind =>
+    data.runs.some((r) => typeof get(r) === 'number') &&
+    data.runs.every((r) => get(r) == null || typeof get(r) === 'number')
+      ? 'number'
+      : 'text';
   const base: Column[] = [
     { key: 'id', label: 'run', kind: 'text', get: (r) => r.id, group: 'run' },
     { key: 'status', label: 'status', kind: 'text', get: (r) => r.status, group: 'run' },
@@ -36,7 +40,13 @@ function columnsOf(data: RunsResponse): Column[] {
     const get = (r: RunRow): RunRow['params'][string] | undefined => r.params[k];
     return { key: `p:${k}`, label: k, kind: numeric(get), get, group: 'param' };
   });
-  const metrics = data.metricKeys.map((k): Column => ({ key: `m:${k}`, label: k, kind: 'number', get: (r) => r.metrics[k], group: 'metric' }));
+  const metrics = data.metricKeys.map((k): Column => ({
+    key: `m:${k}`,
+    label: k,
+    kind: 'number',
+    get: (r) => r.metrics[k],
+    group: 'metric',
+  }));
   return [...base, ...params, ...metrics];
 }
 
@@ -63,15 +73,26 @@ export class RunsTable {
   #search: HTMLInputElement;
 
   constructor(public onSelect: (rows: RunRow[]) => void) {
-    this.#search = h('input', { type: 'search', placeholder: 'filter runs: text anywhere in a row', 'data-testid': 'filter', class: 'search', oninput: () => {
-      this.#query = this.#search.value.trim().toLowerCase();
-      this.#page = 0;
-      this.render();
-    } });
+    this.#search = h('input', {
+      type: 'search',
+      placeholder: 'filter runs: text anywhere in a row',
+      'data-testid': 'filter',
+      class: 'search',
+      oninput: () => {
+        this.#query = this.#search.value.trim().toLowerCase();
+        this.#page = 0;
+        this.render();
+      },
+    });
     this.#table = h('table', { class: 'runs', 'data-testid': 'runs-table' });
     this.#info = h('span', { class: 'info', 'data-testid': 'runs-info' });
     this.#pager = h('span', { class: 'pager' });
-    this.el = h('section', { class: 'table-panel' }, h('div', { class: 'toolbar' }, this.#search, this.#info, this.#pager), h('div', { class: 'table-scroll' }, this.#table));
+    this.el = h(
+      'section',
+      { class: 'table-panel' },
+      h('div', { class: 'toolbar' }, this.#search, this.#info, this.#pager),
+      h('div', { class: 'table-scroll' }, this.#table),
+    );
   }
 
   /** Sets the text filter (e.g. from the suites page's "runs of this suite" link). */
@@ -103,7 +124,14 @@ export class RunsTable {
         const col = this.#columns.find((c) => c.key === key);
         if (col === undefined) continue;
         const v = col.get(r);
-        if (f.text !== undefined && f.text !== '' && !String(v ?? '').toLowerCase().includes(f.text.toLowerCase())) return false;
+        if (
+          f.text !== undefined &&
+          f.text !== '' &&
+          !String(v ?? '')
+            .toLowerCase()
+            .includes(f.text.toLowerCase())
+        )
+          return false;
         if (f.min !== undefined && !(typeof v === 'number' && v >= f.min)) return false;
         if (f.max !== undefined && !(typeof v === 'number' && v <= f.max)) return false;
       }
@@ -132,9 +160,27 @@ export class RunsTable {
     replace(this.#info, `${rows.length} of ${this.data.runs.length} runs · ${this.selected.size} selected`);
     replace(
       this.#pager,
-      h('button', { type: 'button', disabled: this.#page === 0, 'data-testid': 'prev-page', onclick: () => this.#go(this.#page - 1) }, '‹ prev'),
+      h(
+        'button',
+        {
+          type: 'button',
+          disabled: this.#page === 0,
+          'data-testid': 'prev-page',
+          onclick: () => this.#go(this.#page - 1),
+        },
+        '‹ prev',
+      ),
       ` page ${this.#page + 1} of ${pages} `,
-      h('button', { type: 'button', disabled: this.#page >= pages - 1, 'data-testid': 'next-page', onclick: () => this.#go(this.#page + 1) }, 'next ›'),
+      h(
+        'button',
+        {
+          type: 'button',
+          disabled: this.#page >= pages - 1,
+          'data-testid': 'next-page',
+          onclick: () => this.#go(this.#page + 1),
+        },
+        'next ›',
+      ),
     );
   }
 
@@ -144,20 +190,40 @@ export class RunsTable {
   }
 
   #head(rows: RunRow[]): HTMLTableSectionElement {
-    const all = h('input', { type: 'checkbox', title: 'select every run that passes the filters', 'data-testid': 'select-all', onchange: (ev) => {
-      const on = (ev.target as HTMLInputElement).checked;
-      for (const r of this.filtered()) {
-        if (on) this.selected.add(r.id);
-        else this.selected.delete(r.id);
-      }
-      this.#changed();
-    } });
+    const all = h('input', {
+      type: 'checkbox',
+      title: 'select every run that passes the filters',
+      'data-testid': 'select-all',
+      onchange: (ev) => {
+        const on = (ev.target as HTMLInputElement).checked;
+        for (const r of this.filtered()) {
+          if (on) this.selected.add(r.id);
+          else this.selected.delete(r.id);
+        }
+        this.#changed();
+      },
+    });
     all.checked = rows.length > 0 && rows.every((r) => this.selected.has(r.id));
-    const titles = h('tr', {}, h('th', {}, all), ...this.#columns.map((c) => {
-      const arrow = this.#sort.key === c.key ? (this.#sort.dir === 1 ? ' ▲' : ' ▼') : '';
-      return h('th', { class: `sortable ${c.group}`, 'data-col': c.key, title: 'sort', onclick: () => this.#sortBy(c.key) }, c.label, arrow);
-    }));
-    const filters = h('tr', { class: 'filters' }, h('th', {}), ...this.#columns.map((c) => h('th', {}, this.#filterInput(c))));
+    const titles = h(
+      'tr',
+      {},
+      h('th', {}, all),
+      ...this.#columns.map((c) => {
+        const arrow = this.#sort.key === c.key ? (this.#sort.dir === 1 ? ' ▲' : ' ▼') : '';
+        return h(
+          'th',
+          { class: `sortable ${c.group}`, 'data-col': c.key, title: 'sort', onclick: () => this.#sortBy(c.key) },
+          c.label,
+          arrow,
+        );
+      }),
+    );
+    const filters = h(
+      'tr',
+      { class: 'filters' },
+      h('th', {}),
+      ...this.#columns.map((c) => h('th', {}, this.#filterInput(c))),
+    );
     return h('thead', {}, titles, filters);
   }
 
@@ -170,12 +236,27 @@ export class RunsTable {
       this.render(false);
     };
     if (c.kind === 'text')
-      return h('input', { type: 'text', class: 'col-text', placeholder: 'contains', value: f.text ?? '', 'data-filter': c.key, oninput: (ev) => set({ text: (ev.target as HTMLInputElement).value }) });
+      return h('input', {
+        type: 'text',
+        class: 'col-text',
+        placeholder: 'contains',
+        value: f.text ?? '',
+        'data-filter': c.key,
+        oninput: (ev) => set({ text: (ev.target as HTMLInputElement).value }),
+      });
     const num = (which: 'min' | 'max'): HTMLInputElement =>
-      h('input', { type: 'number', step: 'any', class: 'col-range', placeholder: which, value: f[which] ?? '', 'data-filter': `${c.key}:${which}`, oninput: (ev) => {
-        const s = (ev.target as HTMLInputElement).value;
-        set({ [which]: s === '' ? undefined : Number(s) });
-      } });
+      h('input', {
+        type: 'number',
+        step: 'any',
+        class: 'col-range',
+        placeholder: which,
+        value: f[which] ?? '',
+        'data-filter': `${c.key}:${which}`,
+        oninput: (ev) => {
+          const s = (ev.target as HTMLInputElement).value;
+          set({ [which]: s === '' ? undefined : Number(s) });
+        },
+      });
     return h('span', { class: 'range' }, num('min'), num('max'));
   }
 
@@ -190,11 +271,16 @@ export class RunsTable {
   }
 
   #row(r: RunRow): HTMLTableRowElement {
-    const box = h('input', { type: 'checkbox', class: 'select', 'aria-label': `select ${r.id}`, onchange: (ev) => {
-      if ((ev.target as HTMLInputElement).checked) this.selected.add(r.id);
-      else this.selected.delete(r.id);
-      this.#changed();
-    } });
+    const box = h('input', {
+      type: 'checkbox',
+      class: 'select',
+      'aria-label': `select ${r.id}`,
+      onchange: (ev) => {
+        if ((ev.target as HTMLInputElement).checked) this.selected.add(r.id);
+        else this.selected.delete(r.id);
+        this.#changed();
+      },
+    });
     box.checked = this.selected.has(r.id);
     const cells = this.#columns.map((c) => {
       const v = c.get(r);
@@ -202,7 +288,12 @@ export class RunsTable {
       if (c.key === 'status') return h('td', { class: `status status-${r.status}`, title: r.error }, r.status);
       return h('td', { class: c.kind === 'number' ? 'num' : 'text' }, fmt(v));
     });
-    return h('tr', { 'data-run-id': r.id, class: this.selected.has(r.id) ? 'selected' : undefined }, h('td', {}, box), ...cells);
+    return h(
+      'tr',
+      { 'data-run-id': r.id, class: this.selected.has(r.id) ? 'selected' : undefined },
+      h('td', {}, box),
+      ...cells,
+    );
   }
 
   #changed(): void {

@@ -81,6 +81,17 @@ export function forLog(y: readonly (number | null)[]): (number | null)[] {
 }
 
 /** Tableau's ten colours: distinct, and readable on white. */
-export const PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
+export const PALETTE = [
+  '#4e79a7',
+  '#f28e2b',
+  '#e15759',
+  '#76b7b2',
+  '#59a14f',
+  '#edc948',
+  '#b07aa1',
+  '#ff9da7',
+  '#9c755f',
+  '#bab0ac',
+];
 
 export const colorOf = (i: number): string => PALETTE[i % PALETTE.length]!;

@@ -5,7 +5,8 @@ import type { SuiteEntry, SuiteResponse } from '../src/serve/api-types.js';
 import { getJson, h, replace } from './dom.js';
 import type { Page } from './runs-page.js';
 
-const suiteHref = (s: { suite: string; preset: string }): string => `#/suite?${new URLSearchParams({ name: s.suite, preset: s.preset }).toString()}`;
+const suiteHref = (s: { suite: string; preset: string }): string =>
+  `#/suite?${new URLSearchParams({ name: s.suite, preset: s.preset }).toString()}`;
 
 export function suitesPage(): Page {
   const el = h('div', { class: 'suites-page' }, h('h1', {}, 'Suites'), h('p', { class: 'empty' }, 'Loading…'));
@@ -15,8 +16,24 @@ export function suitesPage(): Page {
         el,
         h('h1', {}, 'Suites'),
         list.length === 0
-          ? h('p', { class: 'empty' }, 'No run of this store belongs to a suite (clab reproduce <suite> labels its runs).')
-          : h('ul', { 'data-testid': 'suites' }, ...list.map((s) => h('li', {}, s.known ? h('a', { href: suiteHref(s) }, s.suite) : s.suite, ` · preset ${s.preset} · ${s.runs} runs`, s.known ? '' : ' (no suite file)'))),
+          ? h(
+              'p',
+              { class: 'empty' },
+              'No run of this store belongs to a suite (clab reproduce <suite> labels its runs).',
+            )
+          : h(
+              'ul',
+              { 'data-testid': 'suites' },
+              ...list.map((s) =>
+                h(
+                  'li',
+                  {},
+                  s.known ? h('a', { href: suiteHref(s) }, s.suite) : s.suite,
+                  ` · preset ${s.preset} · ${s.runs} runs`,
+                  s.known ? '' : ' (no suite file)',
+                ),
+              ),
+            ),
       ),
     (err: Error) => replace(el, h('p', { class: 'error' }, err.message)),
   );
@@ -24,7 +41,11 @@ export function suitesPage(): Page {
 }
 
 export function suitePage(name: string, preset: string): Page {
-  const el = h('div', { class: 'suite-page' }, h('p', { class: 'empty' }, 'Loading the suite (the first time computes its report)…'));
+  const el = h(
+    'div',
+    { class: 'suite-page' },
+    h('p', { class: 'empty' }, 'Loading the suite (the first time computes its report)…'),
+  );
   void getJson<SuiteResponse>(`/api/suite?${new URLSearchParams({ name, preset }).toString()}`).then(
     (s) => {
       const tables = h('div', { class: 'suite-tables', 'data-testid': 'suite-tables' });
@@ -34,7 +55,14 @@ export function suitePage(name: string, preset: string): Page {
         el,
         h('p', {}, h('a', { href: '#/suites' }, '← all suites')),
         h('h1', {}, s.title),
-        h('p', { class: 'meta' }, `${s.suite} · preset ${s.preset} · `, h('a', { href: s.reportUrl, target: '_blank', rel: 'noopener' }, 'full HTML report'), ' · ', h('a', { href: `#/?q=${encodeURIComponent(s.suite)}` }, 'runs of this suite')),
+        h(
+          'p',
+          { class: 'meta' },
+          `${s.suite} · preset ${s.preset} · `,
+          h('a', { href: s.reportUrl, target: '_blank', rel: 'noopener' }, 'full HTML report'),
+          ' · ',
+          h('a', { href: `#/?q=${encodeURIComponent(s.suite)}` }, 'runs of this suite'),
+        ),
         tables,
         h('ul', { class: 'notes' }, ...s.notes.map((n) => h('li', {}, n))),
       );

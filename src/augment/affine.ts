@@ -13,7 +13,13 @@ export const PADDING = { zeros: 0, border: 1 } as const;
  * Resamples x [N, C, H, W] to [N, C, outH, outW]: output pixel at normalised position (u, v) reads
  * x at θ_n · (u, v, 1) (normalised coordinates, bilinear). theta holds N row-major 2×3 matrices.
  */
-export function affineResample(x: Tensor, theta: Float64Array, outH: number, outW: number, padding: keyof typeof PADDING): Tensor {
+export function affineResample(
+  x: Tensor,
+  theta: Float64Array,
+  outH: number,
+  outW: number,
+  padding: keyof typeof PADDING,
+): Tensor {
   const n = x.size(0);
   const t = tensor(theta, [n, 2, 3], x.dtype);
   const grid = op('aten::affine_grid_generator', t, [n, x.size(1), outH, outW], false);

@@ -36,7 +36,8 @@ function factorRange(what: string, v: number | Range): Range {
 
 function hueRange(v: number | Range): Range {
   const r: Range = typeof v === 'number' ? [-v, v] : v;
-  if (typeof v === 'number' && !(v >= 0 && v <= 0.5)) throw new RangeError(`colorJitter: hue must be in [0, 0.5] or [low, high], got ${v}`);
+  if (typeof v === 'number' && !(v >= 0 && v <= 0.5))
+    throw new RangeError(`colorJitter: hue must be in [0, 0.5] or [low, high], got ${v}`);
   checkRange('colorJitter', 'hue', r, -0.5);
   if (r[1] > 0.5) throw new RangeError(`colorJitter: hue range must lie in [−0.5, 0.5], got [${r[0]}, ${r[1]}]`);
   return r;
@@ -61,7 +62,9 @@ export function rgbToHsv(x: Tensor): Tensor {
     const isR = maxc.eq(r);
     const isG = maxc.eq(g).logicalAnd(isR.logicalNot());
     const isB = isR.logicalOr(isG).logicalNot();
-    const h = where(isR, bc.sub(gc), 0).add(where(isG, rc.sub(bc).add(2), 0)).add(where(isB, gc.sub(rc).add(4), 0));
+    const h = where(isR, bc.sub(gc), 0)
+      .add(where(isG, rc.sub(bc).add(2), 0))
+      .add(where(isB, gc.sub(rc).add(4), 0));
     return stack([h.div(6).add(1).remainder(1), s, maxc], 1);
   });
 }
@@ -109,7 +112,8 @@ export function colorJitter(options: ColorJitterOptions = {}): Augmentation {
         const mask = sampleMask(n, p, gen);
         const ops: ((y: Tensor) => Tensor)[] = [
           (y) => (isOff(ranges.brightness, 1) ? y : clamp01(y.mul(fb))),
-          (y) => (isOff(ranges.contrast, 1) ? y : clamp01(y.mul(fc).add(luma(y).mean([1, 2, 3], true).mul(fc.rsub(1))))),
+          (y) =>
+            isOff(ranges.contrast, 1) ? y : clamp01(y.mul(fc).add(luma(y).mean([1, 2, 3], true).mul(fc.rsub(1)))),
           (y) => (isOff(ranges.saturation, 1) || c === 1 ? y : clamp01(y.mul(fs).add(luma(y).mul(fs.rsub(1))))),
           (y) => {
             if (isOff(ranges.hue, 0) || c === 1) return y;

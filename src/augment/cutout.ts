@@ -29,7 +29,11 @@ export function cutout(options: CutoutOptions): Augmentation {
         const apply = sampleMask(n, p, gen);
         const rows = arange(h, undefined, 1, 'int64').view(1, 1, h, 1);
         const cols = arange(w, undefined, 1, 'int64').view(1, 1, 1, w);
-        const inside = rows.ge(y0).logicalAnd(rows.lt(y0.add(size))).logicalAnd(cols.ge(x0)).logicalAnd(cols.lt(x0.add(size)));
+        const inside = rows
+          .ge(y0)
+          .logicalAnd(rows.lt(y0.add(size)))
+          .logicalAnd(cols.ge(x0))
+          .logicalAnd(cols.lt(x0.add(size)));
         return x.maskedFill(inside.logicalAnd(apply), 0);
       });
     },

@@ -18,7 +18,8 @@ export interface GaussianBlurOptions {
 /** Blurs each image of [N, C, H, W] with its own σ (one σ draw and one apply draw per image). */
 export function gaussianBlur(options: GaussianBlurOptions): Augmentation {
   const { kernelSize: k, sigma = [0.1, 2], p = 0.5 } = options;
-  if (!Number.isInteger(k) || k < 1 || k % 2 === 0) throw new RangeError(`gaussianBlur: kernelSize must be an odd positive integer, got ${k}`);
+  if (!Number.isInteger(k) || k < 1 || k % 2 === 0)
+    throw new RangeError(`gaussianBlur: kernelSize must be an odd positive integer, got ${k}`);
   checkRange('gaussianBlur', 'sigma', sigma);
   if (sigma[0] <= 0) throw new RangeError(`gaussianBlur: sigma must be positive, got [${sigma[0]}, ${sigma[1]}]`);
   checkProbability('gaussianBlur', p);
@@ -28,7 +29,8 @@ export function gaussianBlur(options: GaussianBlurOptions): Augmentation {
     apply(x: Tensor, gen: Generator): Tensor {
       checkImages('gaussianBlur', x);
       const [n, c, h, w] = x.shape as [number, number, number, number];
-      if (half >= h || half >= w) throw new RangeError(`gaussianBlur: kernelSize ${k} is too large for ${h}×${w} images (reflect padding)`);
+      if (half >= h || half >= w)
+        throw new RangeError(`gaussianBlur: kernelSize ${k} is too large for ${h}×${w} images (reflect padding)`);
       return scope(() => {
         const s = uniform(sigma[0], sigma[1], [n], gen, x.dtype).view(n, 1);
         const mask = sampleMask(n, p, gen);

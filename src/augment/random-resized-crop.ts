@@ -33,7 +33,14 @@ export interface CropBox {
 }
 
 /** torchvision's get_params for one image from 4·ATTEMPTS uniforms u (a flat view). */
-function cropBox(h: number, w: number, scale: Range, ratio: Range, u: Float32Array | Float64Array, base: number): CropBox {
+function cropBox(
+  h: number,
+  w: number,
+  scale: Range,
+  ratio: Range,
+  u: Float32Array | Float64Array,
+  base: number,
+): CropBox {
   const area = h * w;
   const [logLo, logHi] = [Math.log(ratio[0]), Math.log(ratio[1])];
   for (let a = 0; a < ATTEMPTS; a++) {
@@ -66,7 +73,8 @@ export function randomResizedCrop(options: RandomResizedCropOptions = {}): Augme
 } {
   const { size, scale = [0.08, 1], ratio = [3 / 4, 4 / 3] } = options;
   checkRange('randomResizedCrop', 'scale', scale, 0);
-  if (scale[1] <= 0 || scale[1] > 1) throw new RangeError(`randomResizedCrop: scale must lie in (0, 1], got [${scale[0]}, ${scale[1]}]`);
+  if (scale[1] <= 0 || scale[1] > 1)
+    throw new RangeError(`randomResizedCrop: scale must lie in (0, 1], got [${scale[0]}, ${scale[1]}]`);
   checkRange('randomResizedCrop', 'ratio', ratio, 0);
   if (ratio[0] <= 0) throw new RangeError(`randomResizedCrop: ratio must be positive, got [${ratio[0]}, ${ratio[1]}]`);
   if (size !== undefined && !size.every((s) => Number.isInteger(s) && s > 0))
@@ -85,7 +93,10 @@ export function randomResizedCrop(options: RandomResizedCropOptions = {}): Augme
       const theta = new Float64Array(n * 6);
       boxes(n, h, w, gen).forEach((b, i) => {
         // Output (u, v) ∈ [−1, 1]² ↦ input x = (2·left + width)/W − 1 + (width/W)·u (same for y).
-        theta.set([b.width / w, 0, (2 * b.left + b.width) / w - 1, 0, b.height / h, (2 * b.top + b.height) / h - 1], i * 6);
+        theta.set(
+          [b.width / w, 0, (2 * b.left + b.width) / w - 1, 0, b.height / h, (2 * b.top + b.height) / h - 1],
+          i * 6,
+        );
       });
       return affineResample(x, theta, outH, outW, 'border');
     },

@@ -55,7 +55,8 @@ export interface RegimeOptions {
  */
 export function regime(name: string, options: RegimeOptions = {}): Composed {
   const { imageSize = 32 } = options;
-  if (!Number.isInteger(imageSize) || imageSize < 4) throw new RangeError(`regime: imageSize must be an integer ≥ 4, got ${imageSize}`);
+  if (!Number.isInteger(imageSize) || imageSize < 4)
+    throw new RangeError(`regime: imageSize must be an integer ≥ 4, got ${imageSize}`);
   if (!(REGIME_NAMES as readonly string[]).includes(name))
     throw new RangeError(`unknown augmentation regime '${name}'; valid regimes: ${REGIME_NAMES.join(', ')}`);
   const blurKernel = Math.max(3, 2 * Math.floor(Math.round(imageSize / 10) / 2) + 1);

@@ -16,7 +16,8 @@ export type Range = readonly [number, number];
 /** Throws unless x is a floating [N, C, H, W] batch. */
 export function checkImages(fn: string, x: Tensor): void {
   if (x.ndim !== 4) throw new RangeError(`${fn}: images must be [N, C, H, W], got shape [${x.shape.join(', ')}]`);
-  if (x.dtype !== 'float32' && x.dtype !== 'float64') throw new TypeError(`${fn}: images must be float32 or float64, got ${x.dtype}`);
+  if (x.dtype !== 'float32' && x.dtype !== 'float64')
+    throw new TypeError(`${fn}: images must be float32 or float64, got ${x.dtype}`);
 }
 
 /** Throws unless 0 ≤ p ≤ 1. */
@@ -28,7 +29,9 @@ export function checkProbability(fn: string, p: number): void {
 export function checkRange(fn: string, what: string, range: Range, min = -Infinity): void {
   const [lo, hi] = range;
   if (!(Number.isFinite(lo) && Number.isFinite(hi) && lo <= hi && lo >= min))
-    throw new RangeError(`${fn}: ${what} must be [low, high] with ${min > -Infinity ? `${min} ≤ ` : ''}low ≤ high, got [${lo}, ${hi}]`);
+    throw new RangeError(
+      `${fn}: ${what} must be [low, high] with ${min > -Infinity ? `${min} ≤ ` : ''}low ≤ high, got [${lo}, ${hi}]`,
+    );
 }
 
 /** [N, 1, 1, 1] bool: which samples an op with probability p applies to (one uniform draw per sample). */

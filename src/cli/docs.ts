@@ -33,14 +33,38 @@ export function cliPages(): Map<string, string> {
   const cli = program();
   const pages = new Map<string, string>();
   const commands = userCommands(cli);
-  const index = [GENERATED, '# The `clab` command line', '', cli.description(), '', '| command | what it does |', '|---|---|'];
+  const index = [
+    GENERATED,
+    '# The `clab` command line',
+    '',
+    cli.description(),
+    '',
+    '| command | what it does |',
+    '|---|---|',
+  ];
   for (const cmd of commands) {
     index.push(`| [\`clab ${cmd.name()}\`](${cmd.name()}.md) | ${cmd.description().replace(/\|/g, '\\|')} |`);
     cmd.configureHelp({ helpWidth: 100 });
-    const page = [GENERATED, `# clab ${cmd.name()}`, '', cmd.description(), '', '```text', cmd.helpInformation().trimEnd(), '```', '', 'All commands: [the command line](README.md).', ''];
+    const page = [
+      GENERATED,
+      `# clab ${cmd.name()}`,
+      '',
+      cmd.description(),
+      '',
+      '```text',
+      cmd.helpInformation().trimEnd(),
+      '```',
+      '',
+      'All commands: [the command line](README.md).',
+      '',
+    ];
     pages.set(`${cmd.name()}.md`, page.join('\n'));
   }
-  index.push('', 'Exit codes: 0 done; 1 a run failed; 2 a bad command line or spec (named by its key path, before any work); 130 stopped by Ctrl-C or SIGTERM (`clab resume <id>` continues).', '');
+  index.push(
+    '',
+    'Exit codes: 0 done; 1 a run failed; 2 a bad command line or spec (named by its key path, before any work); 130 stopped by Ctrl-C or SIGTERM (`clab resume <id>` continues).',
+    '',
+  );
   pages.set('README.md', index.join('\n'));
   return pages;
 }

@@ -25,7 +25,21 @@ import { quietOnClosedPipes } from './output.js';
 import { cliEntry, packageRoot } from './paths.js';
 
 /** The commands in the order `clab --help` lists them. */
-const COMMANDS: AddCommand[] = [addRun, addSweep, addReproduce, addWorker, addStatus, addLs, addShow, addResume, addExport, addReport, addServe, addDiagnose, addTheory];
+const COMMANDS: AddCommand[] = [
+  addRun,
+  addSweep,
+  addReproduce,
+  addWorker,
+  addStatus,
+  addLs,
+  addShow,
+  addResume,
+  addExport,
+  addReport,
+  addServe,
+  addDiagnose,
+  addTheory,
+];
 
 /** The whole command tree (exported for the README's generated CLI reference). */
 export function program(): Command {

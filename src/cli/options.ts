@@ -36,10 +36,19 @@ export function addRunOptions(cmd: Command): Command {
     .option('--root <dir>', 'run store folder (default: $CLAB_RUNS or ./runs)')
     .option('--parallel <n>', 'worker processes for several runs (default 1); with slurm, array tasks at once')
     .option('--json', 'machine-readable output: one JSON event per line')
-    .option('--executor <name>', 'where the runs train: local (worker processes, default), slurm (one job array), queue (Redis, `clab worker`s)')
-    .option('--slurm <sbatch args>', 'extra sbatch arguments for --executor slurm, e.g. "--partition=cpu --time=02:00:00"')
+    .option(
+      '--executor <name>',
+      'where the runs train: local (worker processes, default), slurm (one job array), queue (Redis, `clab worker`s)',
+    )
+    .option(
+      '--slurm <sbatch args>',
+      'extra sbatch arguments for --executor slurm, e.g. "--partition=cpu --time=02:00:00"',
+    )
     .option('--queue <url>', 'the Redis of --executor queue: redis://HOST:PORT')
-    .option('--wait', 'slurm/queue: wait for every run to end, then print the results (default: return once submitted)');
+    .option(
+      '--wait',
+      'slurm/queue: wait for every run to end, then print the results (default: return once submitted)',
+    );
 }
 
 /** The remote executor of --executor/--slurm/--queue/--wait, if any (a bad choice exits 2). */
@@ -58,14 +67,20 @@ export function readSpec(file: string, options: { preset?: string; set?: string[
   }
   const set = [...(options.set ?? [])];
   if (options.seeds !== undefined) set.push(`seeds=[${seedList(options.seeds).join(',')}]`);
-  return resolveSpec(parseSpecText(text, file), { source: file, ...(options.preset ? { preset: options.preset } : {}), set });
+  return resolveSpec(parseSpecText(text, file), {
+    source: file,
+    ...(options.preset ? { preset: options.preset } : {}),
+    set,
+  });
 }
 
 function seedList(value: string): number[] {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new SpecError('--seeds', [`--seeds: expected a positive integer, got '${value}'`]);
+  if (!Number.isInteger(n) || n < 1)
+    throw new SpecError('--seeds', [`--seeds: expected a positive integer, got '${value}'`]);
   // Checked before the list is built: --seeds 1000000000 would otherwise exhaust the heap.
-  if (n > MAX_SEEDS) throw new SpecError('--seeds', [`--seeds: got ${n}; at most ${MAX_SEEDS} seeds per spec (each seed is one run)`]);
+  if (n > MAX_SEEDS)
+    throw new SpecError('--seeds', [`--seeds: got ${n}; at most ${MAX_SEEDS} seeds per spec (each seed is one run)`]);
   return Array.from({ length: n }, (_, i) => i);
 }
 
@@ -73,7 +88,8 @@ function seedList(value: string): number[] {
 export function parallelism(value: string | undefined): number {
   if (value === undefined) return 1;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new SpecError('--parallel', [`--parallel: expected a positive integer, got '${value}'`]);
+  if (!Number.isInteger(n) || n < 1)
+    throw new SpecError('--parallel', [`--parallel: expected a positive integer, got '${value}'`]);
   return n;
 }
 
@@ -96,7 +112,14 @@ export function formatMetrics(metrics: Record<string, number>): string {
 }
 
 /** The spec's positive-pair conditional, which `diagnose` and `theory` study; a spec without one is an error. */
-export function conditionalOf(spec: ExperimentSpec, file: string, command: string): NonNullable<ExperimentSpec['conditional']> {
-  if (spec.conditional === undefined) throw new SpecError(file, [`conditional: \`clab ${command}\` studies the positive-pair conditional, and the spec declares none`]);
+export function conditionalOf(
+  spec: ExperimentSpec,
+  file: string,
+  command: string,
+): NonNullable<ExperimentSpec['conditional']> {
+  if (spec.conditional === undefined)
+    throw new SpecError(file, [
+      `conditional: \`clab ${command}\` studies the positive-pair conditional, and the spec declares none`,
+    ]);
   return spec.conditional;
 }

@@ -100,11 +100,14 @@ export class Output {
     }
     const ids = this.activeRuns();
     if (this.json) {
-      for (const id of ids) process.stdout.write(`${JSON.stringify({ event: 'interrupted', id, signal, resume: `clab resume ${id}` })}\n`);
+      for (const id of ids)
+        process.stdout.write(`${JSON.stringify({ event: 'interrupted', id, signal, resume: `clab resume ${id}` })}\n`);
       return;
     }
     if (ids.length === 0) return void process.stderr.write(`stopped (${signal})\n`);
-    process.stderr.write(`stopped (${signal}); ${ids.length === 1 ? 'the run keeps its last checkpoint. Continue it with' : 'the runs keep their last checkpoints. Continue them with'}:\n`);
+    process.stderr.write(
+      `stopped (${signal}); ${ids.length === 1 ? 'the run keeps its last checkpoint. Continue it with' : 'the runs keep their last checkpoints. Continue them with'}:\n`,
+    );
     for (const id of ids) process.stderr.write(`  clab resume ${id}\n`);
   }
 
@@ -138,8 +141,22 @@ export class Output {
   }
 
   #started(id: string, name: string, total: number, fromStep: number): void {
-    this.#active.set(id, { name, step: fromStep, total, loss: Number.NaN, startedAt: Date.now(), startStep: fromStep, lastLogged: fromStep });
-    this.info(fromStep > 0 ? `resume ${id} at step ${fromStep}/${total}` : `start  ${id}`, { event: 'start', id, name, total, fromStep });
+    this.#active.set(id, {
+      name,
+      step: fromStep,
+      total,
+      loss: Number.NaN,
+      startedAt: Date.now(),
+      startStep: fromStep,
+      lastLogged: fromStep,
+    });
+    this.info(fromStep > 0 ? `resume ${id} at step ${fromStep}/${total}` : `start  ${id}`, {
+      event: 'start',
+      id,
+      name,
+      total,
+      fromStep,
+    });
   }
 
   #step(id: string, step: number, loss: number): void {
@@ -163,10 +180,18 @@ export class Output {
     this.#active.delete(id);
     this.#done++;
     const metrics = (summary['metrics'] ?? {}) as Record<string, number>;
-    const shown = ['r2', 'mcc', 'ape'].filter((k) => metrics[k] !== undefined).map((k) => `${k} ${metrics[k]!.toFixed(3)}`);
-    this.info(`${paint(this.colour, 'green', 'done')}   ${id}  (${this.#done}/${this.#total})  ${shown.join('  ')}`, { event: 'done', id, ...withoutSample(summary) });
+    const shown = ['r2', 'mcc', 'ape']
+      .filter((k) => metrics[k] !== undefined)
+      .map((k) => `${k} ${metrics[k]!.toFixed(3)}`);
+    this.info(`${paint(this.colour, 'green', 'done')}   ${id}  (${this.#done}/${this.#total})  ${shown.join('  ')}`, {
+      event: 'done',
+      id,
+      ...withoutSample(summary),
+    });
     // Representation collapse, damaged checkpoints skipped: the run is done, but its numbers need a look.
-    if (!this.json) for (const w of (summary['warnings'] ?? []) as string[]) process.stderr.write(`${paint(this.colour, 'bold', 'warning')} ${id}: ${w}\n`);
+    if (!this.json)
+      for (const w of (summary['warnings'] ?? []) as string[])
+        process.stderr.write(`${paint(this.colour, 'bold', 'warning')} ${id}: ${w}\n`);
   }
 
   #failed(id: string, error: string): void {

@@ -18,7 +18,11 @@ export function runsRoot(option: string | undefined): string {
 
 /** A suite name (loss-is-not-enough/table1) → its YAML file under experiments/. */
 export function suiteFile(name: string): string {
-  const candidates = [path.resolve(name), path.join(packageRoot, 'experiments', `${name}.yaml`), path.join(packageRoot, 'experiments', name)];
+  const candidates = [
+    path.resolve(name),
+    path.join(packageRoot, 'experiments', `${name}.yaml`),
+    path.join(packageRoot, 'experiments', name),
+  ];
   const found = candidates.find((f) => fs.existsSync(f) && fs.statSync(f).isFile());
   if (found === undefined) throw new Error(`no suite or study '${name}': suites: ${listSuites().join(', ')}`);
   return found;
@@ -33,7 +37,8 @@ export function listSuites(): string[] {
     for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
       const p = path.join(dir, e.name);
       if (e.isDirectory()) walk(p);
-      else if (e.name.endsWith('.yaml') && /^suite:/m.test(fs.readFileSync(p, 'utf8'))) out.push(path.relative(root, p).replace(/\.yaml$/, ''));
+      else if (e.name.endsWith('.yaml') && /^suite:/m.test(fs.readFileSync(p, 'utf8')))
+        out.push(path.relative(root, p).replace(/\.yaml$/, ''));
     }
   };
   walk(root);

@@ -9,5 +9,9 @@ export async function printAndWriteReport(input: ReportInput, outDir: string, ou
     for (const note of input.notes) output.info(note);
   }
   const written = await writeReport(path.resolve(outDir), input);
-  output.info(`\nreport: ${written.reportPath}`, { event: 'report', path: written.reportPath, figures: written.figurePaths });
+  output.info(`\nreport: ${written.reportPath}`, {
+    event: 'report',
+    path: written.reportPath,
+    figures: written.figurePaths,
+  });
 }

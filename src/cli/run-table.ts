@@ -42,7 +42,9 @@ export function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds)) return '';
   if (seconds < 60) return `${seconds.toFixed(1)}s`;
   const m = Math.floor(seconds / 60);
-  return m < 60 ? `${m}m${String(Math.round(seconds % 60)).padStart(2, '0')}s` : `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
+  return m < 60
+    ? `${m}m${String(Math.round(seconds % 60)).padStart(2, '0')}s`
+    : `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
 }
 
 /** `2026-11-30 21:53` in local time (ls is for people; CSV and JSON keep ISO 8601). */
@@ -64,15 +66,29 @@ const LS_HEADER = ['id', 'status', 'name', 'overrides', 'seed', 'started', 'dura
 
 /** The `clab ls` table: aligned columns under a header. */
 export function lsTable(metas: readonly RunMeta[], now = Date.now()): string {
-  const rows = metas.map((m) => [m.id, m.status, m.name, overridesOf(m), String(m.seed), formatStart(m.createdAt), formatDuration(durationSeconds(m, now)), headline(m)]);
+  const rows = metas.map((m) => [
+    m.id,
+    m.status,
+    m.name,
+    overridesOf(m),
+    String(m.seed),
+    formatStart(m.createdAt),
+    formatDuration(durationSeconds(m, now)),
+    headline(m),
+  ]);
   const widths = LS_HEADER.map((h, k) => Math.max(h.length, ...rows.map((r) => r[k]!.length)));
-  const line = (r: string[]): string => r.map((s, k) => s.padEnd(widths[k]!)).join('  ').trimEnd();
+  const line = (r: string[]): string =>
+    r
+      .map((s, k) => s.padEnd(widths[k]!))
+      .join('  ')
+      .trimEnd();
   return [line(LS_HEADER), ...rows.map(line)].join('\n');
 }
 
 /** One CSV field (RFC 4180): quoted when it holds a comma, quote or line break. */
 function csvField(v: unknown): string {
-  const s = v === undefined || v === null ? '' : typeof v === 'number' ? (Number.isNaN(v) ? 'NaN' : String(v)) : String(v);
+  const s =
+    v === undefined || v === null ? '' : typeof v === 'number' ? (Number.isNaN(v) ? 'NaN' : String(v)) : String(v);
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
@@ -85,13 +101,31 @@ export function toCsv(header: readonly string[], rows: readonly (readonly unknow
 export function lsCsv(metas: readonly RunMeta[], now = Date.now()): string {
   const metricKeys = [...new Set(metas.flatMap((m) => Object.keys(m.summary?.metrics ?? {})))].sort();
   const header = ['id', 'name', 'status', 'seed', 'overrides', 'created', 'seconds', 'finalLoss', ...metricKeys];
-  const rows = metas.map((m) => [m.id, m.name, m.status, m.seed, overridesOf(m), m.createdAt, durationSeconds(m, now), m.summary?.finalLoss, ...metricKeys.map((k) => m.summary?.metrics[k])]);
+  const rows = metas.map((m) => [
+    m.id,
+    m.name,
+    m.status,
+    m.seed,
+    overridesOf(m),
+    m.createdAt,
+    durationSeconds(m, now),
+    m.summary?.finalLoss,
+    ...metricKeys.map((k) => m.summary?.metrics[k]),
+  ]);
   return toCsv(header, rows);
 }
 
 /** `clab show --csv`: the run's metrics.jsonl as a table, a column per key any row has. */
 export function metricsCsv(rows: readonly MetricsRow[]): string {
   const keys = [...new Set(rows.flatMap((r) => Object.keys(r)))].filter((k) => k !== 'step' && k !== 'seconds');
-  const ordered = ['step', 'seconds', ...(keys.includes('loss') ? ['loss'] : []), ...keys.filter((k) => k !== 'loss').sort()];
-  return toCsv(ordered, rows.map((r) => ordered.map((k) => r[k])));
+  const ordered = [
+    'step',
+    'seconds',
+    ...(keys.includes('loss') ? ['loss'] : []),
+    ...keys.filter((k) => k !== 'loss').sort(),
+  ];
+  return toCsv(
+    ordered,
+    rows.map((r) => ordered.map((k) => r[k])),
+  );
 }

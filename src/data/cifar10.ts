@@ -68,7 +68,8 @@ function readTar(buf: Buffer, source: string): Map<string, Buffer> {
     };
     const sizeText = str(124, 12).trim();
     const size = Number.parseInt(sizeText || '0', 8);
-    if (!Number.isFinite(size) || size < 0) throw new FileFormatError('tar', source, `bad entry size '${sizeText}' at byte ${off}`);
+    if (!Number.isFinite(size) || size < 0)
+      throw new FileFormatError('tar', source, `bad entry size '${sizeText}' at byte ${off}`);
     const type = String.fromCharCode(header[156] ?? 0);
     const magic = str(257, 6);
     const prefix = magic.startsWith('ustar') ? str(345, 155) : '';
@@ -78,7 +79,8 @@ function readTar(buf: Buffer, source: string): Map<string, Buffer> {
       longName = undefined;
     }
     const start = off + 512;
-    if (start + size > buf.length) throw new FileFormatError('tar', source, `entry '${name}' is truncated (needs ${size} bytes)`);
+    if (start + size > buf.length)
+      throw new FileFormatError('tar', source, `entry '${name}' is truncated (needs ${size} bytes)`);
     const body = buf.subarray(start, start + size);
     if (type === 'L') longName = body.toString('utf8').replace(/\0+$/, '');
     else if (type === '0' || type === '\0') files.set(name, body);
@@ -142,11 +144,14 @@ function archiveSources(file: string): BatchSource[] {
  */
 export function loadCifar10(dataPath: string, options: Cifar10Options): ImageDataset {
   const { split, limit, allowPartial = false } = options;
-  if (split !== 'train' && split !== 'test') throw new RangeError(`loadCifar10: split must be 'train' or 'test', got '${String(split)}'`);
+  if (split !== 'train' && split !== 'test')
+    throw new RangeError(`loadCifar10: split must be 'train' or 'test', got '${String(split)}'`);
   if (limit !== undefined && (!Number.isInteger(limit) || limit < 0))
     throw new RangeError(`loadCifar10: limit must be a non-negative integer, got ${limit}`);
   if (!fs.existsSync(dataPath))
-    throw new Error(`loadCifar10: ${dataPath} does not exist (give the cifar-10-batches-bin folder or cifar-10-binary.tar.gz)`);
+    throw new Error(
+      `loadCifar10: ${dataPath} does not exist (give the cifar-10-batches-bin folder or cifar-10-binary.tar.gz)`,
+    );
   const isDir = fs.statSync(dataPath).isDirectory();
   const all = isDir ? folderSources(dataPath) : archiveSources(dataPath);
   const wanted = new Set<string>(CIFAR10_FILES[split]);
@@ -156,7 +161,11 @@ export function loadCifar10(dataPath: string, options: Cifar10Options): ImageDat
   const counts = sources.map((s) => {
     const size = s.size();
     if (size === undefined)
-      throw new FileFormatError(FORMAT, s.source, `missing (the ${split} split needs ${CIFAR10_FILES[split].join(', ')})`);
+      throw new FileFormatError(
+        FORMAT,
+        s.source,
+        `missing (the ${split} split needs ${CIFAR10_FILES[split].join(', ')})`,
+      );
     if (allowPartial ? size % CIFAR10_RECORD_BYTES !== 0 || size === 0 : size !== CIFAR10_FILE_BYTES) {
       const expected = allowPartial
         ? `a positive multiple of ${CIFAR10_RECORD_BYTES} bytes`

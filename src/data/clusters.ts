@@ -78,8 +78,10 @@ export function clusteredData(options: ClusteredDataOptions): ClusteredData {
   const fn = 'clusteredData()';
   const { clusters, pointsPerCluster: m, dim, intertwine, gen } = options;
   if (!(gen instanceof Generator)) throw new TypeError(`${fn}: options.gen must be a Generator`);
-  if (!Number.isInteger(clusters) || clusters < 2) throw new RangeError(`${fn}: clusters must be an integer >= 2, got ${String(clusters)}`);
-  if (!Number.isInteger(m) || m < 2) throw new RangeError(`${fn}: pointsPerCluster must be an integer >= 2, got ${String(m)}`);
+  if (!Number.isInteger(clusters) || clusters < 2)
+    throw new RangeError(`${fn}: clusters must be an integer >= 2, got ${String(clusters)}`);
+  if (!Number.isInteger(m) || m < 2)
+    throw new RangeError(`${fn}: pointsPerCluster must be an integer >= 2, got ${String(m)}`);
   if (!Number.isInteger(dim) || dim < 3 * clusters)
     throw new RangeError(`${fn}: dim must be an integer >= 3·clusters = ${3 * clusters}, got ${String(dim)}`);
   if (typeof intertwine !== 'number' || !(intertwine >= 0 && intertwine <= 1))
@@ -93,7 +95,13 @@ export function clusteredData(options: ClusteredDataOptions): ClusteredData {
   // Frame rows q_0..q_{3·clusters−1} (columns of Q of a Gaussian matrix), row-major in plain
   // float64 so the returned closures hold no tensor a caller's scope could free.
   const frame = noGrad(() =>
-    scope(() => linalg.qr(randn([dim, dim], gen, 'float64')).Q.narrow(1, 0, 3 * clusters).T.contiguous().toFloat64Array()),
+    scope(() =>
+      linalg
+        .qr(randn([dim, dim], gen, 'float64'))
+        .Q.narrow(1, 0, 3 * clusters)
+        .T.contiguous()
+        .toFloat64Array(),
+    ),
   );
   // Per point: its centre row, u row, v row (as indices into the frame) and offset.
   const cluster = Int32Array.from({ length: n }, (_, p) => Math.floor(p / m));
@@ -103,7 +111,8 @@ export function clusteredData(options: ClusteredDataOptions): ClusteredData {
   const indexArray = (who: string, indices: Tensor | readonly number[]): number[] => {
     const idx = indices instanceof Tensor ? noGrad(() => indices.toArray()) : Array.from(indices);
     for (const i of idx)
-      if (!Number.isInteger(i) || i < 0 || i >= n) throw new RangeError(`${who}: indices must be integers in [0, ${n - 1}], got ${i}`);
+      if (!Number.isInteger(i) || i < 0 || i >= n)
+        throw new RangeError(`${who}: indices must be integers in [0, ${n - 1}], got ${i}`);
     return idx;
   };
   // Coefficients [len, 3·clusters] on the frame rows: 1 on c_j, L·t on u_j, o_i + a·sin(πt) on v_j.
@@ -137,8 +146,10 @@ export function clusteredData(options: ClusteredDataOptions): ClusteredData {
     curvePoint(indices: Tensor | readonly number[], t: Tensor | readonly number[]): Tensor {
       const idx = indexArray('curvePoint()', indices);
       const tt = t instanceof Tensor ? noGrad(() => t.toArray()) : Array.from(t);
-      if (tt.length !== idx.length) throw new RangeError(`curvePoint(): need one t per index, got ${tt.length} for ${idx.length}`);
-      for (const v of tt) if (!(v >= -1 && v <= 1)) throw new RangeError(`curvePoint(): t must lie in [−1, 1], got ${v}`);
+      if (tt.length !== idx.length)
+        throw new RangeError(`curvePoint(): need one t per index, got ${tt.length} for ${idx.length}`);
+      for (const v of tt)
+        if (!(v >= -1 && v <= 1)) throw new RangeError(`curvePoint(): t must lie in [−1, 1], got ${v}`);
       return embed(idx, tt);
     },
   };

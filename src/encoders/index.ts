@@ -11,7 +11,11 @@ import { MlpEncoder, type MlpEncoderOptions } from './mlp-encoder.js';
 export { MlpEncoder, type MlpEncoderOptions } from './mlp-encoder.js';
 export { InverseLinearEncoder, type InverseLinearEncoderOptions } from './inverse-linear.js';
 export { InverseSpiralEncoder, type InverseSpiralEncoderOptions } from './inverse-spiral.js';
-export { InversePatchesEncoder, type InversePatchesEncoderOptions, type PatchesBucketWeights } from './inverse-patches.js';
+export {
+  InversePatchesEncoder,
+  type InversePatchesEncoderOptions,
+  type PatchesBucketWeights,
+} from './inverse-patches.js';
 
 /** The encoder kinds `createEncoder` knows. */
 export const ENCODER_KINDS = ['mlp', 'inverse-linear', 'inverse-spiral', 'inverse-patches'] as const;
@@ -33,7 +37,9 @@ export interface EncoderDims {
 
 function requireS2(kind: string, dims: EncoderDims): void {
   if (dims.inDim !== 3 || dims.outDim !== 3)
-    throw new RangeError(`createEncoder: '${kind}' maps S² data to S² (inDim 3, outDim 3), got inDim ${dims.inDim}, outDim ${dims.outDim}`);
+    throw new RangeError(
+      `createEncoder: '${kind}' maps S² data to S² (inDim 3, outDim 3), got inDim ${dims.inDim}, outDim ${dims.outDim}`,
+    );
 }
 
 /**

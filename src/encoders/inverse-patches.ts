@@ -73,15 +73,22 @@ export class InversePatchesEncoder extends Module {
     checkPositiveInt('InversePatchesEncoder', 'slices', slices);
     if (variant !== 'reference' && variant !== 'design')
       throw new RangeError(`InversePatchesEncoder: variant must be 'reference' or 'design', got '${String(variant)}'`);
-    for (const [name, widths] of [['zHidden', zHidden], ['bucketHidden', bucketHidden]] as const) {
-      if (!Array.isArray(widths)) throw new TypeError(`InversePatchesEncoder: ${name} must be an array of layer widths`);
+    for (const [name, widths] of [
+      ['zHidden', zHidden],
+      ['bucketHidden', bucketHidden],
+    ] as const) {
+      if (!Array.isArray(widths))
+        throw new TypeError(`InversePatchesEncoder: ${name} must be an array of layer widths`);
       widths.forEach((h, i) => checkPositiveInt('InversePatchesEncoder', `${name}[${i}]`, h));
     }
     this.slices = slices;
     this.variant = variant;
     const processSign = variant === 'design' ? -1 : 1;
     this.inverseAngles = Array.from({ length: slices }, (_, k) => (-processSign * Math.PI) / Math.max(1, slices - k));
-    this.zPredictor = this.registerModule('zPredictor', mlp({ inDim: 3, hidden: [...zHidden], outDim: 1, batchNorm: false, gen }));
+    this.zPredictor = this.registerModule(
+      'zPredictor',
+      mlp({ inDim: 3, hidden: [...zHidden], outDim: 1, batchNorm: false, gen }),
+    );
     this.bucketPredictor = this.registerModule(
       'bucketPredictor',
       mlp({ inDim: 3, hidden: [...bucketHidden], outDim: 2 * slices, batchNorm: false, gen }),
@@ -127,9 +134,14 @@ export class InversePatchesEncoder extends Module {
     const n = shape[0];
     if (z3.shape.length !== 1 || z3.shape[0] !== n)
       throw new RangeError(`InversePatchesEncoder: expects z3 of shape [${n}], got [${z3.shape.join(', ')}]`);
-    for (const [name, w] of [['outer', weights.outer], ['inner', weights.inner]] as const)
+    for (const [name, w] of [
+      ['outer', weights.outer],
+      ['inner', weights.inner],
+    ] as const)
       if (w.shape.length !== 2 || w.shape[0] !== n || w.shape[1] !== this.slices)
-        throw new RangeError(`InversePatchesEncoder: expects ${name} weights of shape [${n}, ${this.slices}], got [${w.shape.join(', ')}]`);
+        throw new RangeError(
+          `InversePatchesEncoder: expects ${name} weights of shape [${n}, ${this.slices}], got [${w.shape.join(', ')}]`,
+        );
     return scope(() => {
       const turned = this.#softInverseRotate(x, weights.outer);
       const [t1, t2, t3] = turned.unbind(1) as [Tensor, Tensor, Tensor];

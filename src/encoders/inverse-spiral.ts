@@ -50,7 +50,10 @@ export class InverseSpiralEncoder extends Module {
     this.turns = turns;
     this.hidden = [...hidden];
     this.boundC = boundC;
-    this.predictor = this.registerModule('predictor', mlp({ inDim: 3, hidden: [...hidden], outDim: 1, batchNorm: false, gen }));
+    this.predictor = this.registerModule(
+      'predictor',
+      mlp({ inDim: 3, hidden: [...hidden], outDim: 1, batchNorm: false, gen }),
+    );
   }
 
   /** The predicted height c [n] of each row of x [n, 3] (through tanh when `boundC`). */

@@ -29,18 +29,25 @@ const flatDim = (shape: readonly number[]): number => shape.reduce((a, b) => a *
 
 function outDimOf(kind: string, outDim: number | undefined, ctx: EncoderContext): number {
   const d = outDim ?? ctx.latentDim;
-  if (d === undefined) throw new RangeError(`encoder '${kind}': the data has no latents to size the embedding; set encoder.outDim`);
+  if (d === undefined)
+    throw new RangeError(`encoder '${kind}': the data has no latents to size the embedding; set encoder.outDim`);
   return d;
 }
 
 function requireVector(kind: string, ctx: EncoderContext): number {
-  if (ctx.inputShape.length !== 1) throw new RangeError(`encoder '${kind}' takes vectors; this data's inputs have shape [${ctx.inputShape.join(', ')}] (use resnet18, vit or pixel-mlp for images)`);
+  if (ctx.inputShape.length !== 1)
+    throw new RangeError(
+      `encoder '${kind}' takes vectors; this data's inputs have shape [${ctx.inputShape.join(', ')}] (use resnet18, vit or pixel-mlp for images)`,
+    );
   return ctx.inputShape[0]!;
 }
 
 function requireImages(kind: string, ctx: EncoderContext): [number, number] {
   const [c, h, w] = ctx.inputShape;
-  if (ctx.inputShape.length !== 3 || h !== w) throw new RangeError(`encoder '${kind}' takes square images [C, H, W]; this data's inputs have shape [${ctx.inputShape.join(', ')}]`);
+  if (ctx.inputShape.length !== 3 || h !== w)
+    throw new RangeError(
+      `encoder '${kind}' takes square images [C, H, W]; this data's inputs have shape [${ctx.inputShape.join(', ')}]`,
+    );
   return [c!, h!];
 }
 
@@ -64,15 +71,23 @@ function imageKind<K extends ImageEncoderKind>(kind: K, summary: string) {
     summary,
     example: { kind } as never,
     create: (
-      c: { size: 'cpu' | 'paper'; outDim?: number | undefined; projection?: number[] | undefined; width?: number | undefined; hidden?: number[] | undefined },
+      c: {
+        size: 'cpu' | 'paper';
+        outDim?: number | undefined;
+        projection?: number[] | undefined;
+        width?: number | undefined;
+        hidden?: number[] | undefined;
+      },
       ctx: EncoderContext,
     ): Encoder => {
       const [channels, side] = requireImages(kind, ctx);
       const overrides: Record<string, unknown> = { inChannels: channels, imageSize: side };
       if (c.outDim !== undefined) overrides['embedDim'] = c.outDim;
       if (c.projection !== undefined) overrides['projection'] = c.projection;
-      if (c.width !== undefined && kind === 'pixel-mlp') throw new RangeError("encoder 'pixel-mlp' has no width; set encoder.hidden");
-      if (c.hidden !== undefined && kind !== 'pixel-mlp') throw new RangeError(`encoder '${kind}' has no hidden widths; set encoder.width`);
+      if (c.width !== undefined && kind === 'pixel-mlp')
+        throw new RangeError("encoder 'pixel-mlp' has no width; set encoder.hidden");
+      if (c.hidden !== undefined && kind !== 'pixel-mlp')
+        throw new RangeError(`encoder '${kind}' has no hidden widths; set encoder.width`);
       if (c.width !== undefined) overrides[kind === 'vit' ? 'dim' : 'width'] = c.width;
       if (c.hidden !== undefined) overrides['hidden'] = c.hidden;
       return createImageEncoder(imageEncoderPreset(kind, c.size, overrides), ctx.gen);
@@ -92,32 +107,55 @@ export const encoderKinds = {
     summary: "MLP with L2-normalised output (Paper A's low-inductive-bias encoder)",
     example: { kind: 'mlp', hidden: [8] },
     create: (c, ctx: EncoderContext): Encoder =>
-      new MlpEncoder({ inDim: requireVector('mlp', ctx), outDim: outDimOf('mlp', c.outDim, ctx), hidden: c.hidden, batchNorm: c.batchNorm, order: c.order, gen: ctx.gen }),
+      new MlpEncoder({
+        inDim: requireVector('mlp', ctx),
+        outDim: outDimOf('mlp', c.outDim, ctx),
+        hidden: c.hidden,
+        batchNorm: c.batchNorm,
+        order: c.order,
+        gen: ctx.gen,
+      }),
   }),
   linear: defineKind({
     schema: variant('linear', { bias: z.boolean().default(true), outDim: optionalOutDim }),
     summary: 'normalize(Wx + b): one learnable linear map',
     example: { kind: 'linear' },
-    create: (c, ctx: EncoderContext): Encoder => new InverseLinearEncoder({ inDim: requireVector('linear', ctx), outDim: outDimOf('linear', c.outDim, ctx), bias: c.bias, gen: ctx.gen }),
+    create: (c, ctx: EncoderContext): Encoder =>
+      new InverseLinearEncoder({
+        inDim: requireVector('linear', ctx),
+        outDim: outDimOf('linear', c.outDim, ctx),
+        bias: c.bias,
+        gen: ctx.gen,
+      }),
   }),
   'inverse-linear': defineKind({
     schema: variant('inverse-linear', {}),
     summary: "normalize(Wx + b), the linear process's inverse (Paper A's high-inductive-bias encoder)",
     example: { kind: 'inverse-linear' },
     create: (_c, ctx: EncoderContext): Encoder =>
-      new InverseLinearEncoder({ inDim: requireVector('inverse-linear', ctx), outDim: outDimOf('inverse-linear', undefined, ctx), gen: ctx.gen }),
+      new InverseLinearEncoder({
+        inDim: requireVector('inverse-linear', ctx),
+        outDim: outDimOf('inverse-linear', undefined, ctx),
+        gen: ctx.gen,
+      }),
   }),
   'inverse-spiral': defineKind({
     schema: variant('inverse-spiral', { turns: z.number().default(2) }),
     summary: 'learned inverse of the spiral process (S² only)',
     example: { kind: 'inverse-spiral' },
-    create: (c, ctx: EncoderContext): Encoder => (requireVector('inverse-spiral', ctx), new InverseSpiralEncoder({ turns: c.turns, gen: ctx.gen })),
+    create: (c, ctx: EncoderContext): Encoder => (
+      requireVector('inverse-spiral', ctx),
+      new InverseSpiralEncoder({ turns: c.turns, gen: ctx.gen })
+    ),
   }),
   'inverse-patches': defineKind({
     schema: variant('inverse-patches', { slices: positiveInt('slices').default(4) }),
     summary: 'learned soft inverse of the patches process (S² only)',
     example: { kind: 'inverse-patches' },
-    create: (c, ctx: EncoderContext): Encoder => (requireVector('inverse-patches', ctx), new InversePatchesEncoder({ slices: c.slices, gen: ctx.gen })),
+    create: (c, ctx: EncoderContext): Encoder => (
+      requireVector('inverse-patches', ctx),
+      new InversePatchesEncoder({ slices: c.slices, gen: ctx.gen })
+    ),
   }),
   resnet18: imageKind('resnet18', 'CIFAR ResNet-18 (3×3 stem, no max-pool)'),
   vit: imageKind('vit', 'Vision Transformer on 4×4 patches'),
@@ -129,11 +167,16 @@ export const encoderKinds = {
       /** float64 checks Thm 5.1's optimum to ~1e-12; float32 to ~1e-7. */
       dtype: z.enum(['float32', 'float64']).default('float32'),
     }),
-    summary: "free embedding table: 2n L2-normalised rows u_i (row i) and v_i (row n + i), N(0, 1) init (Paper B's free embeddings; data 'free-embeddings')",
+    summary:
+      "free embedding table: 2n L2-normalised rows u_i (row i) and v_i (row n + i), N(0, 1) init (Paper B's free embeddings; data 'free-embeddings')",
     example: { kind: 'table' },
     create: (c, ctx: EncoderContext): Encoder => {
-      if (ctx.inputShape.length !== 0) throw new RangeError(`encoder 'table' takes instance indices (data 'free-embeddings'); this data's inputs have shape [${ctx.inputShape.join(', ')}]`);
-      if (ctx.size === undefined) throw new RangeError("encoder 'table' needs the data's number of instances (data 'free-embeddings')");
+      if (ctx.inputShape.length !== 0)
+        throw new RangeError(
+          `encoder 'table' takes instance indices (data 'free-embeddings'); this data's inputs have shape [${ctx.inputShape.join(', ')}]`,
+        );
+      if (ctx.size === undefined)
+        throw new RangeError("encoder 'table' needs the data's number of instances (data 'free-embeddings')");
       return new TableEncoder({ rows: 2 * ctx.size, dim: c.outDim ?? ctx.size, dtype: c.dtype, gen: ctx.gen });
     },
   }),

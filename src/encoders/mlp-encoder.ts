@@ -65,7 +65,14 @@ export class MlpEncoder extends Module {
 
   constructor(options: MlpEncoderOptions) {
     super();
-    const { inDim, outDim = 3, hidden = [128, 256, 256, 256, 128], batchNorm = true, order = 'act-norm', gen } = options;
+    const {
+      inDim,
+      outDim = 3,
+      hidden = [128, 256, 256, 256, 128],
+      batchNorm = true,
+      order = 'act-norm',
+      gen,
+    } = options;
     checkPositiveInt('MlpEncoder', 'inDim', inDim);
     checkPositiveInt('MlpEncoder', 'outDim', outDim);
     if (!Array.isArray(hidden)) throw new TypeError('MlpEncoder: hidden must be an array of layer widths');

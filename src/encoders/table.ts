@@ -44,7 +44,9 @@ export class TableEncoder extends Module {
 
   forward(idx: Tensor): Tensor {
     if (idx.ndim !== 1 || (idx.dtype !== 'int64' && idx.dtype !== 'int32'))
-      throw new TypeError(`TableEncoder: expects indices of shape [n] (int64), got [${idx.shape.join(', ')}] ${idx.dtype}`);
+      throw new TypeError(
+        `TableEncoder: expects indices of shape [n] (int64), got [${idx.shape.join(', ')}] ${idx.dtype}`,
+      );
     return scope(() => F.normalize(this.weight.indexSelect(0, idx), 1));
   }
 }

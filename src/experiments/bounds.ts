@@ -34,7 +34,8 @@ const isRecord = (x: unknown): x is Json => typeof x === 'object' && x !== null 
 function numbersOf(value: unknown, path: string, out: [string, number][] = []): [string, number][] {
   if (typeof value === 'number') out.push([path, value]);
   else if (Array.isArray(value)) value.forEach((v, i) => numbersOf(v, `${path}.${i}`, out));
-  else if (isRecord(value)) for (const [k, v] of Object.entries(value)) numbersOf(v, path === '' ? k : `${path}.${k}`, out);
+  else if (isRecord(value))
+    for (const [k, v] of Object.entries(value)) numbersOf(v, path === '' ? k : `${path}.${k}`, out);
   return out;
 }
 
@@ -45,28 +46,41 @@ function numberIssues(spec: Json): string[] {
   const { sweep: _s, presets: _p, derived: _d, ...body } = spec;
   for (const [path, x] of numbersOf(body, '')) {
     if (!Number.isFinite(x)) issues.push(`${path}: got ${x}; settings must be finite numbers`);
-    else if (Math.abs(x) > FLOAT32_MAX) issues.push(`${path}: got ${x}; beyond what float32 holds (±${FLOAT32_MAX.toPrecision(3)})`);
-    else if (x !== 0 && Math.abs(x) < FLOAT32_MIN_NORMAL) issues.push(`${path}: got ${x}; closer to 0 than float32 holds (${FLOAT32_MIN_NORMAL.toPrecision(3)}), it would act as 0`);
-    else if (Number.isInteger(x) && Math.abs(x) > MAX_COUNT && isCountSetting(path)) issues.push(`${path}: got ${x}; counts and seeds must be at most ${MAX_COUNT}`);
+    else if (Math.abs(x) > FLOAT32_MAX)
+      issues.push(`${path}: got ${x}; beyond what float32 holds (±${FLOAT32_MAX.toPrecision(3)})`);
+    else if (x !== 0 && Math.abs(x) < FLOAT32_MIN_NORMAL)
+      issues.push(
+        `${path}: got ${x}; closer to 0 than float32 holds (${FLOAT32_MIN_NORMAL.toPrecision(3)}), it would act as 0`,
+      );
+    else if (Number.isInteger(x) && Math.abs(x) > MAX_COUNT && isCountSetting(path))
+      issues.push(`${path}: got ${x}; counts and seeds must be at most ${MAX_COUNT}`);
   }
   return issues;
 }
 
 /** Settings that count something (sizes, steps, seeds): the last key that is not a list index. */
 function isCountSetting(path: string): boolean {
-  const key = path.split('.').filter((k) => !/^\d+$/.test(k)).at(-1) ?? '';
-  return /^(seeds|iterations|batch|checkpointEvery|every|samples|dim|outDim|inDim|width|widths|hidden|count|negativesPerAnchor|size|channels|slices|k|clusters|steps|epochs|depth|layers|blocks|fixedDims|perClass|classes|points|degree|n\w*)$/.test(key);
+  const key =
+    path
+      .split('.')
+      .filter((k) => !/^\d+$/.test(k))
+      .at(-1) ?? '';
+  return /^(seeds|iterations|batch|checkpointEvery|every|samples|dim|outDim|inDim|width|widths|hidden|count|negativesPerAnchor|size|channels|slices|k|clusters|steps|epochs|depth|layers|blocks|fixedDims|perClass|classes|points|degree|n\w*)$/.test(
+    key,
+  );
 }
 
 /** Seeds: at most MAX_SEEDS, and no seed twice (two runs with the same key would be one run). */
 export function seedIssues(seeds: unknown): string[] {
   if (!Array.isArray(seeds)) return [];
   const issues: string[] = [];
-  if (seeds.length > MAX_SEEDS) issues.push(`seeds: ${seeds.length} seeds; at most ${MAX_SEEDS} per spec (each seed is one run)`);
+  if (seeds.length > MAX_SEEDS)
+    issues.push(`seeds: ${seeds.length} seeds; at most ${MAX_SEEDS} per spec (each seed is one run)`);
   const seen = new Map<unknown, number>();
   seeds.forEach((s, i) => {
     const first = seen.get(s);
-    if (first !== undefined) issues.push(`seeds.${i}: seed ${String(s)} is listed twice (also seeds.${first}); each seed is one run`);
+    if (first !== undefined)
+      issues.push(`seeds.${i}: seed ${String(s)} is listed twice (also seeds.${first}); each seed is one run`);
     else seen.set(s, i);
   });
   return issues;
@@ -93,9 +107,19 @@ export function memoryEstimate(spec: Json): { train: number; eval: number; how: 
   const latent = isRecord(spec['latent']) ? spec['latent'] : {};
   const batch = typeof train['batch'] === 'number' ? train['batch'] : 0;
   const perAnchor = typeof loss['negativesPerAnchor'] === 'number' ? loss['negativesPerAnchor'] : 0;
-  const shared = loss['kind'] === 'infonce' && loss['negatives'] !== 'in-batch' ? (typeof loss['count'] === 'number' ? loss['count'] : batch) : 0;
+  const shared =
+    loss['kind'] === 'infonce' && loss['negatives'] !== 'in-batch'
+      ? typeof loss['count'] === 'number'
+        ? loss['count']
+        : batch
+      : 0;
   const rows = batch * (2 + perAnchor) + shared;
-  const width = Math.max(largestInt(encoder), typeof latent['dim'] === 'number' ? latent['dim'] : 0, largestInt(spec['data']), 1);
+  const width = Math.max(
+    largestInt(encoder),
+    typeof latent['dim'] === 'number' ? latent['dim'] : 0,
+    largestInt(spec['data']),
+    1,
+  );
   const hidden = Array.isArray(encoder['hidden']) ? encoder['hidden'].length : 4;
   const layers = hidden + 2;
   const samples = typeof evalSpec['samples'] === 'number' ? evalSpec['samples'] : 0;
@@ -118,8 +142,14 @@ function memoryIssues(spec: Json): string[] {
   const est = memoryEstimate(spec);
   const issues: string[] = [];
   const gb = (b: number): string => (b / GB).toFixed(b < GB ? 3 : 1);
-  if (est.train > limit) issues.push(`train.batch: one training step needs ≈ ${gb(est.train)} GB (${est.how}), more than this machine's ${gb(limit)} GB; lower train.batch, the negatives or the encoder's width`);
-  if (est.eval > limit) issues.push(`eval.samples: the evaluation needs ≈ ${gb(est.eval)} GB (${est.eval > 0 ? `${Number(spec['eval'] && (spec['eval'] as Json)['samples'])} samples` : ''}), more than this machine's ${gb(limit)} GB; lower eval.samples`);
+  if (est.train > limit)
+    issues.push(
+      `train.batch: one training step needs ≈ ${gb(est.train)} GB (${est.how}), more than this machine's ${gb(limit)} GB; lower train.batch, the negatives or the encoder's width`,
+    );
+  if (est.eval > limit)
+    issues.push(
+      `eval.samples: the evaluation needs ≈ ${gb(est.eval)} GB (${est.eval > 0 ? `${Number(spec['eval'] && (spec['eval'] as Json)['samples'])} samples` : ''}), more than this machine's ${gb(limit)} GB; lower eval.samples`,
+    );
   return issues;
 }
 
@@ -150,7 +180,16 @@ export function checkSpecText(text: string): string[] {
     const next = text.charCodeAt(i + 1);
     const prev = text.charCodeAt(i - 1);
     // `key: value` (block or flow) or `"key":value` (JSON)
-    if (Number.isNaN(next) || next === 0x20 || next === 0x0a || next === 0x0d || next === 0x09 || prev === 0x22 || prev === 0x27) keys++;
+    if (
+      Number.isNaN(next) ||
+      next === 0x20 ||
+      next === 0x0a ||
+      next === 0x0d ||
+      next === 0x09 ||
+      prev === 0x22 ||
+      prev === 0x27
+    )
+      keys++;
   }
   if (keys > MAX_SPEC_KEYS) return [`(file): about ${keys} keys; a spec may have at most ${MAX_SPEC_KEYS}`];
   return [];

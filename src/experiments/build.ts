@@ -31,7 +31,9 @@ export function buildData(spec: RunSpecBody, gens: Record<StreamName, Generator>
     spec.data,
     {
       latentDim,
-      ...(spec.conditional !== undefined ? { conditional: buildConditional(spec.conditional, latentDim), conditionalConfig: spec.conditional } : {}),
+      ...(spec.conditional !== undefined
+        ? { conditional: buildConditional(spec.conditional, latentDim), conditionalConfig: spec.conditional }
+        : {}),
       process,
       evalSamples: spec.eval.samples,
       set: gens.set,
@@ -42,7 +44,17 @@ export function buildData(spec: RunSpecBody, gens: Record<StreamName, Generator>
 }
 
 export function buildEncoder(spec: RunSpecBody, data: DataSource, gen: Generator): Encoder {
-  return create(encoderKinds, spec.encoder, { inputShape: data.inputShape, ...(data.latentDim !== undefined ? { latentDim: data.latentDim } : {}), ...(data.size !== undefined ? { size: data.size } : {}), gen }, 'encoder') as Encoder;
+  return create(
+    encoderKinds,
+    spec.encoder,
+    {
+      inputShape: data.inputShape,
+      ...(data.latentDim !== undefined ? { latentDim: data.latentDim } : {}),
+      ...(data.size !== undefined ? { size: data.size } : {}),
+      gen,
+    },
+    'encoder',
+  ) as Encoder;
 }
 
 /** The loss with its auxiliary terms added, and the negatives it needs per step. */
@@ -50,12 +62,21 @@ export function buildLoss(spec: RunSpecBody, data: DataSource): { loss: Contrast
   const ctx = { batch: spec.train.batch, ...(data.size !== undefined ? { datasetSize: data.size } : {}) };
   const built = create(lossKinds, spec.loss, ctx, 'loss') as BuiltLoss;
   let loss = built.loss;
-  for (const aux of spec.auxiliary) loss = create(auxiliaryKinds, aux, { ...ctx, base: loss }, 'auxiliary') as ContrastiveLoss;
+  for (const aux of spec.auxiliary)
+    loss = create(auxiliaryKinds, aux, { ...ctx, base: loss }, 'auxiliary') as ContrastiveLoss;
   return { loss, negatives: built.negatives };
 }
 
-export function buildOptimizer(spec: RunSpecBody, params: readonly Tensor[]): { optimizer: Optimizer; schedule: Schedule } {
+export function buildOptimizer(
+  spec: RunSpecBody,
+  params: readonly Tensor[],
+): { optimizer: Optimizer; schedule: Schedule } {
   const optimizer = create(optimizerKinds, spec.train.optimizer, params, 'optimizer') as Optimizer;
-  const schedule = create(scheduleKinds, spec.train.schedule, { lr: spec.train.optimizer.lr, totalSteps: spec.train.iterations }, 'schedule') as Schedule;
+  const schedule = create(
+    scheduleKinds,
+    spec.train.schedule,
+    { lr: spec.train.optimizer.lr, totalSteps: spec.train.iterations },
+    'schedule',
+  ) as Schedule;
   return { optimizer, schedule };
 }

@@ -40,8 +40,12 @@ export function collapseWarnings(embeddings: Tensor): string[] {
   const s = collapseStats(embeddings);
   if (!Number.isFinite(s.variance)) return ['representation collapse: the embeddings are not finite (NaN or ±Inf)'];
   if (s.variance < COLLAPSE_VARIANCE)
-    return [`representation collapse: the embeddings have total variance ${s.variance.toExponential(2)} (below ${COLLAPSE_VARIANCE}): every input maps to (nearly) one point`];
+    return [
+      `representation collapse: the embeddings have total variance ${s.variance.toExponential(2)} (below ${COLLAPSE_VARIANCE}): every input maps to (nearly) one point`,
+    ];
   if (s.dim >= 2 && s.effectiveRank < COLLAPSE_EFFECTIVE_RANK)
-    return [`representation collapse: effective rank ${s.effectiveRank.toFixed(3)} of ${s.dim} dimensions (below ${COLLAPSE_EFFECTIVE_RANK}): the embeddings lie on one line`];
+    return [
+      `representation collapse: effective rank ${s.effectiveRank.toFixed(3)} of ${s.dim} dimensions (below ${COLLAPSE_EFFECTIVE_RANK}): the embeddings lie on one line`,
+    ];
   return [];
 }

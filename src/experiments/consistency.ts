@@ -32,11 +32,20 @@ function latentIssues(spec: SpecLike): SpecIssue[] {
   const out: SpecIssue[] = [];
   const fixed = spec.conditional?.fixedDims;
   if (fixed !== undefined && fixed > k - 2)
-    out.push({ path: ['conditional', 'fixedDims'], message: `conditional.fixedDims must leave at least 2 varying coordinates (allowed: 0..${k - 2} for latent.dim ${k}), got ${fixed}` });
+    out.push({
+      path: ['conditional', 'fixedDims'],
+      message: `conditional.fixedDims must leave at least 2 varying coordinates (allowed: 0..${k - 2} for latent.dim ${k}), got ${fixed}`,
+    });
   if (S2_ONLY_PROCESSES.includes(spec.process.kind) && k !== 3)
-    out.push({ path: ['process', 'kind'], message: `process.kind '${spec.process.kind}' is defined on S² only (latent.dim 3), got latent.dim ${k}` });
+    out.push({
+      path: ['process', 'kind'],
+      message: `process.kind '${spec.process.kind}' is defined on S² only (latent.dim 3), got latent.dim ${k}`,
+    });
   if (S2_ONLY_ENCODERS.includes(spec.encoder.kind) && k !== 3)
-    out.push({ path: ['encoder', 'kind'], message: `encoder.kind '${spec.encoder.kind}' is defined on S² only (latent.dim 3), got latent.dim ${k}` });
+    out.push({
+      path: ['encoder', 'kind'],
+      message: `encoder.kind '${spec.encoder.kind}' is defined on S² only (latent.dim 3), got latent.dim ${k}`,
+    });
   const allowed = INVERSE_OF[spec.encoder.kind];
   if (allowed !== undefined && (spec.data.kind !== 'latents' || !allowed.includes(spec.process.kind)))
     out.push({
@@ -69,18 +78,30 @@ function dataIssues(spec: SpecLike): SpecIssue[] {
   const has = `data '${spec.data.kind}' provides ${[...provides].join(', ') || 'nothing else'}`;
   const out: SpecIssue[] = [];
   if ((data.requires ?? []).includes('conditional') && spec.conditional === undefined)
-    out.push({ path: ['conditional'], message: `data '${spec.data.kind}' draws positives from the latent conditional: set conditional: { kind: vmf, kappa } (allowed kinds: vmf, restricted-vmf)` });
+    out.push({
+      path: ['conditional'],
+      message: `data '${spec.data.kind}' draws positives from the latent conditional: set conditional: { kind: vmf, kappa } (allowed kinds: vmf, restricted-vmf)`,
+    });
   const need = lossNeeds(spec);
-  if (need !== undefined && !provides.has(need)) out.push({ path: ['loss', 'kind'], message: `loss '${spec.loss.kind}' needs ${need}; ${has}` });
+  if (need !== undefined && !provides.has(need))
+    out.push({ path: ['loss', 'kind'], message: `loss '${spec.loss.kind}' needs ${need}; ${has}` });
   if (need === 'support-negatives' && (spec.loss.rho ?? 0) > 0 && spec.conditional?.kind !== 'restricted-vmf')
-    out.push({ path: ['loss', 'rho'], message: 'loss.rho > 0 needs a restricted conditional (its support K(z)); use conditional.kind restricted-vmf or rho 0' });
+    out.push({
+      path: ['loss', 'rho'],
+      message:
+        'loss.rho > 0 needs a restricted conditional (its support K(z)); use conditional.kind restricted-vmf or rho 0',
+    });
   spec.auxiliary.forEach((aux, i) => {
     if (aux.kind === 'vrns' && aux.datasetSize === undefined && !provides.has('finite-set'))
-      out.push({ path: ['auxiliary', i, 'datasetSize'], message: `auxiliary vrns needs the training-set size k (δ = −1/(k − 1)); ${has}, no finite set: set datasetSize` });
+      out.push({
+        path: ['auxiliary', i, 'datasetSize'],
+        message: `auxiliary vrns needs the training-set size k (δ = −1/(k − 1)); ${has}, no finite set: set datasetSize`,
+      });
   });
   spec.eval.metrics.forEach((m, i) => {
     const missing = ((metricKinds as Record<string, AnyKind>)[m.kind]?.requires ?? []).filter((r) => !provides.has(r));
-    if (missing.length > 0) out.push({ path: ['eval', 'metrics', i], message: `metric '${m.kind}' needs ${missing.join(', ')}; ${has}` });
+    if (missing.length > 0)
+      out.push({ path: ['eval', 'metrics', i], message: `metric '${m.kind}' needs ${missing.join(', ')}; ${has}` });
   });
   return out;
 }

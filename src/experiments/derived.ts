@@ -19,16 +19,23 @@ function lookup(spec: Json, path: string): unknown {
 function term(spec: Json, text: string, where: string, seen: Set<string>): number {
   const n = Number(text);
   if (text !== '' && Number.isFinite(n)) return n;
-  if (seen.has(text)) throw new Error(`${where}: derived values refer to each other in a circle (${[...seen, text].join(' → ')})`);
+  if (seen.has(text))
+    throw new Error(`${where}: derived values refer to each other in a circle (${[...seen, text].join(' → ')})`);
   const v = lookup(spec, text);
   const resolved = typeof v === 'string' && v.startsWith('=') ? evaluate(spec, v, text, new Set([...seen, text])) : v;
-  if (typeof resolved !== 'number' || !Number.isFinite(resolved)) throw new Error(`${where}: '${text}' is not a numeric setting of this spec (got ${JSON.stringify(resolved) ?? 'nothing'})`);
+  if (typeof resolved !== 'number' || !Number.isFinite(resolved))
+    throw new Error(
+      `${where}: '${text}' is not a numeric setting of this spec (got ${JSON.stringify(resolved) ?? 'nothing'})`,
+    );
   return resolved;
 }
 
 function evaluate(spec: Json, expr: string, where: string, seen: Set<string>): number {
   const m = EXPRESSION.exec(expr);
-  if (m === null) throw new Error(`${where}: cannot read the derived value '${expr}' (expected e.g. "=1/loss.tau": a number or key path, optionally * or / another)`);
+  if (m === null)
+    throw new Error(
+      `${where}: cannot read the derived value '${expr}' (expected e.g. "=1/loss.tau": a number or key path, optionally * or / another)`,
+    );
   const a = term(spec, m[1]!, where, seen);
   if (m[2] === undefined) return a;
   const b = term(spec, m[3]!, where, seen);

@@ -9,17 +9,28 @@ export class DivergenceError extends Error {
     readonly step: number,
     readonly reason: string,
   ) {
-    super(`training diverged at step ${step}: ${reason}; the run keeps its last good checkpoint (try a smaller learning rate or a larger temperature)`);
+    super(
+      `training diverged at step ${step}: ${reason}; the run keeps its last good checkpoint (try a smaller learning rate or a larger temperature)`,
+    );
     this.name = 'DivergenceError';
   }
 }
 
 /** Throws DivergenceError naming the first parameter whose gradient is not finite. */
 export function checkGradients(step: number, module: Module): void {
-  const grads = module.namedParameters().flatMap(([name, p]) => (p.grad === undefined ? [] : [[name, p.grad] as const]));
+  const grads = module
+    .namedParameters()
+    .flatMap(([name, p]) => (p.grad === undefined ? [] : [[name, p.grad] as const]));
   if (grads.length === 0) return;
   // One reduction for the common case; the per-parameter search only after a failure.
-  const total = noGrad(() => scope(() => grads.map(([, g]) => g.abs().sum()).reduce((a, b) => a.add(b)).item()));
+  const total = noGrad(() =>
+    scope(() =>
+      grads
+        .map(([, g]) => g.abs().sum())
+        .reduce((a, b) => a.add(b))
+        .item(),
+    ),
+  );
   if (Number.isFinite(total)) return;
   const bad = grads.find(([, g]) => !Number.isFinite(noGrad(() => scope(() => g.abs().sum().item()))));
   throw new DivergenceError(step, `the gradient of ${bad?.[0] ?? 'a parameter'} is not finite`);

@@ -76,7 +76,11 @@ export function errorMessage(err: unknown): string {
  * Trains one stored run in this process, resuming from its last checkpoint. A failure marks the
  * run failed with its message (and rethrows); SIGINT/SIGTERM marks it interrupted and exits.
  */
-export async function trainStoredRun(store: RunStore, id: string, onStep?: (step: number, loss: number) => void): Promise<RunMeta> {
+export async function trainStoredRun(
+  store: RunStore,
+  id: string,
+  onStep?: (step: number, loss: number) => void,
+): Promise<RunMeta> {
   return trainHandle(store.open(id), onStep);
 }
 
@@ -128,8 +132,13 @@ export function planRuns(store: RunStore, runs: PlannedRun[]): { queued: QueuedR
     const existing = store.findByKey(key);
     if (existing?.status === 'done') done.push(existing);
     else {
-      if (existing?.status === 'running') throw new Error(`run ${existing.id} is already running (pid ${existing.pid ?? '?'})`);
-      queued.push({ name: planned.run.spec.name, total: planned.run.spec.train.iterations, start: () => pendingRun(store, planned, existing) });
+      if (existing?.status === 'running')
+        throw new Error(`run ${existing.id} is already running (pid ${existing.pid ?? '?'})`);
+      queued.push({
+        name: planned.run.spec.name,
+        total: planned.run.spec.train.iterations,
+        start: () => pendingRun(store, planned, existing),
+      });
     }
   }
   return { queued, done };
@@ -144,10 +153,19 @@ export function prepareRuns(store: RunStore, runs: PlannedRun[]): { todo: Pendin
 function pendingRun(store: RunStore, planned: PlannedRun, existing: RunMeta | undefined): PendingRun {
   // A damaged run whose spec.json is intact is repaired and resumed, not started again beside it.
   const handle =
-    existing === undefined ? store.create(planned.run, planned.labels) : existing.status === 'damaged' ? store.repair(existing.id, planned.labels) : store.open(existing.id);
+    existing === undefined
+      ? store.create(planned.run, planned.labels)
+      : existing.status === 'damaged'
+        ? store.repair(existing.id, planned.labels)
+        : store.open(existing.id);
   const checkpoint = handle.latestCheckpoint();
   if (checkpoint) for (const t of checkpoint.tensors.values()) t.dispose();
-  return { id: handle.id, name: planned.run.spec.name, total: planned.run.spec.train.iterations, from: checkpoint?.step ?? 0 };
+  return {
+    id: handle.id,
+    name: planned.run.spec.name,
+    total: planned.run.spec.train.iterations,
+    from: checkpoint?.step ?? 0,
+  };
 }
 
 /** Executes the planned runs; failures are reported (and returned), not thrown. */
@@ -162,7 +180,11 @@ export async function runExperiment(runs: PlannedRun[], options: ExecutorOptions
   const result: ExecutorResult = { finished: [...done], failed: [] };
   if (executor !== undefined) {
     // A remote executor needs every run's folder up front.
-    if (todo.length > 0) await executor.execute(todo.map((q) => q.start()), { store, emit, result });
+    if (todo.length > 0)
+      await executor.execute(
+        todo.map((q) => q.start()),
+        { store, emit, result },
+      );
     return result;
   }
   const parallel = Math.max(1, Math.min(options.parallel ?? 1, todo.length));
@@ -182,7 +204,13 @@ export async function runExperiment(runs: PlannedRun[], options: ExecutorOptions
 }
 
 /** Trains the queue with `lanes` runs at a time, reporting each run's start and end. */
-async function drain(todo: QueuedRun[], lanes: number, train: Train, emit: Emit, result: ExecutorResult): Promise<void> {
+async function drain(
+  todo: QueuedRun[],
+  lanes: number,
+  train: Train,
+  emit: Emit,
+  result: ExecutorResult,
+): Promise<void> {
   const queue = [...todo];
   const lane = async (): Promise<void> => {
     for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
@@ -220,7 +248,8 @@ function inProcess(store: RunStore, emit: Emit): Train {
 }
 
 function outcomeOf(meta: RunMeta): Outcome {
-  if (meta.status !== 'done' || meta.summary === undefined) return { error: `run ${meta.id} ended with status '${meta.status}' and no summary` };
+  if (meta.status !== 'done' || meta.summary === undefined)
+    return { error: `run ${meta.id} ended with status '${meta.status}' and no summary` };
   return { meta, summary: meta.summary };
 }
 

@@ -5,6 +5,32 @@ export { SpecError, parseSpecText, resolveSpec, validateSpec, expandRuns, parseO
 export { buildConditional, buildData, buildEncoder, buildLoss, buildOptimizer } from './build.js';
 export { runStreams, freshStream, STREAM_NAMES, type StreamName } from './streams.js';
 export { DivergenceError } from './divergence.js';
-export { trainRun, type TrainOptions, type TrainerSink, type Checkpoint, type MetricsRow, type RunResult } from './trainer.js';
-export { runExperiment, trainStoredRun, prepareRuns, type PlannedRun, type PendingRun, type ExecutorEvent, type ExecutorOptions, type ExecutorResult } from './executor.js';
-export { chooseExecutor, SlurmExecutor, QueueExecutor, startQueueWorker, ExecutorUsageError, type RemoteExecutor, type SlurmOptions, type QueueOptions, type QueueWorkerOptions } from './executors/index.js';
+export {
+  trainRun,
+  type TrainOptions,
+  type TrainerSink,
+  type Checkpoint,
+  type MetricsRow,
+  type RunResult,
+} from './trainer.js';
+export {
+  runExperiment,
+  trainStoredRun,
+  prepareRuns,
+  type PlannedRun,
+  type PendingRun,
+  type ExecutorEvent,
+  type ExecutorOptions,
+  type ExecutorResult,
+} from './executor.js';
+export {
+  chooseExecutor,
+  SlurmExecutor,
+  QueueExecutor,
+  startQueueWorker,
+  ExecutorUsageError,
+  type RemoteExecutor,
+  type SlurmOptions,
+  type QueueOptions,
+  type QueueWorkerOptions,
+} from './executors/index.js';

@@ -13,7 +13,9 @@ export class SpecError extends Error {
   constructor(
     readonly source: string,
     readonly issues: string[],
-    what = source.startsWith('--') || source === 'reproduce' || source === 'report' ? 'invalid argument' : 'invalid experiment spec',
+    what = source.startsWith('--') || source === 'reproduce' || source === 'report'
+      ? 'invalid argument'
+      : 'invalid experiment spec',
   ) {
     super(`${source}: ${what}\n${issues.map((i) => `  - ${i}`).join('\n')}`);
     this.name = 'SpecError';
@@ -36,13 +38,18 @@ export function parseSpecText(text: string, source: string): unknown {
   const firstLine = (e: { message: string }): string => e.message.split('\n')[0] ?? e.message;
   if (doc.errors.length > 0) throw new SpecError(source, doc.errors.map(firstLine));
   // The library resolves an unknown tag to a plain string and only warns: make it an error.
-  if (doc.warnings.length > 0) throw new SpecError(source, doc.warnings.map((w) => `${firstLine(w)} (tags other than YAML's own are not allowed)`));
+  if (doc.warnings.length > 0)
+    throw new SpecError(
+      source,
+      doc.warnings.map((w) => `${firstLine(w)} (tags other than YAML's own are not allowed)`),
+    );
   const duplicates = duplicateKeys(doc.contents, []);
   if (duplicates.length > 0) throw new SpecError(source, duplicates);
   try {
     return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (err) {
-    if (err instanceof ReferenceError) throw new SpecError(source, [`(aliases): ${err.message} (at most ${MAX_ALIAS_COUNT} alias expansions)`]);
+    if (err instanceof ReferenceError)
+      throw new SpecError(source, [`(aliases): ${err.message} (at most ${MAX_ALIAS_COUNT} alias expansions)`]);
     throw err;
   }
 }
@@ -162,9 +169,13 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string {
     case 'invalid_value':
       return `${where}: got ${show(got)}; allowed values: ${issue.values.map((v) => String(v)).join(', ')}`;
     case 'invalid_type':
-      return got === undefined ? `${where}: required (${issue.expected})` : `${where}: ${issue.message} (got ${show(got)})`;
+      return got === undefined
+        ? `${where}: required (${issue.expected})`
+        : `${where}: ${issue.message} (got ${show(got)})`;
     default:
-      return got === undefined || issue.code === 'custom' ? `${where}: ${issue.message}` : `${where}: ${issue.message} (got ${show(got)})`;
+      return got === undefined || issue.code === 'custom'
+        ? `${where}: ${issue.message}`
+        : `${where}: ${issue.message} (got ${show(got)})`;
   }
 }
 
@@ -182,15 +193,21 @@ export function validateSpec(input: unknown, source = 'spec'): ExperimentSpec {
     if (seeds.length > 0) throw new SpecError(source, seeds);
   }
   const result = ExperimentSpecSchema.safeParse(raw);
-  if (!result.success) throw new SpecError(source, result.error.issues.map((i) => describeIssue(i, raw)));
+  if (!result.success)
+    throw new SpecError(
+      source,
+      result.error.issues.map((i) => describeIssue(i, raw)),
+    );
   // Sweep keys must name settings the spec has (after defaults), and every value must validate.
   const problems: string[] = [];
   for (const [key, values] of Object.entries(result.data.sweep)) {
     for (const v of values) {
       const probe = setPath(stripMeta(raw), key, v);
       const r = ExperimentSpecSchema.safeParse(probe);
-      if (!r.success) problems.push(...r.error.issues.map((i) => `sweep.${key} = ${show(v)}: ${describeIssue(i, probe)}`));
-      else if (getPath(r.data, key.split('.')) === undefined) problems.push(`sweep: '${key}' is not a setting of this spec`);
+      if (!r.success)
+        problems.push(...r.error.issues.map((i) => `sweep.${key} = ${show(v)}: ${describeIssue(i, probe)}`));
+      else if (getPath(r.data, key.split('.')) === undefined)
+        problems.push(`sweep: '${key}' is not a setting of this spec`);
     }
   }
   if (problems.length > 0) throw new SpecError(source, [...new Set(problems)]);
@@ -198,7 +215,10 @@ export function validateSpec(input: unknown, source = 'spec'): ExperimentSpec {
   // Each sweep point is bounded too (a swept lr of 1e39, a swept batch beyond memory).
   if (outOfBounds.length === 0) {
     for (const [key, values] of Object.entries(result.data.sweep))
-      for (const v of values) outOfBounds.push(...checkBounds(setPath(result.data as unknown as Json, key, v)).map((i) => `sweep.${key} = ${show(v)}: ${i}`));
+      for (const v of values)
+        outOfBounds.push(
+          ...checkBounds(setPath(result.data as unknown as Json, key, v)).map((i) => `sweep.${key} = ${show(v)}: ${i}`),
+        );
   }
   if (outOfBounds.length > 0) throw new SpecError(source, [...new Set(outOfBounds)]);
   return result.data;
@@ -214,7 +234,10 @@ function stripMeta(raw: unknown): Json {
  * Applies a named preset (its key paths are `--set`-style overrides) and then explicit overrides,
  * then validates.
  */
-export function resolveSpec(raw: unknown, options: { source?: string; preset?: string; set?: string[] } = {}): ExperimentSpec {
+export function resolveSpec(
+  raw: unknown,
+  options: { source?: string; preset?: string; set?: string[] } = {},
+): ExperimentSpec {
   const source = options.source ?? 'spec';
   if (!isRecord(raw)) throw new SpecError(source, ['(top level): expected a mapping of settings']);
   let spec: Json = raw;
@@ -222,7 +245,9 @@ export function resolveSpec(raw: unknown, options: { source?: string; preset?: s
     const presets = isRecord(raw['presets']) ? raw['presets'] : {};
     const preset = presets[options.preset];
     if (!isRecord(preset))
-      throw new SpecError(source, [`--preset: got '${options.preset}'; allowed values: ${Object.keys(presets).join(', ') || '(this spec defines no presets)'}`]);
+      throw new SpecError(source, [
+        `--preset: got '${options.preset}'; allowed values: ${Object.keys(presets).join(', ') || '(this spec defines no presets)'}`,
+      ]);
     for (const [key, value] of Object.entries(preset)) spec = setPath(spec, key, value);
   }
   for (const item of options.set ?? []) {
@@ -236,7 +261,8 @@ export function resolveSpec(raw: unknown, options: { source?: string; preset?: s
 export function expandRuns(spec: ExperimentSpec): RunSpec[] {
   const { sweep, presets: _presets, seeds, ...base } = spec;
   let points: Record<string, unknown>[] = [{}];
-  for (const [key, values] of Object.entries(sweep)) points = points.flatMap((p) => values.map((v) => ({ ...p, [key]: v })));
+  for (const [key, values] of Object.entries(sweep))
+    points = points.flatMap((p) => values.map((v) => ({ ...p, [key]: v })));
   const runs: RunSpec[] = [];
   for (const point of points) {
     let concrete: Json = base as unknown as Json;

@@ -46,13 +46,22 @@ export const EvalSpec = z.strictObject({
   every: positiveInt('every').default(500),
   /** Size of the held-out set, for data that draw it (latents, clusters, …). */
   samples: positiveInt('samples').default(5000),
-  metrics: z.array(MetricSpec).default([{ kind: 'r2', testFraction: 0, perFactor: true }, { kind: 'mcc' }, { kind: 'ape' }, { kind: 'orthogonality' }]),
+  metrics: z
+    .array(MetricSpec)
+    .default([
+      { kind: 'r2', testFraction: 0, perFactor: true },
+      { kind: 'mcc' },
+      { kind: 'ape' },
+      { kind: 'orthogonality' },
+    ]),
 });
 
 const SPEC_SHAPE = {
   name: z.string().regex(/^[a-z0-9][a-z0-9._/=-]*$/, { error: 'name must be lowercase letters, digits, . _ / = -' }),
   description: z.string().optional(),
-  latent: z.strictObject({ dim: z.number().int().min(2, { error: 'latent.dim must be ≥ 2' }).default(3) }).default({ dim: 3 }),
+  latent: z
+    .strictObject({ dim: z.number().int().min(2, { error: 'latent.dim must be ≥ 2' }).default(3) })
+    .default({ dim: 3 }),
   /** The positive-pair conditional on the latents (required by data kinds that draw positives from latents). */
   conditional: ConditionalSpec.optional(),
   process: ProcessSpec.default({ kind: 'identity' }),
@@ -74,7 +83,8 @@ const SPEC_SHAPE = {
 
 /** The spec as written: defaults not yet applied, sweep and presets not yet expanded. */
 export const ExperimentSpecSchema = z.strictObject(SPEC_SHAPE).superRefine((spec, ctx) => {
-  for (const issue of checkSpecConsistency(spec)) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+  for (const issue of checkSpecConsistency(spec))
+    ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
 });
 
 export type ExperimentSpecInput = z.input<typeof ExperimentSpecSchema>;

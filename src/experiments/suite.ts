@@ -32,7 +32,13 @@ export const SuiteSchema = z.strictObject({
   publishedRows: z.record(z.string(), z.string()).default({}),
   /** The theory plot for the report: L(h_λ) − L(identity) along λ under this conditional. */
   theory: z
-    .strictObject({ tau: z.number().positive(), kappa: z.number().positive(), fixedDims: z.number().int().positive(), dim: z.number().int().default(3), lambdas: z.array(z.number().positive()) })
+    .strictObject({
+      tau: z.number().positive(),
+      kappa: z.number().positive(),
+      fixedDims: z.number().int().positive(),
+      dim: z.number().int().default(3),
+      lambdas: z.array(z.number().positive()),
+    })
     .optional(),
   rows: z.record(z.string(), Mapping),
   columns: z.record(z.string(), Mapping),
@@ -100,7 +106,12 @@ function dataTakesPath(spec: Json): boolean {
 
 /** Every run of every cell, labelled with the suite, the cell and the preset. */
 export function planSuite(suite: Suite, preset: string): PlannedRun[] {
-  return suite.cells.flatMap((cell) => expandRuns(cell.spec).map((run) => ({ run, labels: { suite: suite.id, cell: `${cell.row}/${cell.column}`, preset } })));
+  return suite.cells.flatMap((cell) =>
+    expandRuns(cell.spec).map((run) => ({
+      run,
+      labels: { suite: suite.id, cell: `${cell.row}/${cell.column}`, preset },
+    })),
+  );
 }
 
 function readYaml(file: string): unknown {
@@ -125,7 +136,11 @@ export interface SuiteOptions {
 }
 
 /** A cell's name part: lowercase, with anything a spec name cannot hold turned into '-'. */
-const slug = (text: string): string => text.toLowerCase().replace(/[^a-z0-9._=-]+/g, '-').replace(/^-+|-+$/g, '') || 'x';
+const slug = (text: string): string =>
+  text
+    .toLowerCase()
+    .replace(/[^a-z0-9._=-]+/g, '-')
+    .replace(/^-+|-+$/g, '') || 'x';
 
 /** The `--set` overrides that --seeds and --data stand for. */
 function optionOverrides(options: SuiteOptions): string[] {
@@ -140,7 +155,11 @@ export function loadSuite(file: string, options: SuiteOptions = {}): Suite {
   const set = optionOverrides(options);
   const raw = readYaml(file);
   const parsed = SuiteSchema.safeParse(raw);
-  if (!parsed.success) throw new SpecError(file, parsed.error.issues.map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`));
+  if (!parsed.success)
+    throw new SpecError(
+      file,
+      parsed.error.issues.map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`),
+    );
   const s = parsed.data;
   const dir = path.dirname(file);
   const base = readYaml(path.join(dir, s.base));
@@ -150,7 +169,9 @@ export function loadSuite(file: string, options: SuiteOptions = {}): Suite {
   for (const key of Object.keys(s.cells)) {
     const [r, c] = key.split('/');
     if (r === undefined || c === undefined || !(r in s.rows) || !(c in s.columns))
-      problems.push(`cells.${key}: not a row/column of this suite (rows: ${Object.keys(s.rows).join(', ')}; columns: ${Object.keys(s.columns).join(', ')})`);
+      problems.push(
+        `cells.${key}: not a row/column of this suite (rows: ${Object.keys(s.rows).join(', ')}; columns: ${Object.keys(s.columns).join(', ')})`,
+      );
   }
   for (const [row, rowOver] of Object.entries(s.rows)) {
     for (const [column, colOver] of Object.entries(s.columns)) {
@@ -159,13 +180,24 @@ export function loadSuite(file: string, options: SuiteOptions = {}): Suite {
       const merged = deepMerge(deepMerge(deepMerge(base, rowOver), colOver), cellOver ?? {});
       merged['name'] = `${s.suite}/${slug(row)}/${slug(column)}`;
       if (options.data !== undefined && !dataTakesPath(merged)) {
-        problems.push(`--data: the cells of suite ${s.suite} do not read a dataset from a path (data.kind '${String((merged['data'] as Json | undefined)?.['kind'] ?? 'latents')}')`);
+        problems.push(
+          `--data: the cells of suite ${s.suite} do not read a dataset from a path (data.kind '${String((merged['data'] as Json | undefined)?.['kind'] ?? 'latents')}')`,
+        );
         continue;
       }
       try {
-        cells.push({ row, column, spec: resolveSpec(merged, { source: `${file} [${row}/${column}]`, ...(options.preset !== undefined ? { preset: options.preset } : {}), set }) });
+        cells.push({
+          row,
+          column,
+          spec: resolveSpec(merged, {
+            source: `${file} [${row}/${column}]`,
+            ...(options.preset !== undefined ? { preset: options.preset } : {}),
+            set,
+          }),
+        });
       } catch (e) {
-        if (e instanceof SpecError) problems.push(...e.issues.map((i) => (i.startsWith('--') ? i : `${row}/${column}: ${i}`)));
+        if (e instanceof SpecError)
+          problems.push(...e.issues.map((i) => (i.startsWith('--') ? i : `${row}/${column}: ${i}`)));
         else throw e;
       }
     }
@@ -182,10 +214,23 @@ export function loadSuite(file: string, options: SuiteOptions = {}): Suite {
     rows: Object.keys(s.rows),
     columns: Object.keys(s.columns),
     cells,
-    published: renameRows(s.published === undefined ? {} : loadPublished(dir, s.published, s.publishedSeries), s.publishedRows),
-    alsoPublished: Object.fromEntries(Object.entries(s.alsoPublished).map(([m, ref]) => [m, renameRows(loadPublished(dir, ref), s.publishedRows)])),
+    published: renameRows(
+      s.published === undefined ? {} : loadPublished(dir, s.published, s.publishedSeries),
+      s.publishedRows,
+    ),
+    alsoPublished: Object.fromEntries(
+      Object.entries(s.alsoPublished).map(([m, ref]) => [m, renameRows(loadPublished(dir, ref), s.publishedRows)]),
+    ),
     ...(s.theory !== undefined ? { theory: s.theory } : {}),
-    ...(s.publishedSeries !== undefined ? { series: { x: s.publishedSeries.x, y: s.publishedSeries.y, columnX: columnValues(Object.keys(s.columns), s.publishedSeries.column) } } : {}),
+    ...(s.publishedSeries !== undefined
+      ? {
+          series: {
+            x: s.publishedSeries.x,
+            y: s.publishedSeries.y,
+            columnX: columnValues(Object.keys(s.columns), s.publishedSeries.column),
+          },
+        }
+      : {}),
     file,
   };
 }
@@ -210,21 +255,29 @@ function renameRows<T>(published: Record<string, T>, alias: Record<string, strin
   return out;
 }
 
-function loadPublished(dir: string, ref: string, series?: { x: string; y: string; column: string }): Suite['published'] {
+function loadPublished(
+  dir: string,
+  ref: string,
+  series?: { x: string; y: string; column: string },
+): Suite['published'] {
   const [file, key] = ref.split('#');
   const data = JSON.parse(fs.readFileSync(path.join(dir, file ?? ''), 'utf8')) as Json;
   // `#a.b.c` selects a nested table.
-  const table = key === undefined ? data : key.split('.').reduce<unknown>((t, k) => (isRecord(t) ? t[k] : undefined), data);
+  const table =
+    key === undefined ? data : key.split('.').reduce<unknown>((t, k) => (isRecord(t) ? t[k] : undefined), data);
   if (series !== undefined && isRecord(table)) {
     const cells: Suite['published'] = {};
     for (const [row, curve] of Object.entries(table)) {
       if (!isRecord(curve) || !Array.isArray(curve[series.x]) || !Array.isArray(curve[series.y])) continue;
       const xs = curve[series.x] as number[];
       const ys = curve[series.y] as number[];
-      cells[row] = Object.fromEntries(xs.map((x, i) => [series.column.replace('{x}', String(x)), { mean: ys[i]!, std: 0 }]));
+      cells[row] = Object.fromEntries(
+        xs.map((x, i) => [series.column.replace('{x}', String(x)), { mean: ys[i]!, std: 0 }]),
+      );
     }
     return cells;
   }
-  if (!isRecord(table) || !isRecord(table['cells'])) throw new SpecError(ref, [`published data '${ref}' has no 'cells' mapping`]);
+  if (!isRecord(table) || !isRecord(table['cells']))
+    throw new SpecError(ref, [`published data '${ref}' has no 'cells' mapping`]);
   return table['cells'] as Suite['published'];
 }

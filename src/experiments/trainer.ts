@@ -90,7 +90,10 @@ function embedBatch(encoder: Encoder, b: TrainBatch): { anchors: Tensor; positiv
   if (b.negatives !== undefined) parts.push(b.negatives.reshape(-1, ...inputShape));
   const f = encoder.forward(cat(parts));
   const d = f.size(1);
-  const out: { anchors: Tensor; positives: Tensor; negatives?: Tensor } = { anchors: f.narrow(0, 0, B), positives: f.narrow(0, B, B) };
+  const out: { anchors: Tensor; positives: Tensor; negatives?: Tensor } = {
+    anchors: f.narrow(0, 0, B),
+    positives: f.narrow(0, B, B),
+  };
   if (b.negatives !== undefined) {
     const rest = f.narrow(0, 2 * B, f.size(0) - 2 * B);
     const perAnchor = b.negatives.ndim === inputShape.length + 2;
@@ -120,7 +123,12 @@ function restore(cp: Checkpoint, parts: Parts, run: { genData: { setState(t: Ten
   for (const t of cp.tensors.values()) t.dispose();
 }
 
-function evaluateMetrics(run: RunSpec, encoder: Encoder, evalSet: EvalSet, loss: ContrastiveLoss): Record<string, number> {
+function evaluateMetrics(
+  run: RunSpec,
+  encoder: Encoder,
+  evalSet: EvalSet,
+  loss: ContrastiveLoss,
+): Record<string, number> {
   encoder.eval();
   try {
     return noGrad(() =>
@@ -134,7 +142,8 @@ function evaluateMetrics(run: RunSpec, encoder: Encoder, evalSet: EvalSet, loss:
           gen: freshStream(run.seed, 'metric'),
         };
         const out: Record<string, number> = {};
-        for (const m of run.spec.eval.metrics) Object.assign(out, create(metricKinds, m, ctx, 'metric') as Record<string, number>);
+        for (const m of run.spec.eval.metrics)
+          Object.assign(out, create(metricKinds, m, ctx, 'metric') as Record<string, number>);
         return out;
       }),
     );
@@ -150,7 +159,10 @@ function latentSample(encoder: Encoder, evalSet: EvalSet): RunResult['sample'] {
   return noGrad(() =>
     scope(() => {
       const n = Math.min(SAMPLE_POINTS, z.size(0));
-      return { truth: toRows(z.narrow(0, 0, n)), recovered: toRows(represent(encoder, evalSet.inputs.narrow(0, 0, n))) };
+      return {
+        truth: toRows(z.narrow(0, 0, n)),
+        recovered: toRows(represent(encoder, evalSet.inputs.narrow(0, 0, n))),
+      };
     }),
   );
 }
@@ -260,7 +272,13 @@ export async function trainRun(run: RunSpec, options: TrainOptions = {}): Promis
 function finalCollapseWarnings(encoder: Encoder, evalSet: EvalSet): string[] {
   encoder.eval();
   try {
-    return noGrad(() => scope(() => collapseWarnings(represent(encoder, evalSet.inputs.narrow(0, 0, Math.min(COLLAPSE_SAMPLES, evalSet.inputs.size(0)))))));
+    return noGrad(() =>
+      scope(() =>
+        collapseWarnings(
+          represent(encoder, evalSet.inputs.narrow(0, 0, Math.min(COLLAPSE_SAMPLES, evalSet.inputs.size(0)))),
+        ),
+      ),
+    );
   } finally {
     encoder.train();
   }

@@ -31,9 +31,15 @@ function throttledProgress(): (step: number, loss: number) => void {
 
 function parsedArguments(argv: string[]): { id: string; root: string } | undefined {
   try {
-    const { positionals, values } = parseArgs({ args: argv, options: { root: { type: 'string' } }, allowPositionals: true });
+    const { positionals, values } = parseArgs({
+      args: argv,
+      options: { root: { type: 'string' } },
+      allowPositionals: true,
+    });
     const [id] = positionals;
-    return id === undefined || values.root === undefined || positionals.length !== 1 ? undefined : { id, root: values.root };
+    return id === undefined || values.root === undefined || positionals.length !== 1
+      ? undefined
+      : { id, root: values.root };
   } catch {
     return undefined; // an unknown option
   }

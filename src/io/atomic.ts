@@ -98,7 +98,11 @@ export function writeFileAtomic(
  * @example
  * writeJsonAtomic('run/config.json', { seed: 0, loss: { kind: 'infonce', tau: 0.1 } });
  */
-export function writeJsonAtomic(filePath: string, value: unknown, options: AtomicWriteOptions & { indent?: number } = {}): void {
+export function writeJsonAtomic(
+  filePath: string,
+  value: unknown,
+  options: AtomicWriteOptions & { indent?: number } = {},
+): void {
   const text = JSON.stringify(value, null, options.indent ?? 2);
   if (text === undefined) throw new TypeError(`writeJsonAtomic(): a ${typeof value} cannot be written as JSON`);
   writeFileAtomic(filePath, text + '\n', options);

@@ -61,13 +61,17 @@ function npyHeader(t: Tensor): Buffer {
   const dtype = t.dtype;
   const shape = t.shape;
   const descr = DESCR[dtype] as string | undefined;
-  if (descr === undefined) throw new TypeError(`encodeNpy: dtype '${dtype}' cannot be written to .npy (supported: ${Object.keys(DESCR).join(', ')})`);
+  if (descr === undefined)
+    throw new TypeError(
+      `encodeNpy: dtype '${dtype}' cannot be written to .npy (supported: ${Object.keys(DESCR).join(', ')})`,
+    );
   let dict = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${pythonTuple(shape)}, }`;
   if (shape.length > 0) dict += ' '.repeat(Math.max(0, GROWTH_AXIS_MAX_DIGITS - String(shape[0]).length));
   const withNewline = dict.length + 1;
   const pad = ALIGN - ((MAGIC.length + 2 + 2 + withNewline) % ALIGN);
   const headerLength = withNewline + pad;
-  if (headerLength > 0xffff) throw new RangeError(`encodeNpy: a ${shape.length}-d header does not fit in .npy version 1.0`);
+  if (headerLength > 0xffff)
+    throw new RangeError(`encodeNpy: a ${shape.length}-d header does not fit in .npy version 1.0`);
   const out = Buffer.alloc(MAGIC.length + 4 + headerLength, 0x20);
   MAGIC.copy(out, 0);
   out[6] = 1;
@@ -114,14 +118,18 @@ class LiteralParser {
     return this.text[this.#pos] ?? '';
   }
   #expect(ch: string): void {
-    if (this.#peek() !== ch) this.fail(`malformed header: expected '${ch}' at position ${this.#pos} of ${JSON.stringify(this.text.trimEnd())}`);
+    if (this.#peek() !== ch)
+      this.fail(
+        `malformed header: expected '${ch}' at position ${this.#pos} of ${JSON.stringify(this.text.trimEnd())}`,
+      );
     this.#pos++;
   }
 
   /** The whole header: one dict, then only whitespace. */
   parseHeader(): Map<string, PyValue> {
     const dict = this.#dict();
-    if (this.#peek() !== '') this.fail(`malformed header: unexpected text after the dict in ${JSON.stringify(this.text.trimEnd())}`);
+    if (this.#peek() !== '')
+      this.fail(`malformed header: unexpected text after the dict in ${JSON.stringify(this.text.trimEnd())}`);
     return dict;
   }
 
@@ -130,7 +138,8 @@ class LiteralParser {
     this.#expect('{');
     while (this.#peek() !== '}') {
       const key = this.#value();
-      if (typeof key !== 'string') this.fail(`malformed header: dict keys must be strings in ${JSON.stringify(this.text.trimEnd())}`);
+      if (typeof key !== 'string')
+        this.fail(`malformed header: dict keys must be strings in ${JSON.stringify(this.text.trimEnd())}`);
       this.#expect(':');
       out.set(key as string, this.#value());
       if (this.#peek() === ',') this.#pos++;
@@ -162,7 +171,8 @@ class LiteralParser {
       return items;
     }
     const m = /^(True|False|-?\d+)L?/.exec(this.text.slice(this.#pos));
-    if (m === null) return this.fail(`malformed header: unexpected ${JSON.stringify(this.text.slice(this.#pos, this.#pos + 10))}`);
+    if (m === null)
+      return this.fail(`malformed header: unexpected ${JSON.stringify(this.text.slice(this.#pos, this.#pos + 10))}`);
     this.#pos += m[0].length;
     const token = m[1]!;
     if (token === 'True' || token === 'False') return token === 'True';
@@ -183,7 +193,8 @@ export function decodeNpy(bytes: Uint8Array, source = '<buffer>'): Tensor {
   };
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (buf.length < 10 || !buf.subarray(0, 6).equals(MAGIC)) {
-    if (buf.length >= 6 && !buf.subarray(0, 6).equals(MAGIC)) fail('it does not start with the magic string "\\x93NUMPY"');
+    if (buf.length >= 6 && !buf.subarray(0, 6).equals(MAGIC))
+      fail('it does not start with the magic string "\\x93NUMPY"');
     fail(`the file is ${buf.length} bytes, too short for a .npy preamble (is it truncated?)`);
   }
   const major = buf[6]!;
@@ -194,7 +205,8 @@ export function decodeNpy(bytes: Uint8Array, source = '<buffer>'): Tensor {
     headerLength = buf.readUInt16LE(8);
     headerStart = 10;
   } else if (major === 2 || major === 3) {
-    if (buf.length < 12) fail(`the file is ${buf.length} bytes, too short for a version ${major}.${minor} preamble (is it truncated?)`);
+    if (buf.length < 12)
+      fail(`the file is ${buf.length} bytes, too short for a version ${major}.${minor} preamble (is it truncated?)`);
     headerLength = buf.readUInt32LE(8);
     headerStart = 12;
   } else {
@@ -202,18 +214,24 @@ export function decodeNpy(bytes: Uint8Array, source = '<buffer>'): Tensor {
   }
   const dataStart = headerStart + headerLength;
   if (dataStart > buf.length)
-    fail(`the header length ${headerLength} extends beyond the end of the file (${buf.length - headerStart} bytes follow; is it truncated?)`);
+    fail(
+      `the header length ${headerLength} extends beyond the end of the file (${buf.length - headerStart} bytes follow; is it truncated?)`,
+    );
   const headerText = buf.subarray(headerStart, dataStart).toString(major === 3 ? 'utf8' : 'latin1');
   const header = new LiteralParser(headerText, fail).parseHeader();
 
   const keys = [...header.keys()].sort();
   if (keys.join(',') !== 'descr,fortran_order,shape')
-    fail(`the header must have exactly the keys 'descr', 'fortran_order' and 'shape', found ${keys.map((k) => `'${k}'`).join(', ')}`);
+    fail(
+      `the header must have exactly the keys 'descr', 'fortran_order' and 'shape', found ${keys.map((k) => `'${k}'`).join(', ')}`,
+    );
   const descr = header.get('descr');
   const fortran = header.get('fortran_order');
   const shape = header.get('shape');
-  if (typeof descr !== 'string') return fail(`structured dtypes are not supported (descr ${JSON.stringify(descr)}; supported: ${SUPPORTED})`);
-  if (typeof fortran !== 'boolean') return fail(`'fortran_order' must be True or False, got ${JSON.stringify(fortran)}`);
+  if (typeof descr !== 'string')
+    return fail(`structured dtypes are not supported (descr ${JSON.stringify(descr)}; supported: ${SUPPORTED})`);
+  if (typeof fortran !== 'boolean')
+    return fail(`'fortran_order' must be True or False, got ${JSON.stringify(fortran)}`);
   if (!Array.isArray(shape) || !shape.every((d) => typeof d === 'number' && Number.isSafeInteger(d) && d >= 0))
     return fail(`'shape' must be a tuple of non-negative integers, got ${JSON.stringify(shape)}`);
   const dims = shape as number[];
@@ -224,14 +242,18 @@ export function decodeNpy(bytes: Uint8Array, source = '<buffer>'): Tensor {
   if (dtype === undefined || order === undefined || !'<>|='.includes(order))
     return fail(`unsupported dtype '${descr}' (supported: ${SUPPORTED}, in either byte order)`);
   if (order === '|' && ITEM_SIZE[dtype] > 1) fail(`dtype '${descr}' needs a byte order ('<' or '>')`);
-  if (fortran)
-    fail("Fortran-order arrays are not supported; save a C-order copy (numpy.ascontiguousarray(a)) instead");
+  if (fortran) fail('Fortran-order arrays are not supported; save a C-order copy (numpy.ascontiguousarray(a)) instead');
 
   const needed = numelOf(dims) * ITEM_SIZE[dtype];
   const found = buf.length - dataStart;
   if (found < needed)
-    fail(`shape (${dims.join(', ')}) of '${descr}' needs ${needed} data bytes, but only ${found} follow the header (is it truncated?)`);
-  if (found > needed) fail(`${found - needed} unexpected bytes follow the ${needed} data bytes of shape (${dims.join(', ')}) of '${descr}'`);
+    fail(
+      `shape (${dims.join(', ')}) of '${descr}' needs ${needed} data bytes, but only ${found} follow the header (is it truncated?)`,
+    );
+  if (found > needed)
+    fail(
+      `${found - needed} unexpected bytes follow the ${needed} data bytes of shape (${dims.join(', ')}) of '${descr}'`,
+    );
   const data = buf.subarray(dataStart);
   if (dtype === 'bool') {
     const bad = firstInvalidBool(data);

@@ -36,7 +36,14 @@ const FROM_SAFETENSORS = new Map<string, Dtype>(
 const SUPPORTED = Object.values(TO_SAFETENSORS).join(', ');
 
 /** Position of each dtype in the reference's `Dtype` enum (increasing alignment); files list higher first. */
-const REFERENCE_ORDER: Readonly<Record<SafetensorsDtype, number>> = { BOOL: 0, U8: 1, I32: 9, F32: 11, F64: 12, I64: 13 };
+const REFERENCE_ORDER: Readonly<Record<SafetensorsDtype, number>> = {
+  BOOL: 0,
+  U8: 1,
+  I32: 9,
+  F32: 11,
+  F64: 12,
+  I64: 13,
+};
 
 /** The reference rejects larger headers (100 MB) as a guard against hostile files. */
 const MAX_HEADER_BYTES = 100_000_000;
@@ -76,8 +83,13 @@ function describeTensorError(what: string, name: string, err: unknown): Error {
 }
 
 /** Checks the arguments, orders the tensors and builds the 8-byte length plus padded header. */
-function plan(what: string, tensors: NamedTensors, metadata: Record<string, string> | undefined): { header: Buffer; planned: Planned[] } {
-  if (typeof tensors !== 'object' || tensors === null) throw new TypeError(`${what}: 'tensors' must be a Map or an object of tensors`);
+function plan(
+  what: string,
+  tensors: NamedTensors,
+  metadata: Record<string, string> | undefined,
+): { header: Buffer; planned: Planned[] } {
+  if (typeof tensors !== 'object' || tensors === null)
+    throw new TypeError(`${what}: 'tensors' must be a Map or an object of tensors`);
   const named = tensors instanceof Map ? [...tensors.entries()] : Object.entries(tensors);
   const planned: Planned[] = [];
   for (const [name, t] of named) {
@@ -94,7 +106,9 @@ function plan(what: string, tensors: NamedTensors, metadata: Record<string, stri
     }
     const st = TO_SAFETENSORS[dtype] as SafetensorsDtype | undefined;
     if (st === undefined)
-      throw new TypeError(`${what}: tensor '${name}' has dtype '${dtype}', which clab cannot save (supported: ${Object.keys(TO_SAFETENSORS).join(', ')})`);
+      throw new TypeError(
+        `${what}: tensor '${name}' has dtype '${dtype}', which clab cannot save (supported: ${Object.keys(TO_SAFETENSORS).join(', ')})`,
+      );
     planned.push({ name, tensor: t, dtype: st, shape, nbytes: numelOf(shape) * ITEM_SIZE[dtype] });
   }
   planned.sort((a, b) => REFERENCE_ORDER[b.dtype] - REFERENCE_ORDER[a.dtype] || compareUtf8(a.name, b.name));
@@ -204,7 +218,8 @@ function parseHeader(headerBytes: Uint8Array, dataSize: number, source: string):
   } catch {
     return fail('the header is not valid UTF-8');
   }
-  if (!text.startsWith('{')) fail(`the header must be a JSON object starting with '{', found ${show(text.slice(0, 20))}`);
+  if (!text.startsWith('{'))
+    fail(`the header must be a JSON object starting with '{', found ${show(text.slice(0, 20))}`);
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -239,9 +254,13 @@ function parseHeader(headerBytes: Uint8Array, dataSize: number, source: string):
     const needed = numelOf(shape) * ITEM_SIZE[dtype];
     if (!Number.isSafeInteger(needed)) fail(`${where}: shape ${show(shape)} is too large`);
     if (end - begin !== needed)
-      fail(`${where}: data_offsets [${begin}, ${end}] hold ${end - begin} bytes, but shape [${shape.join(', ')}] of ${stDtype} needs ${needed}`);
+      fail(
+        `${where}: data_offsets [${begin}, ${end}] hold ${end - begin} bytes, but shape [${shape.join(', ')}] of ${stDtype} needs ${needed}`,
+      );
     if (end > dataSize)
-      fail(`${where}: data_offsets [${begin}, ${end}] extend beyond the ${dataSize}-byte data section (is the file truncated?)`);
+      fail(
+        `${where}: data_offsets [${begin}, ${end}] extend beyond the ${dataSize}-byte data section (is the file truncated?)`,
+      );
     entries.push({ name, dtype, shape: [...shape], begin, end });
   }
 
@@ -251,13 +270,18 @@ function parseHeader(headerBytes: Uint8Array, dataSize: number, source: string):
   let previous: Entry | undefined;
   for (const e of entries) {
     if (e.begin < covered)
-      fail(`tensors ${JSON.stringify(previous?.name)} and ${JSON.stringify(e.name)} overlap (data_offsets [${previous?.begin}, ${previous?.end}] and [${e.begin}, ${e.end}])`);
-    if (e.begin > covered) fail(`bytes [${covered}, ${e.begin}) of the data section belong to no tensor (offsets are not contiguous)`);
+      fail(
+        `tensors ${JSON.stringify(previous?.name)} and ${JSON.stringify(e.name)} overlap (data_offsets [${previous?.begin}, ${previous?.end}] and [${e.begin}, ${e.end}])`,
+      );
+    if (e.begin > covered)
+      fail(`bytes [${covered}, ${e.begin}) of the data section belong to no tensor (offsets are not contiguous)`);
     covered = e.end;
     previous = e;
   }
   if (covered !== dataSize)
-    fail(`the data section has ${dataSize} bytes but the tensors cover only the first ${covered} (offsets are not contiguous to the end)`);
+    fail(
+      `the data section has ${dataSize} bytes but the tensors cover only the first ${covered} (offsets are not contiguous to the end)`,
+    );
   return { entries, metadata: Object.fromEntries(metadataPairs) };
 }
 
@@ -270,7 +294,9 @@ function decode(source: string, size: number, read: (position: number, length: n
   const lengthBytes = read(0, 8);
   const n = new DataView(lengthBytes.buffer, lengthBytes.byteOffset, 8).getBigUint64(0, true);
   if (n > BigInt(size - 8))
-    fail(`the header length ${n} extends beyond the end of the file (${size - 8} bytes follow the length field; is it truncated?)`);
+    fail(
+      `the header length ${n} extends beyond the end of the file (${size - 8} bytes follow the length field; is it truncated?)`,
+    );
   if (n > BigInt(MAX_HEADER_BYTES)) fail(`the header length ${n} exceeds the limit of ${MAX_HEADER_BYTES} bytes`);
   const headerLength = Number(n);
   const dataStart = 8 + headerLength;
@@ -282,7 +308,8 @@ function decode(source: string, size: number, read: (position: number, length: n
       const bytes = read(dataStart + e.begin, e.end - e.begin);
       if (e.dtype === 'bool') {
         const bad = firstInvalidBool(bytes);
-        if (bad >= 0) fail(`tensor ${JSON.stringify(e.name)}: BOOL element ${bad} has byte value ${bytes[bad]}, expected 0 or 1`);
+        if (bad >= 0)
+          fail(`tensor ${JSON.stringify(e.name)}: BOOL element ${bad} has byte value ${bytes[bad]}, expected 0 or 1`);
       }
       tensors.set(e.name, tensorFromBytes(bytes, e.shape, e.dtype));
     }
@@ -322,7 +349,12 @@ export function loadSafetensors(filePath: string): Safetensors {
       let done = 0;
       while (done < length) {
         const got = fs.readSync(fd, out, done, length - done, position + done);
-        if (got === 0) throw new FileFormatError(FORMAT, filePath, `the file ended early while reading bytes [${position}, ${position + length}) (was it modified while being read?)`);
+        if (got === 0)
+          throw new FileFormatError(
+            FORMAT,
+            filePath,
+            `the file ended early while reading bytes [${position}, ${position + length}) (was it modified while being read?)`,
+          );
         done += got;
       }
       return out;

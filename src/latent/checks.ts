@@ -25,6 +25,7 @@ export function checkPoints(who: string, what: string, z: Tensor, minDim: number
   const [n, k] = shape as [number, number];
   if (k < minDim) throw new RangeError(`${who}: ${what} must have k >= ${minDim} columns, got [${shape.join(', ')}]`);
   const dtype = z.dtype;
-  if (dtype !== 'float32' && dtype !== 'float64') throw new TypeError(`${who}: ${what} must be float32 or float64, got ${dtype}`);
+  if (dtype !== 'float32' && dtype !== 'float64')
+    throw new TypeError(`${who}: ${what} must be float32 or float64, got ${dtype}`);
   return [n, k, dtype];
 }

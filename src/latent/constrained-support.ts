@@ -15,7 +15,12 @@ import { sampleUniformSphere } from './uniform-sphere.js';
  * k − 1: K(z) is the two points (u, ±r)). An anchor with r = 0 has K(z) = {z}: its negatives are
  * copies of it.
  */
-export function sampleConstrainedSupport(anchors: Tensor, fixedDims: number, perAnchor: number, gen: Generator): Tensor {
+export function sampleConstrainedSupport(
+  anchors: Tensor,
+  fixedDims: number,
+  perAnchor: number,
+  gen: Generator,
+): Tensor {
   const who = 'sampleConstrainedSupport()';
   const [n, k, dtype] = checkPoints(who, 'anchors', anchors, 1);
   checkConstrainedFixedDims(who, fixedDims, k);
@@ -34,7 +39,9 @@ export function sampleConstrainedSupport(anchors: Tensor, fixedDims: number, per
 /** Throws unless 0 ≤ fixedDims ≤ k − 1 (at least one coordinate varies). */
 export function checkConstrainedFixedDims(who: string, fixedDims: number, k: number): void {
   if (!Number.isInteger(fixedDims) || fixedDims < 0 || fixedDims > k - 1)
-    throw new RangeError(`${who}: fixedDims must be an integer in 0..k−1; allowed values for k = ${k}: 0..${k - 1}; got ${String(fixedDims)}`);
+    throw new RangeError(
+      `${who}: fixedDims must be an integer in 0..k−1; allowed values for k = ${k}: 0..${k - 1}; got ${String(fixedDims)}`,
+    );
 }
 
 /**

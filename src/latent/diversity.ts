@@ -74,7 +74,9 @@ function displacements(conditional: Conditional, anchors: Tensor, gen: Generator
   try {
     const [a, p] = [anchors.shape, positives.shape];
     if (a.length !== p.length || a.some((s, i) => s !== p[i]))
-      throw new RangeError(`diversityDiagnostic(): conditional '${conditional.name}' returned shape [${p.join(', ')}] for anchors [${a.join(', ')}]`);
+      throw new RangeError(
+        `diversityDiagnostic(): conditional '${conditional.name}' returned shape [${p.join(', ')}] for anchors [${a.join(', ')}]`,
+      );
     return scope(() => positives.to('float64').sub(anchors.to('float64')));
   } finally {
     positives.dispose();
@@ -99,14 +101,20 @@ function columns(m: number[], k: number, which: number[]): number[][] {
  * r.holds;         // false
  * r.unperturbed;   // [[1, 0, 0]]
  */
-export function diversityDiagnostic(marginal: Marginal, conditional: Conditional, gen: Generator, options: DiversityOptions = {}): DiversityReport {
+export function diversityDiagnostic(
+  marginal: Marginal,
+  conditional: Conditional,
+  gen: Generator,
+  options: DiversityOptions = {},
+): DiversityReport {
   const who = 'diversityDiagnostic()';
   const k = marginal.dim;
   const n = checkInteger(who, 'samples', options.samples ?? 4096, 1);
   const localAnchors = checkInteger(who, 'localAnchors', options.localAnchors ?? 32, 0);
   const perAnchor = checkInteger(who, 'positivesPerAnchor', options.positivesPerAnchor ?? 4 * k, 1);
   const rel = options.relativeThreshold ?? 1e-8;
-  if (typeof rel !== 'number' || !(rel >= 0 && rel < 1)) throw new RangeError(`${who}: relativeThreshold must be a number in [0, 1), got ${String(rel)}`);
+  if (typeof rel !== 'number' || !(rel >= 0 && rel < 1))
+    throw new RangeError(`${who}: relativeThreshold must be a number in [0, 1), got ${String(rel)}`);
 
   return noGrad(() =>
     scope(() => {
@@ -137,7 +145,10 @@ export function diversityDiagnostic(marginal: Marginal, conditional: Conditional
         const tangent = dl.sub(zr.mul(dl.mul(zr).sum(1, true))).reshape(localAnchors, perAnchor, k);
         const local = tangent.mT.matmul(tangent).div(perAnchor); // [A, k, k]
         // Descending; the last one is the structural zero along z (P_z z = 0) and is dropped.
-        const ev = linalg.eigh(local).eigenvalues.flip(1).narrow(1, 0, k - 1);
+        const ev = linalg
+          .eigh(local)
+          .eigenvalues.flip(1)
+          .narrow(1, 0, k - 1);
         const rows = ev.toArray();
         const sums = new Array<number>(k - 1).fill(0);
         for (let a = 0; a < localAnchors; a++) {

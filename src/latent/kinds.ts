@@ -33,7 +33,9 @@ export const conditionalKinds = {
     summary: 'vMF on the sub-sphere that keeps the first fixedDims coordinates (Paper A, Alg. 13; diversity violated)',
     example: { kind: 'restricted-vmf', kappa: 3, fixedDims: 1 },
     create: (c, _ctx: ConditionalContext): Conditional =>
-      c.fixedDims === 0 ? new VonMisesFisher({ kappa: c.kappa }) : new RestrictedVonMisesFisher({ kappa: c.kappa, fixedDims: c.fixedDims }),
+      c.fixedDims === 0
+        ? new VonMisesFisher({ kappa: c.kappa })
+        : new RestrictedVonMisesFisher({ kappa: c.kappa, fixedDims: c.fixedDims }),
   }),
 };
 

@@ -31,7 +31,12 @@ export function checkRestrictedFixedDims(who: string, fixedDims: number, k: numb
  * radius 0, so its positive is the anchor itself (v~ is drawn around an arbitrary direction and
  * multiplied by r = 0; no NaN arises).
  */
-export function sampleRestrictedVonMisesFisher(anchors: Tensor, fixedDims: number, kappa: number, gen: Generator): Tensor {
+export function sampleRestrictedVonMisesFisher(
+  anchors: Tensor,
+  fixedDims: number,
+  kappa: number,
+  gen: Generator,
+): Tensor {
   const who = 'sampleRestrictedVonMisesFisher()';
   const [, k, dtype] = checkPoints(who, 'anchors', anchors, 1);
   checkRestrictedFixedDims(who, fixedDims, k);

@@ -6,8 +6,10 @@ import type { Marginal } from './types.js';
 
 /** n points uniform on S^{dim−1}: [n, dim]. */
 export function sampleUniformSphere(n: number, dim: number, gen: Generator, dtype: FloatDtype = 'float32'): Tensor {
-  if (!Number.isInteger(dim) || dim < 1) throw new RangeError(`sampleUniformSphere(): dim must be a positive integer, got ${dim}`);
-  if (!Number.isInteger(n) || n < 0) throw new RangeError(`sampleUniformSphere(): n must be a non-negative integer, got ${n}`);
+  if (!Number.isInteger(dim) || dim < 1)
+    throw new RangeError(`sampleUniformSphere(): dim must be a positive integer, got ${dim}`);
+  if (!Number.isInteger(n) || n < 0)
+    throw new RangeError(`sampleUniformSphere(): n must be a non-negative integer, got ${n}`);
   return scope(() => F.normalize(randn([n, dim], gen, dtype), 1));
 }
 
@@ -24,7 +26,8 @@ export class UniformSphere implements Marginal {
 
   constructor(dim: number, dtype: FloatDtype = 'float32') {
     this.dim = checkInteger('UniformSphere', 'dim', dim, 1);
-    if (dtype !== 'float32' && dtype !== 'float64') throw new TypeError(`UniformSphere: dtype must be float32 or float64, got ${String(dtype)}`);
+    if (dtype !== 'float32' && dtype !== 'float64')
+      throw new TypeError(`UniformSphere: dtype must be float32 or float64, got ${String(dtype)}`);
     this.dtype = dtype;
   }
 

@@ -47,7 +47,11 @@ function woodConstants(k: number, kappa: number): WoodConstants {
 function acceptanceLog(omega: Tensor, k: number, kappa: number, c: WoodConstants): Tensor {
   return scope(() => {
     const linear = omega.rsub(c.oneMinusX0).mul(kappa);
-    const logRatio = omega.mul(c.x0 * c.scale).add((1 + c.b) / 2).log().mul(k - 1);
+    const logRatio = omega
+      .mul(c.x0 * c.scale)
+      .add((1 + c.b) / 2)
+      .log()
+      .mul(k - 1);
     return linear.add(logRatio);
   });
 }
@@ -67,7 +71,8 @@ function sampleOmega(n: number, k: number, kappa: number, gen: Generator): Tenso
     // Wood's envelope accepts with probability bounded away from 0 for every (k, κ) (above 1/2 in
     // practice), so this loop ends after a few rounds; the cap only guards against a broken stream.
     for (let round = 0; have < n; round++) {
-      if (round >= 10_000) throw new Error(`sampleVonMisesFisher(): rejection sampler did not finish (k = ${k}, kappa = ${kappa})`);
+      if (round >= 10_000)
+        throw new Error(`sampleVonMisesFisher(): rejection sampler did not finish (k = ${k}, kappa = ${kappa})`);
       const pending = n - have;
       const got = scope(() => {
         const z = beta(a, a, [pending], gen, 'float64');
@@ -158,7 +163,8 @@ export function sampleVonMisesFisher(mu: Tensor, kappa: number, gen: Generator):
  * Checks: A_1(κ) = tanh κ; A_3(κ) = coth κ − 1/κ; A_k(κ) ≈ κ/k as κ → 0; A_k(κ) ≈ 1 − (k−1)/(2κ) as κ → ∞.
  */
 export function meanResultantLength(k: number, kappa: number): number {
-  if (typeof k !== 'number' || !Number.isInteger(k) || k < 1) throw new RangeError(`meanResultantLength(): k must be an integer >= 1, got ${String(k)}`);
+  if (typeof k !== 'number' || !Number.isInteger(k) || k < 1)
+    throw new RangeError(`meanResultantLength(): k must be an integer >= 1, got ${String(k)}`);
   checkKappa('meanResultantLength()', kappa);
   if (kappa === 0) return 0;
   // Series R_ν(x) = x/(2(ν+1)) − x³/(8(ν+1)²(ν+2)) + O(x⁵): exact to double precision for κ < 1e-6,

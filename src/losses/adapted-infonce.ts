@@ -55,11 +55,18 @@ export function constrainedNegativeCount(M: number, rho: number): number {
  * const negLatent = sampleAdaptedNegatives(z, new ConstrainedSupport({ fixedDims: 1 }), 64, 0.5, gen);
  * const negEmb = encoder(g(negLatent.reshape(B * 64, k))).reshape(B, 64, -1);
  */
-export function sampleAdaptedNegatives(anchorsLatent: Tensor, support: Support, M: number, rho: number, gen: Generator): Tensor {
+export function sampleAdaptedNegatives(
+  anchorsLatent: Tensor,
+  support: Support,
+  M: number,
+  rho: number,
+  gen: Generator,
+): Tensor {
   const who = 'sampleAdaptedNegatives()';
   checkNegativesPerAnchor(who, M);
   checkConstraintRatio(who, rho);
-  if (anchorsLatent.ndim !== 2) throw new RangeError(`${who}: anchorsLatent must be [B, k], got [${anchorsLatent.shape.join(', ')}]`);
+  if (anchorsLatent.ndim !== 2)
+    throw new RangeError(`${who}: anchorsLatent must be [B, k], got [${anchorsLatent.shape.join(', ')}]`);
   const nK = constrainedNegativeCount(M, rho);
   const full = new FullSphereSupport();
   if (nK === 0) return full.sampleNegatives(anchorsLatent, M, gen);
@@ -82,7 +89,9 @@ export function sampleAdaptedNegatives(anchorsLatent: Tensor, support: Support, 
  * const loss = adaptedInfoNCE({ tau: 0.3, negativesPerAnchor: 64, rho: 1 });
  * const out = loss({ anchors, positives, negatives });   // negatives [B, 64, d]
  */
-export function adaptedInfoNCE(options: AdaptedInfoNCEOptions): ContrastiveLoss & { readonly options: Readonly<AdaptedInfoNCEOptions> } {
+export function adaptedInfoNCE(
+  options: AdaptedInfoNCEOptions,
+): ContrastiveLoss & { readonly options: Readonly<AdaptedInfoNCEOptions> } {
   const who = 'adaptedInfoNCE';
   const { tau, negativesPerAnchor: M, rho } = options;
   checkTemperature(who, tau);
@@ -91,10 +100,13 @@ export function adaptedInfoNCE(options: AdaptedInfoNCEOptions): ContrastiveLoss 
   const base = infoNCE({ tau });
   const loss = (batch: ContrastiveBatch): LossOutput => {
     const { anchors, negatives } = batch;
-    if (negatives === undefined) throw new TypeError(`${who}: this loss needs batch.negatives of shape [B, M, d] (see sampleAdaptedNegatives)`);
+    if (negatives === undefined)
+      throw new TypeError(`${who}: this loss needs batch.negatives of shape [B, M, d] (see sampleAdaptedNegatives)`);
     const [B, d] = anchors.shape;
     if (negatives.ndim !== 3 || negatives.shape[0] !== B || negatives.shape[1] !== M || negatives.shape[2] !== d)
-      throw new RangeError(`${who}: negatives must be per-anchor [B, M, d] = [${B}, ${M}, ${d}], got [${negatives.shape.join(', ')}]`);
+      throw new RangeError(
+        `${who}: negatives must be per-anchor [B, M, d] = [${B}, ${M}, ${d}], got [${negatives.shape.join(', ')}]`,
+      );
     return base(batch);
   };
   return Object.assign(loss, { options: Object.freeze({ tau, negativesPerAnchor: M, rho }) });

@@ -22,7 +22,10 @@ function logMeanGaussianKernel(x: Tensor, t: number): Tensor {
   const d2 = sq.add(sq.T).sub(x.matmul(x.T).mul(2)).clampMin(0); // [B, B]
   const diagonal = eye(B, 'bool'); // i = j pairs are excluded
   const logits = d2.mul(-t).maskedFill(diagonal, -Infinity);
-  return logits.flatten().logsumexp(0).sub(Math.log(B * (B - 1)));
+  return logits
+    .flatten()
+    .logsumexp(0)
+    .sub(Math.log(B * (B - 1)));
 }
 
 /**
@@ -33,15 +36,26 @@ function logMeanGaussianKernel(x: Tensor, t: number): Tensor {
 export function alignmentUniformityLoss(options: AlignmentUniformityOptions = {}): ContrastiveLoss {
   const who = 'alignmentUniformityLoss';
   const { alpha = 2, t = 2, weight = 1 } = options;
-  if (typeof alpha !== 'number' || !Number.isFinite(alpha) || alpha <= 0) throw new RangeError(`${who}: alpha must be a finite number > 0, got ${String(alpha)}`);
-  if (typeof t !== 'number' || !Number.isFinite(t) || t <= 0) throw new RangeError(`${who}: t must be a finite number > 0, got ${String(t)}`);
-  if (typeof weight !== 'number' || !Number.isFinite(weight) || weight < 0) throw new RangeError(`${who}: weight must be a finite number >= 0, got ${String(weight)}`);
+  if (typeof alpha !== 'number' || !Number.isFinite(alpha) || alpha <= 0)
+    throw new RangeError(`${who}: alpha must be a finite number > 0, got ${String(alpha)}`);
+  if (typeof t !== 'number' || !Number.isFinite(t) || t <= 0)
+    throw new RangeError(`${who}: t must be a finite number > 0, got ${String(t)}`);
+  if (typeof weight !== 'number' || !Number.isFinite(weight) || weight < 0)
+    throw new RangeError(`${who}: weight must be a finite number >= 0, got ${String(weight)}`);
   return (batch: ContrastiveBatch): LossOutput => {
     checkFiniteBatch('alignmentUniformityLoss', batch);
     const { anchors, positives } = batch;
-    if (anchors.ndim !== 2 || positives.ndim !== 2 || anchors.shape[0] !== positives.shape[0] || anchors.shape[1] !== positives.shape[1])
-      throw new RangeError(`${who}: anchors and positives must both be [B, d], got [${anchors.shape.join(', ')}] and [${positives.shape.join(', ')}]`);
-    if (anchors.shape[0]! < 2) throw new RangeError(`${who}: uniformity needs at least 2 instances, got B = ${anchors.shape[0]}`);
+    if (
+      anchors.ndim !== 2 ||
+      positives.ndim !== 2 ||
+      anchors.shape[0] !== positives.shape[0] ||
+      anchors.shape[1] !== positives.shape[1]
+    )
+      throw new RangeError(
+        `${who}: anchors and positives must both be [B, d], got [${anchors.shape.join(', ')}] and [${positives.shape.join(', ')}]`,
+      );
+    if (anchors.shape[0]! < 2)
+      throw new RangeError(`${who}: uniformity needs at least 2 instances, got B = ${anchors.shape[0]}`);
     return scope(() => {
       const diff2 = anchors.sub(positives).square().sum(1);
       // |a − p|^α = (|a − p|²)^{α/2}; α = 2 avoids the sqrt (and its infinite slope at 0).

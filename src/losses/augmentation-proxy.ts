@@ -23,10 +23,16 @@ export interface AugmentationProxyOptions {
  * @example
  * const negLatent = sampleProxyNegatives(z, new RestrictedVonMisesFisher({ kappa: 1 / 0.3, fixedDims: 1 }), 32, gen);
  */
-export function sampleProxyNegatives(anchorsLatent: Tensor, conditional: Conditional, M: number, gen: Generator): Tensor {
+export function sampleProxyNegatives(
+  anchorsLatent: Tensor,
+  conditional: Conditional,
+  M: number,
+  gen: Generator,
+): Tensor {
   const who = 'sampleProxyNegatives()';
   checkNegativesPerAnchor(who, M);
-  if (anchorsLatent.ndim !== 2) throw new RangeError(`${who}: anchorsLatent must be [B, k], got [${anchorsLatent.shape.join(', ')}]`);
+  if (anchorsLatent.ndim !== 2)
+    throw new RangeError(`${who}: anchorsLatent must be [B, k], got [${anchorsLatent.shape.join(', ')}]`);
   const [B, k] = anchorsLatent.shape as [number, number];
   return noGrad(() =>
     scope(() => {
@@ -40,7 +46,9 @@ export function sampleProxyNegatives(anchorsLatent: Tensor, conditional: Conditi
  * The augmentation-proxy loss: InfoNCE with per-anchor negatives [B, M, d] (embeddings of
  * `sampleProxyNegatives`). Returns { loss, perAnchor [B], parts { alignment, uniformity } }.
  */
-export function augmentationProxy(options: AugmentationProxyOptions): ContrastiveLoss & { readonly options: Readonly<AugmentationProxyOptions> } {
+export function augmentationProxy(
+  options: AugmentationProxyOptions,
+): ContrastiveLoss & { readonly options: Readonly<AugmentationProxyOptions> } {
   const who = 'augmentationProxy';
   const { tau, negativesPerAnchor: M } = options;
   checkTemperature(who, tau);
@@ -48,10 +56,13 @@ export function augmentationProxy(options: AugmentationProxyOptions): Contrastiv
   const base = infoNCE({ tau });
   const loss = (batch: ContrastiveBatch): LossOutput => {
     const { anchors, negatives } = batch;
-    if (negatives === undefined) throw new TypeError(`${who}: this loss needs batch.negatives of shape [B, M, d] (see sampleProxyNegatives)`);
+    if (negatives === undefined)
+      throw new TypeError(`${who}: this loss needs batch.negatives of shape [B, M, d] (see sampleProxyNegatives)`);
     const [B, d] = anchors.shape;
     if (negatives.ndim !== 3 || negatives.shape[0] !== B || negatives.shape[1] !== M || negatives.shape[2] !== d)
-      throw new RangeError(`${who}: negatives must be per-anchor [B, M, d] = [${B}, ${M}, ${d}], got [${negatives.shape.join(', ')}]`);
+      throw new RangeError(
+        `${who}: negatives must be per-anchor [B, M, d] = [${B}, ${M}, ${d}], got [${negatives.shape.join(', ')}]`,
+      );
     return base(batch);
   };
   return Object.assign(loss, { options: Object.freeze({ tau, negativesPerAnchor: M }) });

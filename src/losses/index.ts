@@ -12,7 +12,12 @@ export {
 } from './adapted-infonce.js';
 export { augmentationProxy, sampleProxyNegatives, type AugmentationProxyOptions } from './augmentation-proxy.js';
 export { alignmentUniformityLoss, type AlignmentUniformityOptions } from './alignment-uniformity-loss.js';
-export { similarityFamily, type SimilarityFamilyOptions, type SimilarityPhi, type SimilarityPsi } from './similarity-family.js';
+export {
+  similarityFamily,
+  type SimilarityFamilyOptions,
+  type SimilarityPhi,
+  type SimilarityPsi,
+} from './similarity-family.js';
 export { siglip, negLogSigmoid, type SigLIPOptions } from './siglip.js';
 export { spectralContrastive } from './spectral.js';
 export { vrns, withVRNS, type VRNSOptions } from './vrns.js';

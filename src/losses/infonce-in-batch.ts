@@ -3,7 +3,13 @@
 //   ℓ_i = −log( e^{s_ii} / Σ_j e^{s_ij} ).
 // NT-Xent (nt-xent.ts) is the symmetric two-view form that also uses within-view negatives.
 import { scope } from '../torch/index.js';
-import { checkTemperature, type ContrastiveBatch, type ContrastiveLoss, type LossOutput, checkFiniteBatch } from './types.js';
+import {
+  checkTemperature,
+  type ContrastiveBatch,
+  type ContrastiveLoss,
+  type LossOutput,
+  checkFiniteBatch,
+} from './types.js';
 
 /**
  * Shapes: anchors, positives [B, d] (B ≥ 2) → perAnchor [B].
@@ -19,7 +25,9 @@ export function infoNCEInBatch(options: { tau: number }): ContrastiveLoss {
     checkFiniteBatch('infoNCEInBatch', batch);
     const { anchors: u, positives: v } = batch;
     if (u.ndim !== 2 || u.shape[0] !== v.shape[0] || u.shape[1] !== v.shape[1] || u.size(0) < 2)
-      throw new RangeError(`infoNCEInBatch: anchors and positives must be [B, d] of equal shape with B ≥ 2, got [${u.shape}] and [${v.shape}]`);
+      throw new RangeError(
+        `infoNCEInBatch: anchors and positives must be [B, d] of equal shape with B ≥ 2, got [${u.shape}] and [${v.shape}]`,
+      );
     return scope(() => {
       const logits = u.matmul(v.T).div(tau);
       const positive = u.mul(v).sum(1).div(tau);

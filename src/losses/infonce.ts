@@ -3,7 +3,13 @@
 // Standard runs of Paper A share one batch of negatives across all anchors ([M, d]); the
 // support-corrected loss passes per-anchor negatives ([B, M, d]). Both forms are handled here.
 import { cat, einsum, infoNCELogSumExp, scope, type Tensor } from '../torch/index.js';
-import { checkFiniteBatch, checkTemperature, type ContrastiveBatch, type ContrastiveLoss, type LossOutput } from './types.js';
+import {
+  checkFiniteBatch,
+  checkTemperature,
+  type ContrastiveBatch,
+  type ContrastiveLoss,
+  type LossOutput,
+} from './types.js';
 
 export const INFONCE_IMPLS = ['auto', 'fused', 'dense'] as const;
 export type InfoNCEImpl = (typeof INFONCE_IMPLS)[number];
@@ -51,13 +57,16 @@ export function infoNCEFromLogits(positive: Tensor, negative: Tensor): LossOutpu
 export function infoNCE(options: InfoNCEOptions): ContrastiveLoss {
   const { tau, impl = 'auto', chunkBytes } = options;
   checkTemperature('infoNCE', tau);
-  if (!INFONCE_IMPLS.includes(impl)) throw new RangeError(`infoNCE: impl must be one of ${INFONCE_IMPLS.join(', ')}, got ${String(impl)}`);
+  if (!INFONCE_IMPLS.includes(impl))
+    throw new RangeError(`infoNCE: impl must be one of ${INFONCE_IMPLS.join(', ')}, got ${String(impl)}`);
   return (batch: ContrastiveBatch): LossOutput => {
     checkFiniteBatch('infoNCE', batch);
     const { anchors, positives, negatives } = batch;
     if (negatives === undefined) throw new TypeError('infoNCE: this loss needs batch.negatives ([M, d] or [B, M, d])');
     if (anchors.ndim !== 2 || positives.ndim !== 2)
-      throw new RangeError(`infoNCE: anchors and positives must be [B, d], got [${anchors.shape}] and [${positives.shape}]`);
+      throw new RangeError(
+        `infoNCE: anchors and positives must be [B, d], got [${anchors.shape}] and [${positives.shape}]`,
+      );
     return scope(() => {
       const pos = anchors.mul(positives).sum(1).div(tau);
       if (negatives.ndim === 2 && impl !== 'dense') {

@@ -47,7 +47,9 @@ export const lossKinds = {
     summary: 'InfoNCE, −log e^{s+}/(e^{s+} + Σ e^{s−}) (Paper A, eq. 1)',
     example: { kind: 'infonce', tau: 0.3 },
     create: (c, ctx: LossContext): BuiltLoss =>
-      c.negatives === 'in-batch' ? { loss: infoNCEInBatch({ tau: c.tau }), negatives: NONE } : { loss: infoNCE({ tau: c.tau }), negatives: { kind: 'shared', count: c.count ?? ctx.batch } },
+      c.negatives === 'in-batch'
+        ? { loss: infoNCEInBatch({ tau: c.tau }), negatives: NONE }
+        : { loss: infoNCE({ tau: c.tau }), negatives: { kind: 'shared', count: c.count ?? ctx.batch } },
   }),
   'adapted-infonce': defineKind({
     schema: variant('adapted-infonce', {
@@ -66,7 +68,7 @@ export const lossKinds = {
   }),
   proxy: defineKind({
     schema: variant('proxy', { tau, negativesPerAnchor: positiveInt('negativesPerAnchor').default(16) }),
-    summary: "same-anchor augmentation proxy: negatives are further positives of the anchor itself (Paper A, Alg. 14)",
+    summary: 'same-anchor augmentation proxy: negatives are further positives of the anchor itself (Paper A, Alg. 14)',
     example: { kind: 'proxy', tau: 0.3, negativesPerAnchor: 4 },
     create: (c): BuiltLoss => ({
       loss: augmentationProxy({ tau: c.tau, negativesPerAnchor: c.negativesPerAnchor }),
@@ -80,7 +82,11 @@ export const lossKinds = {
     create: (c): BuiltLoss => ({ loss: ntXent({ tau: c.tau }), negatives: NONE }),
   }),
   siglip: defineKind({
-    schema: variant('siglip', { t: positive('t').default(10), b: z.number().default(-10), c2: z.number().nonnegative().default(0) }),
+    schema: variant('siglip', {
+      t: positive('t').default(10),
+      b: z.number().default(-10),
+      c2: z.number().nonnegative().default(0),
+    }),
     summary: 'sigmoid pairwise loss (SigLIP; Paper B with within-view weight c2)',
     example: { kind: 'siglip' },
     create: (c): BuiltLoss => ({ loss: siglip({ t: c.t, b: c.b, c2: c.c2 }), negatives: NONE }),
@@ -92,10 +98,17 @@ export const lossKinds = {
     create: (): BuiltLoss => ({ loss: spectralContrastive(), negatives: NONE }),
   }),
   'alignment-uniformity': defineKind({
-    schema: variant('alignment-uniformity', { alpha: positive('alpha').default(2), t: positive('t').default(2), weight: z.number().nonnegative().default(1) }),
+    schema: variant('alignment-uniformity', {
+      alpha: positive('alpha').default(2),
+      t: positive('t').default(2),
+      weight: z.number().nonnegative().default(1),
+    }),
     summary: 'alignment + weight·uniformity (Wang & Isola 2020)',
     example: { kind: 'alignment-uniformity' },
-    create: (c): BuiltLoss => ({ loss: alignmentUniformityLoss({ alpha: c.alpha, t: c.t, weight: c.weight }), negatives: NONE }),
+    create: (c): BuiltLoss => ({
+      loss: alignmentUniformityLoss({ alpha: c.alpha, t: c.t, weight: c.weight }),
+      negatives: NONE,
+    }),
   }),
   'similarity-family': defineKind({
     schema: variant('similarity-family', {
@@ -109,7 +122,10 @@ export const lossKinds = {
     }),
     summary: "Paper B's loss family ψ(c1·Σ φ(u_i·v_j) + c2·Σ φ(u_i·u_j)) − …",
     example: { kind: 'similarity-family', c1: 1, c2: 1 },
-    create: (c): BuiltLoss => ({ loss: similarityFamily({ c1: c.c1, c2: c.c2, phi: c.phi, psi: c.psi, t: c.t }), negatives: NONE }),
+    create: (c): BuiltLoss => ({
+      loss: similarityFamily({ c1: c.c1, c2: c.c2, phi: c.phi, psi: c.psi, t: c.t }),
+      negatives: NONE,
+    }),
   }),
 };
 
@@ -129,7 +145,8 @@ export const auxiliaryKinds = {
     example: { kind: 'vrns', datasetSize: 1000 },
     create: (c, ctx: LossContext & { base: ContrastiveLoss }): ContrastiveLoss => {
       const k = c.datasetSize ?? ctx.datasetSize;
-      if (k === undefined) throw new RangeError('auxiliary vrns: the data has no finite training set; set auxiliary[].datasetSize');
+      if (k === undefined)
+        throw new RangeError('auxiliary vrns: the data has no finite training set; set auxiliary[].datasetSize');
       return withVRNS(ctx.base, { lambda: c.weight, datasetSize: k, power: c.power });
     },
   }),

@@ -4,7 +4,13 @@
 // Known value (lightly's test): when all embeddings coincide, the 2B − 1 logits of each row are
 // equal and ℓ_k = −log(1/(2B − 1)).
 import { arange, cat, scope } from '../torch/index.js';
-import { checkTemperature, type ContrastiveBatch, type ContrastiveLoss, type LossOutput, checkFiniteBatch } from './types.js';
+import {
+  checkTemperature,
+  type ContrastiveBatch,
+  type ContrastiveLoss,
+  type LossOutput,
+  checkFiniteBatch,
+} from './types.js';
 
 export interface NTXentOptions {
   /** Temperature τ > 0 (SimCLR: 0.5 on CIFAR-10 in Paper A). */

@@ -32,9 +32,12 @@ export function negLogSigmoid(x: Tensor): Tensor {
  */
 export function siglip(options: SigLIPOptions): ContrastiveLoss {
   const { t, b, c2 = 0 } = options;
-  if (typeof t !== 'number' || !Number.isFinite(t) || t <= 0) throw new RangeError(`siglip: logit scale t must be a finite number > 0, got ${String(t)}`);
-  if (typeof b !== 'number' || !Number.isFinite(b)) throw new RangeError(`siglip: bias b must be a finite number, got ${String(b)}`);
-  if (typeof c2 !== 'number' || !Number.isFinite(c2) || c2 < 0) throw new RangeError(`siglip: c2 must be a finite number >= 0, got ${String(c2)}`);
+  if (typeof t !== 'number' || !Number.isFinite(t) || t <= 0)
+    throw new RangeError(`siglip: logit scale t must be a finite number > 0, got ${String(t)}`);
+  if (typeof b !== 'number' || !Number.isFinite(b))
+    throw new RangeError(`siglip: bias b must be a finite number, got ${String(b)}`);
+  if (typeof c2 !== 'number' || !Number.isFinite(c2) || c2 < 0)
+    throw new RangeError(`siglip: c2 must be a finite number >= 0, got ${String(c2)}`);
   return (batch: ContrastiveBatch): LossOutput => {
     checkFiniteBatch('siglip', batch);
     const { anchors: u, positives: v } = batch;
@@ -53,7 +56,9 @@ export function siglip(options: SigLIPOptions): ContrastiveLoss {
       let perAnchor = positive.add(negative);
       const parts: Record<string, Tensor> = { positive: positive.mean(), negative: negative.mean() };
       if (c2 > 0) {
-        const within = negTerms(u.matmul(u.T)).add(negTerms(v.matmul(v.T))).mul(0.5 * c2);
+        const within = negTerms(u.matmul(u.T))
+          .add(negTerms(v.matmul(v.T)))
+          .mul(0.5 * c2);
         perAnchor = perAnchor.add(within);
         parts['within'] = within.mean();
       }

@@ -7,7 +7,13 @@
 //   φ = exp(x/t), ψ = log(1 + x), (c1, c2) = (1, 1): NT-Xent (SimCLR), identical to `ntXent`.
 // For φ = exp the sum is taken in log space: log(1 + Σ c·e^{(s − s⁺)/t}) = logsumexp{s⁺/t, s/t + log c} − s⁺/t.
 import { arange, cat, ones, eye, scope, type Tensor } from '../torch/index.js';
-import { checkFiniteBatch, checkTemperature, type ContrastiveBatch, type ContrastiveLoss, type LossOutput } from './types.js';
+import {
+  checkFiniteBatch,
+  checkTemperature,
+  type ContrastiveBatch,
+  type ContrastiveLoss,
+  type LossOutput,
+} from './types.js';
 
 /** φ: 'exp' is exp(x/t); a function receives the raw similarity difference x and must be elementwise. */
 export type SimilarityPhi = 'exp' | ((x: Tensor) => Tensor);
@@ -45,9 +51,11 @@ export function similarityFamily(options: SimilarityFamilyOptions): ContrastiveL
   const { c1, c2, phi = 'exp', psi = 'log1p', t } = options;
   checkWeight('c1', c1);
   checkWeight('c2', c2);
-  if (c1 === 0 && c2 === 0) throw new RangeError('similarityFamily: c1 and c2 are both 0, so the loss has no negatives');
+  if (c1 === 0 && c2 === 0)
+    throw new RangeError('similarityFamily: c1 and c2 are both 0, so the loss has no negatives');
   if (phi === 'exp') checkTemperature('similarityFamily', t as number);
-  else if (typeof phi !== 'function') throw new TypeError(`similarityFamily: phi must be 'exp' or a function, got ${String(phi)}`);
+  else if (typeof phi !== 'function')
+    throw new TypeError(`similarityFamily: phi must be 'exp' or a function, got ${String(phi)}`);
   else if (t !== undefined) checkTemperature('similarityFamily', t);
   if (psi !== 'log1p' && psi !== 'identity' && typeof psi !== 'function')
     throw new TypeError(`similarityFamily: psi must be 'log1p', 'identity' or a function, got ${String(psi)}`);
@@ -89,15 +97,22 @@ export function similarityFamily(options: SimilarityFamilyOptions): ContrastiveL
     checkFiniteBatch('similarityFamily', batch);
     const { anchors: u, positives: v } = batch;
     if (u.ndim !== 2 || v.ndim !== 2 || u.shape[0] !== v.shape[0] || u.shape[1] !== v.shape[1])
-      throw new RangeError(`similarityFamily: both views must be [n, d] of equal shape, got [${u.shape}] and [${v.shape}]`);
-    if (u.size(0) < 2) throw new RangeError('similarityFamily: needs at least 2 instances per batch (n ≥ 2) to have negatives');
+      throw new RangeError(
+        `similarityFamily: both views must be [n, d] of equal shape, got [${u.shape}] and [${v.shape}]`,
+      );
+    if (u.size(0) < 2)
+      throw new RangeError('similarityFamily: needs at least 2 instances per batch (n ≥ 2) to have negatives');
     return scope(() => {
       const fwd = direction(u, v);
       const bwd = direction(v, u);
       const perAnchor = cat([fwd.per, bwd.per], 0);
       const pos = cat([fwd.pos, bwd.pos], 0);
       const parts: Record<string, Tensor> = { positiveSimilarity: pos.mean() };
-      if (phi === 'exp') parts['alignment'] = pos.mean().div(t as number).neg();
+      if (phi === 'exp')
+        parts['alignment'] = pos
+          .mean()
+          .div(t as number)
+          .neg();
       if (fwd.lse !== undefined && bwd.lse !== undefined) parts['uniformity'] = cat([fwd.lse, bwd.lse], 0).mean();
       return { loss: perAnchor.mean(), perAnchor, parts };
     });

@@ -18,17 +18,28 @@ export function spectralContrastive(): ContrastiveLoss {
     checkFiniteBatch('spectralContrastive', batch);
     const { anchors: u, positives: v } = batch;
     if (u.ndim !== 2 || v.ndim !== 2 || u.shape[0] !== v.shape[0] || u.shape[1] !== v.shape[1])
-      throw new RangeError(`spectralContrastive: both views must be [n, d] of equal shape, got [${u.shape}] and [${v.shape}]`);
+      throw new RangeError(
+        `spectralContrastive: both views must be [n, d] of equal shape, got [${u.shape}] and [${v.shape}]`,
+      );
     const n = u.size(0);
-    if (n < 2) throw new RangeError('spectralContrastive: needs at least 2 instances per batch (n ≥ 2) to have negatives');
+    if (n < 2)
+      throw new RangeError('spectralContrastive: needs at least 2 instances per batch (n ≥ 2) to have negatives');
     return scope(() => {
       const idx = arange(n);
       const self = idx.unsqueeze(1).eq(idx.unsqueeze(0));
       const s = u.matmul(v.T);
       const alignment = s.diagonal().mul(-2);
-      const uniformity = s.square().maskedFill(self, 0).sum(1).div(n - 1);
+      const uniformity = s
+        .square()
+        .maskedFill(self, 0)
+        .sum(1)
+        .div(n - 1);
       const perAnchor = alignment.add(uniformity);
-      return { loss: perAnchor.mean(), perAnchor, parts: { alignment: alignment.mean(), uniformity: uniformity.mean() } };
+      return {
+        loss: perAnchor.mean(),
+        perAnchor,
+        parts: { alignment: alignment.mean(), uniformity: uniformity.mean() },
+      };
     });
   };
 }

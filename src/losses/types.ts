@@ -38,7 +38,10 @@ export function checkFiniteBatch(loss: string, batch: ContrastiveBatch): void {
     const t = batch[name];
     if (t === undefined || !t.dtype.startsWith('float') || t.numel === 0) continue;
     const bad = noGrad(() => scope(() => t.isfinite().logicalNot().sum().item()));
-    if (bad > 0) throw new RangeError(`${loss}: argument '${name}' holds NaN or ±Inf (${bad} of ${t.numel} elements); a diverged encoder or bad input?`);
+    if (bad > 0)
+      throw new RangeError(
+        `${loss}: argument '${name}' holds NaN or ±Inf (${bad} of ${t.numel} elements); a diverged encoder or bad input?`,
+      );
   }
 }
 

@@ -25,9 +25,12 @@ export interface VRNSOptions {
  */
 export function vrns(options: VRNSOptions = {}): ContrastiveLoss {
   const { lambda = 30, datasetSize = 50_000, power = 2 } = options;
-  if (typeof lambda !== 'number' || !Number.isFinite(lambda) || lambda < 0) throw new RangeError(`vrns: lambda must be a finite number >= 0, got ${String(lambda)}`);
-  if (!Number.isInteger(datasetSize) || datasetSize < 2) throw new RangeError(`vrns: datasetSize must be an integer >= 2, got ${String(datasetSize)}`);
-  if (typeof power !== 'number' || !Number.isFinite(power) || power <= 0) throw new RangeError(`vrns: power must be a finite number > 0, got ${String(power)}`);
+  if (typeof lambda !== 'number' || !Number.isFinite(lambda) || lambda < 0)
+    throw new RangeError(`vrns: lambda must be a finite number >= 0, got ${String(lambda)}`);
+  if (!Number.isInteger(datasetSize) || datasetSize < 2)
+    throw new RangeError(`vrns: datasetSize must be an integer >= 2, got ${String(datasetSize)}`);
+  if (typeof power !== 'number' || !Number.isFinite(power) || power <= 0)
+    throw new RangeError(`vrns: power must be a finite number > 0, got ${String(power)}`);
   const delta = -1 / (datasetSize - 1);
   return (batch: ContrastiveBatch): LossOutput => {
     checkFiniteBatch('vrns', batch);
@@ -40,7 +43,10 @@ export function vrns(options: VRNSOptions = {}): ContrastiveLoss {
       const idx = arange(n);
       const self = idx.unsqueeze(1).eq(idx.unsqueeze(0));
       const dev = u.matmul(v.T).sub(delta).abs();
-      const raw = (power === 2 ? dev.square() : dev.pow(power)).maskedFill(self, 0).sum(1).div(n - 1);
+      const raw = (power === 2 ? dev.square() : dev.pow(power))
+        .maskedFill(self, 0)
+        .sum(1)
+        .div(n - 1);
       const perAnchor = raw.mul(lambda);
       return { loss: perAnchor.mean(), perAnchor, parts: { vrns: raw.mean(), delta: scalarTensor(delta, u.dtype) } };
     });
@@ -57,6 +63,10 @@ export function withVRNS(base: ContrastiveLoss, options: VRNSOptions = {}): Cont
     scope(() => {
       const b = base(batch);
       const a = aux(batch);
-      return { loss: b.loss.add(a.loss), perAnchor: b.perAnchor, parts: { ...b.parts, base: b.loss, vrns: a.parts['vrns'] as typeof a.loss } };
+      return {
+        loss: b.loss.add(a.loss),
+        perAnchor: b.perAnchor,
+        parts: { ...b.parts, base: b.loss, vrns: a.parts['vrns'] as typeof a.loss },
+      };
     });
 }

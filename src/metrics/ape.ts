@@ -26,8 +26,12 @@ export interface APEResult {
 }
 
 function checkCount(name: string, value: number, min: number, allowInfinity: boolean): void {
-  const ok = typeof value === 'number' && ((allowInfinity && value === Infinity) || (Number.isInteger(value) && value >= min));
-  if (!ok) throw new RangeError(`ape(): ${name} must be an integer >= ${min}${allowInfinity ? ' or Infinity' : ''}, got ${String(value)}`);
+  const ok =
+    typeof value === 'number' && ((allowInfinity && value === Infinity) || (Number.isInteger(value) && value >= min));
+  if (!ok)
+    throw new RangeError(
+      `ape(): ${name} must be an integer >= ${min}${allowInfinity ? ' or Infinity' : ''}, got ${String(value)}`,
+    );
 }
 
 /**
@@ -58,7 +62,11 @@ export function ape(truth: Tensor, recovered: Tensor, options: APEOptions = {}):
         const len = Math.min(chunkSize, m - start);
         total += scope(() => {
           // Rows start..start+len of both Gram matrices; their diagonal (i = j) sits at offset start.
-          const diff = z.narrow(0, start, len).matmul(zT).sub(zHat.narrow(0, start, len).matmul(zHatT)).abs();
+          const diff = z
+            .narrow(0, start, len)
+            .matmul(zT)
+            .sub(zHat.narrow(0, start, len).matmul(zHatT))
+            .abs();
           return diff.sum().item() - diff.diagonal(start).sum().item();
         });
       }

@@ -42,7 +42,8 @@ interface Contingency {
 }
 
 function contingency(fn: string, a: LabelArray, b: LabelArray): Contingency {
-  if (a.length !== b.length) throw new RangeError(`${fn}: the two labelings must have the same length, got ${a.length} and ${b.length}`);
+  if (a.length !== b.length)
+    throw new RangeError(`${fn}: the two labelings must have the same length, got ${a.length} and ${b.length}`);
   if (a.length === 0) throw new RangeError(`${fn}: needs at least one labelled item`);
   const A = compactLabels(fn, 'a', a);
   const B = compactLabels(fn, 'b', b);

@@ -26,10 +26,15 @@ export interface PairLoss {
  */
 export function lossOnPairs(loss: ContrastiveLoss, a: Tensor, b: Tensor, batch: number): PairLoss {
   const fn = 'lossOnPairs()';
-  if (a.ndim !== 2 || b.ndim !== 2 || a.size(0) !== b.size(0)) throw new RangeError(`${fn}: need two [n, d] views of the same n, got [${a.shape.join(', ')}] and [${b.shape.join(', ')}]`);
-  if (!Number.isInteger(batch) || batch < 2) throw new RangeError(`${fn}: batch must be an integer ≥ 2, got ${String(batch)}`);
+  if (a.ndim !== 2 || b.ndim !== 2 || a.size(0) !== b.size(0))
+    throw new RangeError(
+      `${fn}: need two [n, d] views of the same n, got [${a.shape.join(', ')}] and [${b.shape.join(', ')}]`,
+    );
+  if (!Number.isInteger(batch) || batch < 2)
+    throw new RangeError(`${fn}: batch must be an integer ≥ 2, got ${String(batch)}`);
   const batches = Math.floor(a.size(0) / batch);
-  if (batches < 1) throw new RangeError(`${fn}: the held-out set has ${a.size(0)} pairs, fewer than one batch of ${batch}`);
+  if (batches < 1)
+    throw new RangeError(`${fn}: the held-out set has ${a.size(0)} pairs, fewer than one batch of ${batch}`);
   const values: number[] = [];
   noGrad(() => {
     for (let i = 0; i < batches; i++) {

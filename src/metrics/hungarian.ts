@@ -39,7 +39,9 @@ export function hungarian(cost: readonly (readonly number[])[], options: Hungari
   for (let i = 0; i < n; i++) {
     const row = cost[i];
     if (!Array.isArray(row) || row.length !== m)
-      throw new RangeError(`hungarian(): cost must be rectangular; row 0 has ${m} entries, row ${i} has ${Array.isArray(row) ? row.length : 'none'}`);
+      throw new RangeError(
+        `hungarian(): cost must be rectangular; row 0 has ${m} entries, row ${i} has ${Array.isArray(row) ? row.length : 'none'}`,
+      );
     for (let j = 0; j < m; j++) {
       const c = row[j];
       if (typeof c !== 'number' || !Number.isFinite(c))

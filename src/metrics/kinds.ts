@@ -48,7 +48,12 @@ function probeSplit(ctx: EvalContext): { trainX: Tensor; trainY: Tensor; testX: 
   const perm = randperm(n, ctx.gen);
   const half = Math.floor(n / 2);
   const [tr, te] = [perm.narrow(0, 0, half), perm.narrow(0, half, n - half)];
-  return { trainX: ctx.embeddings.indexSelect(0, tr), trainY: labels(ctx).indexSelect(0, tr), testX: ctx.embeddings.indexSelect(0, te), testY: labels(ctx).indexSelect(0, te) };
+  return {
+    trainX: ctx.embeddings.indexSelect(0, tr),
+    trainY: labels(ctx).indexSelect(0, tr),
+    testX: ctx.embeddings.indexSelect(0, te),
+    testY: labels(ctx).indexSelect(0, te),
+  };
 }
 
 const measure = (f: () => Record<string, number>): Record<string, number> => noGrad(() => scope(f));
@@ -66,7 +71,11 @@ export const metricKinds = {
     requires: ['latents'],
     create: (c, ctx: EvalContext): Record<string, number> =>
       measure(() => {
-        const res = r2(latents(ctx), ctx.embeddings, c.testFraction > 0 ? { testFraction: c.testFraction, gen: ctx.gen } : undefined);
+        const res = r2(
+          latents(ctx),
+          ctx.embeddings,
+          c.testFraction > 0 ? { testFraction: c.testFraction, gen: ctx.gen } : undefined,
+        );
         return { r2: res.r2, ...(c.perFactor ? Object.fromEntries(res.perDim.map((v, i) => [`r2_${i}`, v])) : {}) };
       }),
   }),
@@ -92,8 +101,12 @@ export const metricKinds = {
     create: (_c, ctx: EvalContext) => measure(() => orthogonalityMetric()(latents(ctx), ctx.embeddings)),
   }),
   'linear-probe': defineKind({
-    schema: variant('linear-probe', { epochs: positiveInt('epochs').default(300), lr: z.number().positive().default(0.05) }),
-    summary: 'multinomial logistic regression on the frozen representation: test accuracy (probe) and train accuracy (probeTrain)',
+    schema: variant('linear-probe', {
+      epochs: positiveInt('epochs').default(300),
+      lr: z.number().positive().default(0.05),
+    }),
+    summary:
+      'multinomial logistic regression on the frozen representation: test accuracy (probe) and train accuracy (probeTrain)',
     example: { kind: 'linear-probe', epochs: 5 },
     requires: ['labels'],
     create: (c, ctx: EvalContext) =>
@@ -134,11 +147,13 @@ export const metricKinds = {
     summary: 'silhouette of the true classes in the representation',
     example: { kind: 'silhouette' },
     requires: ['labels'],
-    create: (_c, ctx: EvalContext) => measure(() => ({ silhouette: silhouette(ctx.embeddings, Int32Array.from(labels(ctx).toArray())) })),
+    create: (_c, ctx: EvalContext) =>
+      measure(() => ({ silhouette: silhouette(ctx.embeddings, Int32Array.from(labels(ctx).toArray())) })),
   }),
   similarity: defineKind({
     schema: variant('similarity', { withinView: z.boolean().default(false) }),
-    summary: 'mean and variance of positive and negative cosine similarities (Paper B): posMean, posVar, negMean, negVar',
+    summary:
+      'mean and variance of positive and negative cosine similarities (Paper B): posMean, posVar, negMean, negVar',
     example: { kind: 'similarity' },
     requires: ['positives'],
     create: (c, ctx: EvalContext) =>
@@ -148,17 +163,26 @@ export const metricKinds = {
       }),
   }),
   'alignment-uniformity': defineKind({
-    schema: variant('alignment-uniformity', { alpha: z.number().positive().default(2), t: z.number().positive().default(2) }),
+    schema: variant('alignment-uniformity', {
+      alpha: z.number().positive().default(2),
+      t: z.number().positive().default(2),
+    }),
     summary: 'alignment E|f(x) − f(x+)|^α and uniformity log E e^{−t|f(x) − f(y)|²} (Wang & Isola 2020)',
     example: { kind: 'alignment-uniformity' },
     requires: ['positives'],
-    create: (c, ctx: EvalContext) => measure(() => ({ alignment: alignment(ctx.embeddings, ctx.positiveEmbeddings as Tensor, c.alpha), uniformity: uniformity(ctx.embeddings, c.t) })),
-  }),  'eval-loss': defineKind({
+    create: (c, ctx: EvalContext) =>
+      measure(() => ({
+        alignment: alignment(ctx.embeddings, ctx.positiveEmbeddings as Tensor, c.alpha),
+        uniformity: uniformity(ctx.embeddings, c.t),
+      })),
+  }),
+  'eval-loss': defineKind({
     schema: variant('eval-loss', {
       /** Pairs per batch (in-batch losses depend on it; Paper C evaluates at the training batch size). */
       batch: positiveInt('batch').refine((b) => b >= 2, { error: 'batch must be ≥ 2' }),
     }),
-    summary: "the run's loss on the held-out pairs (inputs, positives) in batches: evalLoss and its standard error evalLossSe (Paper C); for losses that take their negatives from the batch",
+    summary:
+      "the run's loss on the held-out pairs (inputs, positives) in batches: evalLoss and its standard error evalLossSe (Paper C); for losses that take their negatives from the batch",
     example: { kind: 'eval-loss', batch: 8 },
     requires: ['positives'],
     create: (c, ctx: EvalContext) =>
@@ -170,10 +194,12 @@ export const metricKinds = {
   }),
   'similarity-range': defineKind({
     schema: variant('similarity-range', {}),
-    summary: 'extremes of the positive and cross-view negative cosine similarities (Paper B, Thm 5.1): posMin, negMin, negMax',
+    summary:
+      'extremes of the positive and cross-view negative cosine similarities (Paper B, Thm 5.1): posMin, negMin, negMax',
     example: { kind: 'similarity-range' },
     requires: ['positives'],
-    create: (_c, ctx: EvalContext) => measure(() => ({ ...similarityRange(ctx.embeddings, ctx.positiveEmbeddings as Tensor) })),
+    create: (_c, ctx: EvalContext) =>
+      measure(() => ({ ...similarityRange(ctx.embeddings, ctx.positiveEmbeddings as Tensor) })),
   }),
 };
 
@@ -183,4 +209,3 @@ export type MetricConfig = ConfigOf<typeof metricKinds>;
 export function metricConfigShorthand(entry: unknown): unknown {
   return typeof entry === 'string' ? { kind: entry } : entry;
 }
-

@@ -59,7 +59,15 @@ function sqDist(x: Float64Array, i: number, c: Float64Array, j: number, d: numbe
 }
 
 /** Nearest-centre assignment; writes labels and per-point squared distances; returns the inertia. */
-function assign(x: Float64Array, n: number, d: number, centers: Float64Array, k: number, labels: Int32Array, dist: Float64Array): number {
+function assign(
+  x: Float64Array,
+  n: number,
+  d: number,
+  centers: Float64Array,
+  k: number,
+  labels: Int32Array,
+  dist: Float64Array,
+): number {
   let inertia = 0;
   for (let i = 0; i < n; i++) {
     let best = Infinity;
@@ -182,11 +190,15 @@ export function kmeans(x: Tensor, k: number, options: KMeansOptions): KMeansResu
   const fn = 'kmeans()';
   const { gen, nInit = 10, maxIter = 300, tol = 1e-6 } = options;
   if (!(gen instanceof Generator)) throw new TypeError(`${fn}: options.gen must be a Generator`);
-  if (!Number.isInteger(nInit) || nInit < 1) throw new RangeError(`${fn}: nInit must be a positive integer, got ${String(nInit)}`);
-  if (!Number.isInteger(maxIter) || maxIter < 1) throw new RangeError(`${fn}: maxIter must be a positive integer, got ${String(maxIter)}`);
-  if (typeof tol !== 'number' || !(tol >= 0)) throw new RangeError(`${fn}: tol must be a number >= 0, got ${String(tol)}`);
+  if (!Number.isInteger(nInit) || nInit < 1)
+    throw new RangeError(`${fn}: nInit must be a positive integer, got ${String(nInit)}`);
+  if (!Number.isInteger(maxIter) || maxIter < 1)
+    throw new RangeError(`${fn}: maxIter must be a positive integer, got ${String(maxIter)}`);
+  if (typeof tol !== 'number' || !(tol >= 0))
+    throw new RangeError(`${fn}: tol must be a number >= 0, got ${String(tol)}`);
   const { data, n, d } = rowMajor64(fn, x);
-  if (!Number.isInteger(k) || k < 1 || k > n) throw new RangeError(`${fn}: k must be an integer in [1, n = ${n}], got ${String(k)}`);
+  if (!Number.isInteger(k) || k < 1 || k > n)
+    throw new RangeError(`${fn}: k must be an integer in [1, n = ${n}], got ${String(k)}`);
   if (d < 1) throw new RangeError(`${fn}: x must have at least one column`);
   // sklearn's tolerance: relative to the mean per-feature variance of the data.
   let meanVar = 0;
@@ -223,7 +235,8 @@ export function kmeansInertia(x: Tensor, centers: readonly (readonly number[])[]
   if (k < 1) throw new RangeError('kmeansInertia(): needs at least one centre');
   const c = new Float64Array(k * d);
   centers.forEach((row, j) => {
-    if (row.length !== d) throw new RangeError(`kmeansInertia(): centre ${j} has ${row.length} coordinates, x has ${d}`);
+    if (row.length !== d)
+      throw new RangeError(`kmeansInertia(): centre ${j} has ${row.length} coordinates, x has ${d}`);
     c.set(row, j * d);
   });
   return assign(data, n, d, c, k, new Int32Array(n), new Float64Array(n));

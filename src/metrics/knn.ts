@@ -26,27 +26,47 @@ export interface KnnOptions {
  * @example
  * const acc = knnAccuracy(fTrain, yTrain, fTest, yTest, { k: 20 });
  */
-export function knnAccuracy(trainX: Tensor, trainY: Tensor, testX: Tensor, testY: Tensor, options: KnnOptions = {}): number {
+export function knnAccuracy(
+  trainX: Tensor,
+  trainY: Tensor,
+  testX: Tensor,
+  testY: Tensor,
+  options: KnnOptions = {},
+): number {
   const fn = 'knnAccuracy()';
-  if (trainX.ndim !== 2 || testX.ndim !== 2) throw new RangeError(`${fn}: features must be 2-d [n, d], got [${trainX.shape.join(', ')}] and [${testX.shape.join(', ')}]`);
-  if (trainX.size(1) !== testX.size(1)) throw new RangeError(`${fn}: train and test features differ in width (${trainX.size(1)} vs ${testX.size(1)})`);
-  if (trainY.ndim !== 1 || trainY.size(0) !== trainX.size(0)) throw new RangeError(`${fn}: trainY must be [${trainX.size(0)}], got [${trainY.shape.join(', ')}]`);
-  if (testY.ndim !== 1 || testY.size(0) !== testX.size(0)) throw new RangeError(`${fn}: testY must be [${testX.size(0)}], got [${testY.shape.join(', ')}]`);
-  if (trainY.dtype !== 'int64' && trainY.dtype !== 'int32') throw new TypeError(`${fn}: labels must be integer tensors, got ${trainY.dtype}`);
+  if (trainX.ndim !== 2 || testX.ndim !== 2)
+    throw new RangeError(
+      `${fn}: features must be 2-d [n, d], got [${trainX.shape.join(', ')}] and [${testX.shape.join(', ')}]`,
+    );
+  if (trainX.size(1) !== testX.size(1))
+    throw new RangeError(`${fn}: train and test features differ in width (${trainX.size(1)} vs ${testX.size(1)})`);
+  if (trainY.ndim !== 1 || trainY.size(0) !== trainX.size(0))
+    throw new RangeError(`${fn}: trainY must be [${trainX.size(0)}], got [${trainY.shape.join(', ')}]`);
+  if (testY.ndim !== 1 || testY.size(0) !== testX.size(0))
+    throw new RangeError(`${fn}: testY must be [${testX.size(0)}], got [${testY.shape.join(', ')}]`);
+  if (trainY.dtype !== 'int64' && trainY.dtype !== 'int32')
+    throw new TypeError(`${fn}: labels must be integer tensors, got ${trainY.dtype}`);
   checkFinite(fn, 'trainX', trainX);
   checkFinite(fn, 'testX', testX);
   const n = trainX.size(0);
   const m = testX.size(0);
   if (n < 1 || m < 1) throw new RangeError(`${fn}: train and test sets must be non-empty`);
   const { k: kWanted = 20, chunk = 1024 } = options;
-  if (!Number.isInteger(kWanted) || kWanted < 1) throw new RangeError(`${fn}: k must be a positive integer, got ${String(kWanted)}`);
-  if (!Number.isInteger(chunk) || chunk < 1) throw new RangeError(`${fn}: chunk must be a positive integer, got ${String(chunk)}`);
+  if (!Number.isInteger(kWanted) || kWanted < 1)
+    throw new RangeError(`${fn}: k must be a positive integer, got ${String(kWanted)}`);
+  if (!Number.isInteger(chunk) || chunk < 1)
+    throw new RangeError(`${fn}: chunk must be a positive integer, got ${String(chunk)}`);
   const k = Math.min(kWanted, n);
   return noGrad(() =>
     scope(() => {
       const maxLabel = Math.max(trainY.max().item(), testY.max().item());
       const classes = options.classes ?? maxLabel + 1;
-      if (!Number.isInteger(classes) || classes < 1 || maxLabel >= classes || Math.min(trainY.min().item(), testY.min().item()) < 0)
+      if (
+        !Number.isInteger(classes) ||
+        classes < 1 ||
+        maxLabel >= classes ||
+        Math.min(trainY.min().item(), testY.min().item()) < 0
+      )
         throw new RangeError(`${fn}: labels must lie in [0, ${classes - 1}]`);
       const train = F.normalize(trainX.to('float32'), 1);
       const test = F.normalize(testX.to('float32'), 1);
@@ -60,7 +80,11 @@ export function knnAccuracy(trainX: Tensor, trainY: Tensor, testX: Tensor, testY
           const [vals, idx] = sim.topk(k, 1);
           const neighbourLabels = yTrain.indexSelect(0, idx.reshape(-1)).reshape(rows, k);
           const votes = zeros([rows, classes]).scatterAdd(1, neighbourLabels, vals.div(2 * k + 1).add(1));
-          return votes.argmax(1).eq(yTest.narrow(0, start, rows)).sum().item();
+          return votes
+            .argmax(1)
+            .eq(yTest.narrow(0, start, rows))
+            .sum()
+            .item();
         });
       }
       return correct / m;

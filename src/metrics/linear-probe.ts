@@ -41,12 +41,21 @@ export interface LinearProbeResult {
 }
 
 function checkPair(fn: string, name: string, x: Tensor, y: Tensor): number {
-  if (x.ndim !== 2) throw new RangeError(`${fn}: ${name}X must be a 2-d tensor [n, d], got shape [${x.shape.join(', ')}]`);
-  if (y.ndim !== 1) throw new RangeError(`${fn}: ${name}Y must be a 1-d tensor [n] of class indices, got shape [${y.shape.join(', ')}]`);
-  if (y.dtype !== 'int64' && y.dtype !== 'int32') throw new TypeError(`${fn}: ${name}Y must be an integer tensor (int64), got ${y.dtype}`);
-  if (x.size(0) !== y.size(0)) throw new RangeError(`${fn}: ${name}X and ${name}Y must have the same number of rows, got ${x.size(0)} and ${y.size(0)}`);
+  if (x.ndim !== 2)
+    throw new RangeError(`${fn}: ${name}X must be a 2-d tensor [n, d], got shape [${x.shape.join(', ')}]`);
+  if (y.ndim !== 1)
+    throw new RangeError(
+      `${fn}: ${name}Y must be a 1-d tensor [n] of class indices, got shape [${y.shape.join(', ')}]`,
+    );
+  if (y.dtype !== 'int64' && y.dtype !== 'int32')
+    throw new TypeError(`${fn}: ${name}Y must be an integer tensor (int64), got ${y.dtype}`);
+  if (x.size(0) !== y.size(0))
+    throw new RangeError(
+      `${fn}: ${name}X and ${name}Y must have the same number of rows, got ${x.size(0)} and ${y.size(0)}`,
+    );
   if (x.size(0) < 1) throw new RangeError(`${fn}: ${name} set is empty`);
-  if (noGrad(() => scope(() => x.isfinite().all().item())) !== 1) throw new RangeError(`${fn}: ${name}X contains non-finite values (NaN or ±Inf)`);
+  if (noGrad(() => scope(() => x.isfinite().all().item())) !== 1)
+    throw new RangeError(`${fn}: ${name}X contains non-finite values (NaN or ±Inf)`);
   return x.size(0);
 }
 
@@ -58,25 +67,42 @@ function checkPair(fn: string, name: string, x: Tensor, y: Tensor): number {
  * @example
  * const { testAccuracy } = linearProbe(fTrain, yTrain, fTest, yTest, { classes: 10 });
  */
-export function linearProbe(trainX: Tensor, trainY: Tensor, testX: Tensor, testY: Tensor, options: LinearProbeOptions = {}): LinearProbeResult {
+export function linearProbe(
+  trainX: Tensor,
+  trainY: Tensor,
+  testX: Tensor,
+  testY: Tensor,
+  options: LinearProbeOptions = {},
+): LinearProbeResult {
   const fn = 'linearProbe()';
   const n = checkPair(fn, 'train', trainX, trainY);
   checkPair(fn, 'test', testX, testY);
   const d = trainX.size(1);
-  if (testX.size(1) !== d) throw new RangeError(`${fn}: trainX and testX must have the same number of features, got ${d} and ${testX.size(1)}`);
+  if (testX.size(1) !== d)
+    throw new RangeError(
+      `${fn}: trainX and testX must have the same number of features, got ${d} and ${testX.size(1)}`,
+    );
   const { epochs = 200, lr = 0.05, weightDecay = 0, batchSize = n, gen } = options;
-  if (!Number.isInteger(epochs) || epochs < 1) throw new RangeError(`${fn}: epochs must be a positive integer, got ${String(epochs)}`);
+  if (!Number.isInteger(epochs) || epochs < 1)
+    throw new RangeError(`${fn}: epochs must be a positive integer, got ${String(epochs)}`);
   if (typeof lr !== 'number' || !(lr > 0)) throw new RangeError(`${fn}: lr must be a number > 0, got ${String(lr)}`);
-  if (typeof weightDecay !== 'number' || !(weightDecay >= 0)) throw new RangeError(`${fn}: weightDecay must be a number >= 0, got ${String(weightDecay)}`);
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`${fn}: batchSize must be a positive integer, got ${String(batchSize)}`);
+  if (typeof weightDecay !== 'number' || !(weightDecay >= 0))
+    throw new RangeError(`${fn}: weightDecay must be a number >= 0, got ${String(weightDecay)}`);
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new RangeError(`${fn}: batchSize must be a positive integer, got ${String(batchSize)}`);
   const miniBatch = batchSize < n;
-  if (miniBatch && !(gen instanceof Generator)) throw new TypeError(`${fn}: options.gen (a Generator) is required for mini-batches (batchSize ${batchSize} < ${n} samples)`);
+  if (miniBatch && !(gen instanceof Generator))
+    throw new TypeError(
+      `${fn}: options.gen (a Generator) is required for mini-batches (batchSize ${batchSize} < ${n} samples)`,
+    );
   const [minY, maxY] = noGrad(() =>
     scope(() => [Math.min(trainY.min().item(), testY.min().item()), Math.max(trainY.max().item(), testY.max().item())]),
   ) as [number, number];
   const classes = options.classes ?? maxY + 1;
-  if (!Number.isInteger(classes) || classes < 2) throw new RangeError(`${fn}: classes must be an integer >= 2, got ${String(classes)}`);
-  if (minY < 0 || maxY >= classes) throw new RangeError(`${fn}: labels must lie in [0, ${classes - 1}], got range [${minY}, ${maxY}]`);
+  if (!Number.isInteger(classes) || classes < 2)
+    throw new RangeError(`${fn}: classes must be an integer >= 2, got ${String(classes)}`);
+  if (minY < 0 || maxY >= classes)
+    throw new RangeError(`${fn}: labels must lie in [0, ${classes - 1}], got range [${minY}, ${maxY}]`);
 
   return scope(() => {
     const { xs, yTrain, xt, yTest, mu, sigma } = noGrad(() => {
@@ -98,7 +124,13 @@ export function linearProbe(trainX: Tensor, trainY: Tensor, testX: Tensor, testY
     const opt = new Adam([W, b], { lr });
     const objective = (x: Tensor, y: Tensor): Tensor => {
       const ce = F.crossEntropy(x.matmul(W).add(b), y);
-      return weightDecay > 0 ? ce.add(W.square().sum().mul(weightDecay / 2)) : ce;
+      return weightDecay > 0
+        ? ce.add(
+            W.square()
+              .sum()
+              .mul(weightDecay / 2),
+          )
+        : ce;
     };
     // The probe's own fit needs autograd even when the caller evaluates under noGrad (the trainer's
     // evaluation does): the frozen features carry no graph, only W and b do.
@@ -132,7 +164,12 @@ export function linearProbe(trainX: Tensor, trainY: Tensor, testX: Tensor, testY
       const trainLoss = F.crossEntropy(xs.matmul(W).add(b), yTrain).item();
       const weight = W.detach().div(sigma.T).T.contiguous();
       const bias = b.detach().sub(mu.div(sigma).matmul(W.detach()).squeeze(0));
-      return { trainAccuracy: accuracy(xs, yTrain), testAccuracy: accuracy(xt, yTest), trainLoss, weights: { weight, bias } };
+      return {
+        trainAccuracy: accuracy(xs, yTrain),
+        testAccuracy: accuracy(xt, yTest),
+        trainLoss,
+        weights: { weight, bias },
+      };
     });
   });
 }

@@ -8,10 +8,17 @@ import { r2 } from './r2.js';
  * Held-out R² of latents z [n, k] from the top `components` principal components of images
  * [n, ...] (flattened, centred, float64 SVD); `gen` draws the half/half split.
  */
-export function pixelReadoutR2(z: Tensor, images: Tensor, components: number, gen: Generator): { r2: number; r2PerDim: number[] } {
+export function pixelReadoutR2(
+  z: Tensor,
+  images: Tensor,
+  components: number,
+  gen: Generator,
+): { r2: number; r2PerDim: number[] } {
   const n = images.size(0);
   if (!Number.isInteger(components) || components < 1 || components >= n / 2)
-    throw new RangeError(`pixelReadoutR2: components must be an integer in [1, n/2) for n = ${n} samples, got ${components}`);
+    throw new RangeError(
+      `pixelReadoutR2: components must be an integer in [1, n/2) for n = ${n} samples, got ${components}`,
+    );
   return scope(() => {
     const x = images.reshape(n, -1).to('float64');
     const centred = x.sub(x.mean([0], true));

@@ -45,13 +45,22 @@ export function checkPairedSamples(
   minSamples = 2,
   names: readonly [string, string] = ['truth', 'recovered'],
 ): number {
-  for (const [name, t] of [[names[0], truth], [names[1], recovered]] as const) {
-    if (t.ndim !== 2) throw new RangeError(`${fn}: ${name} must be a 2-d tensor [n, dim], got shape [${t.shape.join(', ')}]`);
-    if (t.size(1) < 1) throw new RangeError(`${fn}: ${name} must have at least one dimension (column), got shape [${t.shape.join(', ')}]`);
+  for (const [name, t] of [
+    [names[0], truth],
+    [names[1], recovered],
+  ] as const) {
+    if (t.ndim !== 2)
+      throw new RangeError(`${fn}: ${name} must be a 2-d tensor [n, dim], got shape [${t.shape.join(', ')}]`);
+    if (t.size(1) < 1)
+      throw new RangeError(
+        `${fn}: ${name} must have at least one dimension (column), got shape [${t.shape.join(', ')}]`,
+      );
   }
   const n = truth.size(0);
   if (recovered.size(0) !== n)
-    throw new RangeError(`${fn}: ${names[0]} and ${names[1]} must have the same number of samples (rows), got ${n} and ${recovered.size(0)}`);
+    throw new RangeError(
+      `${fn}: ${names[0]} and ${names[1]} must have the same number of samples (rows), got ${n} and ${recovered.size(0)}`,
+    );
   if (n < minSamples) throw new RangeError(`${fn}: needs at least ${minSamples} samples, got ${n}`);
   return n;
 }
@@ -66,7 +75,10 @@ export function checkFiniteSamples(
   recovered: Tensor,
   names: readonly [string, string] = ['truth', 'recovered'],
 ): void {
-  for (const [name, t] of [[names[0], truth], [names[1], recovered]] as const) {
+  for (const [name, t] of [
+    [names[0], truth],
+    [names[1], recovered],
+  ] as const) {
     const finite = noGrad(() => scope(() => t.isfinite().all().item()));
     if (finite !== 1) throw new RangeError(`${fn}: ${name} contains non-finite values (NaN or ±Inf)`);
   }

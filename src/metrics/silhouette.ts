@@ -29,8 +29,10 @@ export function silhouette(x: Tensor, labels: LabelArray, options: SilhouetteOpt
   const { blockSize = 1024 } = options;
   if (x.ndim !== 2) throw new RangeError(`${fn}: x must be a 2-d tensor [n, d], got shape [${x.shape.join(', ')}]`);
   const n = x.size(0);
-  if (labels.length !== n) throw new RangeError(`${fn}: labels must have one entry per row of x (${n}), got ${labels.length}`);
-  if (!Number.isInteger(blockSize) || blockSize < 1) throw new RangeError(`${fn}: blockSize must be a positive integer, got ${String(blockSize)}`);
+  if (labels.length !== n)
+    throw new RangeError(`${fn}: labels must have one entry per row of x (${n}), got ${labels.length}`);
+  if (!Number.isInteger(blockSize) || blockSize < 1)
+    throw new RangeError(`${fn}: blockSize must be a positive integer, got ${String(blockSize)}`);
   checkFinite(fn, 'x', x);
   const { codes, count } = compactLabels(fn, 'labels', labels);
   if (count < 2 || count > n - 1)
@@ -46,7 +48,12 @@ export function silhouette(x: Tensor, labels: LabelArray, options: SilhouetteOpt
       for (let start = 0; start < n; start += blockSize) {
         const rows = Math.min(blockSize, n - start);
         // [rows, count]: Σ of distances from each row to the points of each cluster.
-        const sums = scope(() => F.cdist(x64.narrow(0, start, rows), x64).clampMin(0).matmul(onehot).toFloat64Array());
+        const sums = scope(() =>
+          F.cdist(x64.narrow(0, start, rows), x64)
+            .clampMin(0)
+            .matmul(onehot)
+            .toFloat64Array(),
+        );
         for (let r = 0; r < rows; r++) {
           const own = codes[start + r]!;
           if (sizes[own]! <= 1) continue; // s(i) = 0 for a singleton cluster

@@ -27,7 +27,9 @@ export interface SimilarityStatsOptions {
  */
 export function similarityStats(u: Tensor, v: Tensor, options: SimilarityStatsOptions = {}): SimilarityStats {
   if (u.ndim !== 2 || v.ndim !== 2 || u.shape[0] !== v.shape[0] || u.shape[1] !== v.shape[1])
-    throw new RangeError(`similarityStats: both views must be [n, d] of equal shape, got [${u.shape}] and [${v.shape}]`);
+    throw new RangeError(
+      `similarityStats: both views must be [n, d] of equal shape, got [${u.shape}] and [${v.shape}]`,
+    );
   const n = u.size(0);
   if (n < 2) throw new RangeError('similarityStats: needs at least 2 instances (n ≥ 2) to have negatives');
   checkFinite('similarityStats', 'u', u);

@@ -20,7 +20,8 @@ export class LeakyReLU extends Module {
 
   constructor(negativeSlope = 0.01) {
     super();
-    if (!Number.isFinite(negativeSlope)) throw new RangeError(`LeakyReLU: negativeSlope must be a finite number, got ${negativeSlope}`);
+    if (!Number.isFinite(negativeSlope))
+      throw new RangeError(`LeakyReLU: negativeSlope must be a finite number, got ${negativeSlope}`);
     this.negativeSlope = negativeSlope;
   }
 
@@ -39,7 +40,8 @@ export class GELU extends Module {
 
   constructor(approximate: 'none' | 'tanh' = 'none') {
     super();
-    if (approximate !== 'none' && approximate !== 'tanh') throw new RangeError(`GELU: approximate must be 'none' or 'tanh', got '${String(approximate)}'`);
+    if (approximate !== 'none' && approximate !== 'tanh')
+      throw new RangeError(`GELU: approximate must be 'none' or 'tanh', got '${String(approximate)}'`);
     this.approximate = approximate;
   }
 

@@ -104,7 +104,9 @@ export abstract class BatchNorm extends Module {
       const shape = x.shape;
       const perChannel = shape.reduce((n, s, i) => (i === 1 ? n : n * s), 1);
       if (perChannel === 1)
-        throw new RangeError(`${this.constructor.name}: expected more than 1 value per channel when training, got input shape [${shape.join(', ')}]`);
+        throw new RangeError(
+          `${this.constructor.name}: expected more than 1 value per channel when training, got input shape [${shape.join(', ')}]`,
+        );
     }
     const factor = this.training ? this.countBatch() : (this.momentum ?? 0);
     // Batch statistics in training, and in eval when no running statistics are kept.
@@ -133,7 +135,8 @@ export abstract class BatchNorm extends Module {
  */
 export class BatchNorm1d extends BatchNorm {
   protected checkInputDim(x: Tensor): void {
-    if (x.ndim !== 2 && x.ndim !== 3) throw new RangeError(`BatchNorm1d: expected 2D or 3D input (got ${x.ndim}D input)`);
+    if (x.ndim !== 2 && x.ndim !== 3)
+      throw new RangeError(`BatchNorm1d: expected 2D or 3D input (got ${x.ndim}D input)`);
   }
 }
 

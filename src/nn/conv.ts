@@ -47,8 +47,10 @@ export class Conv2d extends Module {
     this.padding = pair('Conv2d', 'padding', options.padding ?? 0, 0);
     this.dilation = pair('Conv2d', 'dilation', options.dilation ?? 1);
     this.groups = positiveInt('Conv2d', 'groups', options.groups ?? 1);
-    if (inChannels % this.groups !== 0) throw new RangeError(`Conv2d: inChannels (${inChannels}) must be divisible by groups (${this.groups})`);
-    if (outChannels % this.groups !== 0) throw new RangeError(`Conv2d: outChannels (${outChannels}) must be divisible by groups (${this.groups})`);
+    if (inChannels % this.groups !== 0)
+      throw new RangeError(`Conv2d: inChannels (${inChannels}) must be divisible by groups (${this.groups})`);
+    if (outChannels % this.groups !== 0)
+      throw new RangeError(`Conv2d: outChannels (${outChannels}) must be divisible by groups (${this.groups})`);
     const shape = [outChannels, inChannels / this.groups, ...this.kernelSize];
     this.weight = this.registerParameter('weight', kaimingUniform_(empty(shape), gen, { a: Math.sqrt(5) }));
     if (options.bias ?? true) {
@@ -61,7 +63,12 @@ export class Conv2d extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    return F.conv2d(x, this.weight, this.bias, { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups });
+    return F.conv2d(x, this.weight, this.bias, {
+      stride: this.stride,
+      padding: this.padding,
+      dilation: this.dilation,
+      groups: this.groups,
+    });
   }
 
   override extraRepr(): string {

@@ -13,9 +13,15 @@ import { Sequential } from './sequential.js';
  * [N > 1, in] batch (BatchNorm in eval is a fixed affine map and stays unfused). Returns the
  * block's output, or undefined when the block is not eligible.
  */
-export function fusedLinearReluBatchNorm(lin: Module | undefined, act: Module | undefined, bn: Module | undefined, x: Tensor): Tensor | undefined {
+export function fusedLinearReluBatchNorm(
+  lin: Module | undefined,
+  act: Module | undefined,
+  bn: Module | undefined,
+  x: Tensor,
+): Tensor | undefined {
   if (!(lin instanceof Linear) || !(act instanceof ReLU) || !(bn instanceof BatchNorm1d)) return undefined;
-  if (!bn.training || x.ndim !== 2 || (x.shape[0] ?? 0) < 2 || x.dtype !== 'float32' || lin.weight.dtype !== 'float32') return undefined;
+  if (!bn.training || x.ndim !== 2 || (x.shape[0] ?? 0) < 2 || x.dtype !== 'float32' || lin.weight.dtype !== 'float32')
+    return undefined;
   if (bn.numFeatures !== lin.outFeatures || x.shape[1] !== lin.inFeatures) return undefined;
   const { out, mean, variance } = linearReluBatchNorm(x, lin.weight, lin.bias, bn.weight, bn.bias, bn.eps);
   bn.recordBatchStats(mean, variance, x.shape[0]!);
@@ -43,7 +49,7 @@ export class FusedMlp extends Sequential {
   override forward(x: Tensor): Tensor {
     const layers = [...this];
     let h = x;
-    for (let i = 0; i < layers.length; ) {
+    for (let i = 0; i < layers.length;) {
       const out = this.fused ? fusedLinearReluBatchNorm(layers[i], layers[i + 1], layers[i + 2], h) : undefined;
       if (out !== undefined) {
         h = out;

@@ -8,7 +8,17 @@ export { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d } from './pooling.js';
 export { Dropout } from './dropout.js';
 export { Sequential } from './sequential.js';
 export { FusedMlp, fusedLinearReluBatchNorm } from './fused-mlp.js';
-export { ReLU, LeakyReLU, GELU, Tanh, Sigmoid, Softplus, Identity, activation, type ActivationName } from './activation.js';
+export {
+  ReLU,
+  LeakyReLU,
+  GELU,
+  Tanh,
+  Sigmoid,
+  Softplus,
+  Identity,
+  activation,
+  type ActivationName,
+} from './activation.js';
 export { mlp, type MlpOptions } from './mlp.js';
 export type { Pair } from './checks.js';
 export * as init from './init.js';

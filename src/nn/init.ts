@@ -6,7 +6,17 @@
 // with the same floating-point steps as PyTorch 1.13, and the samples come from libtorch's own
 // uniform_/normal_ kernels, so a Generator seeded like `torch.manual_seed(s)` reproduces PyTorch's
 // initial weights bit for bit.
-import { empty, linalg, noGrad, normal, scope, uniform, type Dtype, type Generator, type Tensor } from '../torch/index.js';
+import {
+  empty,
+  linalg,
+  noGrad,
+  normal,
+  scope,
+  uniform,
+  type Dtype,
+  type Generator,
+  type Tensor,
+} from '../torch/index.js';
 
 export type Nonlinearity =
   | 'linear'
@@ -33,7 +43,15 @@ export interface KaimingOptions {
   nonlinearity?: Nonlinearity;
 }
 
-const LINEAR_LIKE = new Set<Nonlinearity>(['linear', 'conv1d', 'conv2d', 'conv3d', 'conv_transpose1d', 'conv_transpose2d', 'conv_transpose3d']);
+const LINEAR_LIKE = new Set<Nonlinearity>([
+  'linear',
+  'conv1d',
+  'conv2d',
+  'conv3d',
+  'conv_transpose1d',
+  'conv_transpose2d',
+  'conv_transpose3d',
+]);
 
 /**
  * The recommended gain for a nonlinearity (torch.nn.init.calculate_gain): 1 for linear and
@@ -49,7 +67,8 @@ export function calculateGain(nonlinearity: Nonlinearity, param?: number): numbe
       return Math.sqrt(2.0);
     case 'leaky_relu': {
       const slope = param ?? 0.01;
-      if (!Number.isFinite(slope)) throw new RangeError(`calculateGain(): negative slope ${slope} is not a valid number`);
+      if (!Number.isFinite(slope))
+        throw new RangeError(`calculateGain(): negative slope ${slope} is not a valid number`);
       return Math.sqrt(2.0 / (1 + slope ** 2));
     }
     case 'selu':
@@ -65,14 +84,17 @@ export function calculateGain(nonlinearity: Nonlinearity, param?: number): numbe
  */
 export function fanInAndFanOut(shape: readonly number[]): { fanIn: number; fanOut: number } {
   if (shape.length < 2)
-    throw new RangeError(`fan in and fan out cannot be computed for a tensor with fewer than 2 dimensions (shape [${shape.join(', ')}])`);
+    throw new RangeError(
+      `fan in and fan out cannot be computed for a tensor with fewer than 2 dimensions (shape [${shape.join(', ')}])`,
+    );
   let receptive = 1;
   for (const s of shape.slice(2)) receptive *= s;
   return { fanIn: shape[1]! * receptive, fanOut: shape[0]! * receptive };
 }
 
 function fan(shape: readonly number[], mode: FanMode): number {
-  if (mode !== 'fan_in' && mode !== 'fan_out') throw new RangeError(`mode must be 'fan_in' or 'fan_out', got '${String(mode)}'`);
+  if (mode !== 'fan_in' && mode !== 'fan_out')
+    throw new RangeError(`mode must be 'fan_in' or 'fan_out', got '${String(mode)}'`);
   const { fanIn, fanOut } = fanInAndFanOut(shape);
   return mode === 'fan_in' ? fanIn : fanOut;
 }
@@ -135,7 +157,10 @@ export function xavierNormal_(t: Tensor, gen: Generator, options: { gain?: numbe
  * columns are orthonormal (QᵀQ = I), otherwise the rows are (QQᵀ = I); then scaled by `gain`.
  */
 export function orthogonal_(t: Tensor, gen: Generator, options: { gain?: number } = {}): Tensor {
-  if (t.ndim < 2) throw new RangeError(`orthogonal_(): only tensors with 2 or more dimensions are supported, got shape [${t.shape.join(', ')}]`);
+  if (t.ndim < 2)
+    throw new RangeError(
+      `orthogonal_(): only tensors with 2 or more dimensions are supported, got shape [${t.shape.join(', ')}]`,
+    );
   if (t.numel === 0) return t;
   const rows = t.shape[0]!;
   const cols = t.numel / rows;
@@ -163,12 +188,20 @@ function fresh(shape: number[], dtype: Dtype, fill: (t: Tensor) => Tensor): Tens
 }
 
 /** A new tensor filled by `kaimingUniform_`. */
-export function kaimingUniform(shape: number[], gen: Generator, options: KaimingOptions & { dtype?: Dtype } = {}): Tensor {
+export function kaimingUniform(
+  shape: number[],
+  gen: Generator,
+  options: KaimingOptions & { dtype?: Dtype } = {},
+): Tensor {
   return fresh(shape, options.dtype ?? 'float32', (t) => kaimingUniform_(t, gen, options));
 }
 
 /** A new tensor filled by `kaimingNormal_`. */
-export function kaimingNormal(shape: number[], gen: Generator, options: KaimingOptions & { dtype?: Dtype } = {}): Tensor {
+export function kaimingNormal(
+  shape: number[],
+  gen: Generator,
+  options: KaimingOptions & { dtype?: Dtype } = {},
+): Tensor {
   return fresh(shape, options.dtype ?? 'float32', (t) => kaimingNormal_(t, gen, options));
 }
 

@@ -25,7 +25,10 @@ export class Linear extends Module {
     super();
     this.inFeatures = positiveInt('Linear', 'inFeatures', inFeatures);
     this.outFeatures = positiveInt('Linear', 'outFeatures', outFeatures);
-    this.weight = this.registerParameter('weight', kaimingUniform_(empty([outFeatures, inFeatures]), gen, { a: Math.sqrt(5) }));
+    this.weight = this.registerParameter(
+      'weight',
+      kaimingUniform_(empty([outFeatures, inFeatures]), gen, { a: Math.sqrt(5) }),
+    );
     if (options.bias ?? true) {
       const { fanIn } = fanInAndFanOut(this.weight.shape);
       const bound = fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0;

@@ -59,7 +59,8 @@ export function mlp(options: MlpOptions): Sequential {
   let width = inDim;
   const withNorm = options.batchNorm ?? true;
   const order = options.order ?? 'norm-act';
-  if (order !== 'norm-act' && order !== 'act-norm') throw new RangeError(`mlp: order must be 'norm-act' or 'act-norm', got '${String(order)}'`);
+  if (order !== 'norm-act' && order !== 'act-norm')
+    throw new RangeError(`mlp: order must be 'norm-act' or 'act-norm', got '${String(order)}'`);
   for (const h of hidden) {
     net.append(new Linear(width, h, gen));
     if (order === 'act-norm') {

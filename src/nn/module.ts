@@ -64,7 +64,9 @@ export abstract class Module {
   #checkFree(kind: string, name: string): void {
     checkName(kind, name);
     if (this.#parameters.has(name) || this.#buffers.has(name) || this.#modules.has(name))
-      throw new Error(`${this.constructor.name}: cannot register ${kind.toLowerCase()} '${name}': the name is already taken`);
+      throw new Error(
+        `${this.constructor.name}: cannot register ${kind.toLowerCase()} '${name}': the name is already taken`,
+      );
   }
 
   /**
@@ -76,7 +78,9 @@ export abstract class Module {
     if (!FLOAT_DTYPES.has(t.dtype))
       throw new TypeError(`${this.constructor.name}: parameter '${name}' must be float32 or float64, got ${t.dtype}`);
     if (!t.isLeaf)
-      throw new TypeError(`${this.constructor.name}: parameter '${name}' must be a leaf tensor (pass t.detach() to cut it from the graph)`);
+      throw new TypeError(
+        `${this.constructor.name}: parameter '${name}' must be a leaf tensor (pass t.detach() to cut it from the graph)`,
+      );
     keep(t);
     if (!t.requiresGrad) t.requiresGrad_(true);
     this.#parameters.set(name, t);
@@ -229,7 +233,10 @@ export abstract class Module {
    * module unchanged. A shape mismatch always throws; with `strict` (the default), so do missing and
    * unexpected keys. The error message names every offending key.
    */
-  loadStateDict(state: Map<string, Tensor> | Record<string, Tensor>, options: { strict?: boolean } = {}): LoadStateDictResult {
+  loadStateDict(
+    state: Map<string, Tensor> | Record<string, Tensor>,
+    options: { strict?: boolean } = {},
+  ): LoadStateDictResult {
     const strict = options.strict ?? true;
     const source = state instanceof Map ? state : new Map(Object.entries(state));
     const entries = this.#stateEntries();
@@ -242,7 +249,9 @@ export abstract class Module {
       if (src === undefined) continue;
       const [a, b] = [src.shape, t.shape];
       if (a.length !== b.length || a.some((d, i) => d !== b[i]))
-        problems.push(`size mismatch for ${name}: the state dict has shape ${shapeText(a)}, the module has ${shapeText(b)}`);
+        problems.push(
+          `size mismatch for ${name}: the state dict has shape ${shapeText(a)}, the module has ${shapeText(b)}`,
+        );
     }
     if (strict && missingKeys.length > 0) problems.unshift(`missing key(s): ${missingKeys.join(', ')}`);
     if (strict && unexpectedKeys.length > 0) problems.unshift(`unexpected key(s): ${unexpectedKeys.join(', ')}`);

@@ -10,7 +10,9 @@ function pairText(p: [number, number]): string {
 function checkPadding(layer: string, padding: [number, number], kernel: [number, number]): void {
   // PyTorch: "pad should be at most half of effective kernel size".
   if (padding[0] > kernel[0] / 2 || padding[1] > kernel[1] / 2)
-    throw new RangeError(`${layer}: padding (${padding.join(', ')}) must be at most half the kernel size (${kernel.join(', ')})`);
+    throw new RangeError(
+      `${layer}: padding (${padding.join(', ')}) must be at most half the kernel size (${kernel.join(', ')})`,
+    );
 }
 
 /**
@@ -62,7 +64,10 @@ export class AvgPool2d extends Module {
   readonly countIncludePad: boolean;
 
   /** `stride` defaults to `kernelSize`, as in PyTorch. */
-  constructor(kernelSize: Pair, options: { stride?: Pair; padding?: Pair; ceilMode?: boolean; countIncludePad?: boolean } = {}) {
+  constructor(
+    kernelSize: Pair,
+    options: { stride?: Pair; padding?: Pair; ceilMode?: boolean; countIncludePad?: boolean } = {},
+  ) {
     super();
     this.kernelSize = pair('AvgPool2d', 'kernelSize', kernelSize);
     this.stride = pair('AvgPool2d', 'stride', options.stride ?? this.kernelSize);

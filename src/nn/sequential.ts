@@ -34,7 +34,8 @@ export class Sequential extends Module {
   /** The module at index i (negative counts from the end). */
   at(i: number): Module {
     const m = this.#layers.at(i);
-    if (m === undefined) throw new RangeError(`Sequential.at(): index ${i} out of range for ${this.#layers.length} modules`);
+    if (m === undefined)
+      throw new RangeError(`Sequential.at(): index ${i} out of range for ${this.#layers.length} modules`);
     return m;
   }
 

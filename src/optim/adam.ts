@@ -1,6 +1,13 @@
 // Adam (torch.optim.Adam, PyTorch 1.13 single-tensor path) and the update it shares with AdamW.
 import { callOp, scalarTensor, zerosLike, type Tensor } from '../torch/index.js';
-import { BaseOptimizer, checkNonNegative, withDefaults, type GroupItem, type ParamGroupInput, type StateLayout } from './optimizer.js';
+import {
+  BaseOptimizer,
+  checkNonNegative,
+  withDefaults,
+  type GroupItem,
+  type ParamGroupInput,
+  type StateLayout,
+} from './optimizer.js';
 
 export type AdamHyper = {
   lr: number;
@@ -18,16 +25,23 @@ export type AdamHyper = {
 
 export type AdamOptions = Partial<AdamHyper>;
 
-export const ADAM_STATE: StateLayout = { step: 'scalar', exp_avg: 'param', exp_avg_sq: 'param', max_exp_avg_sq: 'param' };
+export const ADAM_STATE: StateLayout = {
+  step: 'scalar',
+  exp_avg: 'param',
+  exp_avg_sq: 'param',
+  max_exp_avg_sq: 'param',
+};
 
 /** Constructor/load checks with PyTorch's messages. */
 export function checkAdam(name: string): (h: AdamHyper) => void {
   return (h) => {
     checkNonNegative(name, 'learning rate', h.lr);
     checkNonNegative(name, 'epsilon value', h.eps);
-    if (!Array.isArray(h.betas) || h.betas.length !== 2) throw new RangeError(`${name}: betas must be a pair [beta1, beta2], got ${JSON.stringify(h.betas)}`);
+    if (!Array.isArray(h.betas) || h.betas.length !== 2)
+      throw new RangeError(`${name}: betas must be a pair [beta1, beta2], got ${JSON.stringify(h.betas)}`);
     h.betas.forEach((b, i) => {
-      if (typeof b !== 'number' || !(b >= 0 && b < 1)) throw new RangeError(`${name}: invalid beta parameter at index ${i}: ${String(b)} (must be in [0, 1))`);
+      if (typeof b !== 'number' || !(b >= 0 && b < 1))
+        throw new RangeError(`${name}: invalid beta parameter at index ${i}: ${String(b)} (must be in [0, 1))`);
     });
     checkNonNegative(name, 'weight_decay value', h.weightDecay);
   };
@@ -59,7 +73,13 @@ function adamState(param: Tensor, state: Map<string, Tensor>): [Tensor, Tensor, 
   return [stepT, expAvg, expAvgSq];
 }
 
-export function adamUpdate(param: Tensor, grad: Tensor, state: Map<string, Tensor>, h: AdamHyper, decoupled: boolean): void {
+export function adamUpdate(
+  param: Tensor,
+  grad: Tensor,
+  state: Map<string, Tensor>,
+  h: AdamHyper,
+  decoupled: boolean,
+): void {
   const [beta1, beta2] = h.betas;
   const [stepT, expAvg, expAvgSq] = adamState(param, state);
   let g = h.maximize ? grad.neg() : grad;
@@ -123,7 +143,14 @@ export function adamUpdateGroup(items: GroupItem[], h: AdamHyper, decoupled: boo
   return true;
 }
 
-const DEFAULTS: AdamHyper = { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false };
+const DEFAULTS: AdamHyper = {
+  lr: 1e-3,
+  betas: [0.9, 0.999],
+  eps: 1e-8,
+  weightDecay: 0,
+  amsgrad: false,
+  maximize: false,
+};
 
 /**
  * Adam (Kingma & Ba 2015) exactly as torch.optim.Adam 1.13 (foreach=False); `weightDecay` is an
@@ -149,4 +176,3 @@ export class Adam extends BaseOptimizer<AdamHyper> {
     return adamUpdateGroup(items, h, false);
   }
 }
-

@@ -3,7 +3,14 @@ import type { Tensor } from '../torch/index.js';
 import { ADAM_STATE, adamUpdate, adamUpdateGroup, checkAdam, type AdamHyper, type AdamOptions } from './adam.js';
 import { BaseOptimizer, withDefaults, type GroupItem, type ParamGroupInput } from './optimizer.js';
 
-const DEFAULTS: AdamHyper = { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 1e-2, amsgrad: false, maximize: false };
+const DEFAULTS: AdamHyper = {
+  lr: 1e-3,
+  betas: [0.9, 0.999],
+  eps: 1e-8,
+  weightDecay: 1e-2,
+  amsgrad: false,
+  maximize: false,
+};
 
 /**
  * AdamW (Loshchilov & Hutter 2019) exactly as torch.optim.AdamW 1.13 (foreach=False): before the

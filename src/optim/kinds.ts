@@ -27,7 +27,8 @@ export const optimizerKinds = {
     schema: variant('sgd', { lr: positive('lr'), momentum: z.number().min(0).max(1).default(0), weightDecay }),
     summary: 'SGD with optional momentum',
     example: { kind: 'sgd', lr: 0.01 },
-    create: (c, params: readonly Tensor[]): Optimizer => new SGD(params, { lr: c.lr, momentum: c.momentum, weightDecay: c.weightDecay }),
+    create: (c, params: readonly Tensor[]): Optimizer =>
+      new SGD(params, { lr: c.lr, momentum: c.momentum, weightDecay: c.weightDecay }),
   }),
 };
 
@@ -46,10 +47,14 @@ export const scheduleKinds = {
     create: (_c, ctx: ScheduleContext): Schedule => constantLR(ctx.lr),
   }),
   cosine: defineKind({
-    schema: variant('cosine', { warmupSteps: nonNegativeInt('warmupSteps').default(0), minLr: z.number().nonnegative().default(0) }),
+    schema: variant('cosine', {
+      warmupSteps: nonNegativeInt('warmupSteps').default(0),
+      minLr: z.number().nonnegative().default(0),
+    }),
     summary: 'linear warm-up, then cosine decay to minLr at the last step',
     example: { kind: 'cosine', warmupSteps: 1 },
-    create: (c, ctx: ScheduleContext): Schedule => cosineWithWarmup({ lr: ctx.lr, warmupSteps: c.warmupSteps, totalSteps: ctx.totalSteps, minLr: c.minLr }),
+    create: (c, ctx: ScheduleContext): Schedule =>
+      cosineWithWarmup({ lr: ctx.lr, warmupSteps: c.warmupSteps, totalSteps: ctx.totalSteps, minLr: c.minLr }),
   }),
   step: defineKind({
     schema: variant('step', { stepSize: positive('stepSize'), gamma: positive('gamma').default(0.1) }),

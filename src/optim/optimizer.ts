@@ -87,7 +87,8 @@ function copyHyper(v: HyperValue): HyperValue {
 export function withDefaults<H extends HyperParams>(name: string, defaults: H, options: object): H {
   const out: Record<string, unknown> = { ...defaults };
   for (const [k, v] of Object.entries(options)) {
-    if (!(k in defaults)) throw new TypeError(`${name}: unknown option '${k}'; valid: ${Object.keys(defaults).join(', ')}`);
+    if (!(k in defaults))
+      throw new TypeError(`${name}: unknown option '${k}'; valid: ${Object.keys(defaults).join(', ')}`);
     if (v !== undefined) out[k] = v;
   }
   return out as H;
@@ -95,7 +96,8 @@ export function withDefaults<H extends HyperParams>(name: string, defaults: H, o
 
 /** Throws unless x is a finite number ≥ 0; the message names the optimizer and the argument. */
 export function checkNonNegative(optimizer: string, what: string, x: unknown): void {
-  if (typeof x !== 'number' || !Number.isFinite(x) || x < 0) throw new RangeError(`${optimizer}: invalid ${what}: ${String(x)} (must be a finite number >= 0)`);
+  if (typeof x !== 'number' || !Number.isFinite(x) || x < 0)
+    throw new RangeError(`${optimizer}: invalid ${what}: ${String(x)} (must be a finite number >= 0)`);
 }
 
 /**
@@ -128,16 +130,20 @@ export abstract class BaseOptimizer<H extends HyperParams> implements Optimizer 
       : [{ params: params as Tensor[] } as ParamGroupInput<H>];
     const seen = new Set<Tensor>();
     this.paramGroups = groups.map((g, gi) => {
-      if (!Array.isArray(g.params) || g.params.length === 0) throw new RangeError(`${name}: parameter group ${gi} has no parameters`);
+      if (!Array.isArray(g.params) || g.params.length === 0)
+        throw new RangeError(`${name}: parameter group ${gi} has no parameters`);
       for (const p of g.params) {
         if (seen.has(p)) throw new Error(`${name}: a parameter appears more than once (group ${gi})`);
         seen.add(p);
         if (!p.isLeaf) throw new TypeError(`${name}: can't optimize a non-leaf tensor (group ${gi})`);
-        if (p.dtype !== 'float32' && p.dtype !== 'float64') throw new TypeError(`${name}: parameters must be float32 or float64, got ${p.dtype}`);
+        if (p.dtype !== 'float32' && p.dtype !== 'float64')
+          throw new TypeError(`${name}: parameters must be float32 or float64, got ${p.dtype}`);
       }
       const unknown = Object.keys(g).filter((k) => k !== 'params' && !(k in defaults));
       if (unknown.length > 0)
-        throw new TypeError(`${name}: unknown option(s) ${unknown.map((k) => `'${k}'`).join(', ')} in parameter group ${gi}; valid: ${Object.keys(defaults).join(', ')}`);
+        throw new TypeError(
+          `${name}: unknown option(s) ${unknown.map((k) => `'${k}'`).join(', ')} in parameter group ${gi}; valid: ${Object.keys(defaults).join(', ')}`,
+        );
       const group: Record<string, HyperValue | Tensor[]> = { params: [...g.params] };
       for (const [k, v] of Object.entries(defaults)) {
         const given = (g as Record<string, HyperValue | undefined>)[k];
@@ -232,11 +238,15 @@ export abstract class BaseOptimizer<H extends HyperParams> implements Optimizer 
     const name = this.#name;
     // Check everything first: a failed load leaves the optimizer as it was.
     if (sd.paramGroups.length !== this.paramGroups.length)
-      throw new Error(`${name}.loadStateDict(): the state dict has ${sd.paramGroups.length} parameter group(s), the optimizer has ${this.paramGroups.length}`);
+      throw new Error(
+        `${name}.loadStateDict(): the state dict has ${sd.paramGroups.length} parameter group(s), the optimizer has ${this.paramGroups.length}`,
+      );
     const groups = this.paramGroups.map((g, gi) => {
       const saved = sd.paramGroups[gi]!;
       if (saved.params.length !== g.params.length)
-        throw new Error(`${name}.loadStateDict(): parameter group ${gi} has ${saved.params.length} parameter(s) in the state dict, ${g.params.length} in the optimizer`);
+        throw new Error(
+          `${name}.loadStateDict(): parameter group ${gi} has ${saved.params.length} parameter(s) in the state dict, ${g.params.length} in the optimizer`,
+        );
       const keys = Object.keys(g).filter((k) => k !== 'params');
       const savedKeys = Object.keys(saved).filter((k) => k !== 'params');
       const missing = keys.filter((k) => !(k in saved));
@@ -257,14 +267,20 @@ export abstract class BaseOptimizer<H extends HyperParams> implements Optimizer 
       const m = /^(\d+)\.(.+)$/.exec(key);
       const p = m === null ? undefined : params[Number(m[1])];
       if (m === null || p === undefined)
-        throw new Error(`${name}.loadStateDict(): state key '${key}' does not name a parameter index below ${params.length}`);
+        throw new Error(
+          `${name}.loadStateDict(): state key '${key}' does not name a parameter index below ${params.length}`,
+        );
       const entry = m[2]!;
       const layout = this.#layout[entry];
       if (layout === undefined)
-        throw new Error(`${name}.loadStateDict(): unknown state entry '${key}'; valid names: ${Object.keys(this.#layout).join(', ')}`);
+        throw new Error(
+          `${name}.loadStateDict(): unknown state entry '${key}'; valid names: ${Object.keys(this.#layout).join(', ')}`,
+        );
       const want = layout === 'param' ? p.shape : [];
       if (!sameShape(t.shape, want))
-        throw new Error(`${name}.loadStateDict(): size mismatch for '${key}': the state dict has shape [${t.shape.join(', ')}], expected [${want.join(', ')}]`);
+        throw new Error(
+          `${name}.loadStateDict(): size mismatch for '${key}': the state dict has shape [${t.shape.join(', ')}], expected [${want.join(', ')}]`,
+        );
       parsed.push([p, entry, t]);
     }
     // Apply.

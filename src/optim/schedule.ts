@@ -5,7 +5,8 @@
 export type Schedule = (step: number) => number;
 
 function checkStep(step: number): void {
-  if (!Number.isInteger(step) || step < 0) throw new RangeError(`schedule: step must be a non-negative integer, got ${step}`);
+  if (!Number.isInteger(step) || step < 0)
+    throw new RangeError(`schedule: step must be a non-negative integer, got ${step}`);
 }
 
 function nonNegative(what: string, x: number): void {
@@ -33,7 +34,8 @@ export function stepLR(options: { lr: number; stepSize: number; gamma?: number }
   const { lr, stepSize } = options;
   const gamma = options.gamma ?? 0.1;
   nonNegative('stepLR: lr', lr);
-  if (!Number.isInteger(stepSize) || stepSize < 1) throw new RangeError(`stepLR: stepSize must be a positive integer, got ${stepSize}`);
+  if (!Number.isInteger(stepSize) || stepSize < 1)
+    throw new RangeError(`stepLR: stepSize must be a positive integer, got ${stepSize}`);
   nonNegative('stepLR: gamma', gamma);
   return (step) => {
     checkStep(step);
@@ -58,14 +60,21 @@ export function stepLR(options: { lr: number; stepSize: number; gamma?: number }
  * s(550);   // 5e-4 (half way down)
  * s(1000);  // 0
  */
-export function cosineWithWarmup(options: { lr: number; warmupSteps: number; totalSteps: number; minLr?: number }): Schedule {
+export function cosineWithWarmup(options: {
+  lr: number;
+  warmupSteps: number;
+  totalSteps: number;
+  minLr?: number;
+}): Schedule {
   const { lr, warmupSteps, totalSteps } = options;
   const minLr = options.minLr ?? 0;
   nonNegative('cosineWithWarmup: lr', lr);
   if (!Number.isInteger(warmupSteps) || warmupSteps < 0)
     throw new RangeError(`cosineWithWarmup: warmupSteps must be a non-negative integer, got ${warmupSteps}`);
   if (!Number.isInteger(totalSteps) || totalSteps <= warmupSteps)
-    throw new RangeError(`cosineWithWarmup: totalSteps must be an integer > warmupSteps (${warmupSteps}), got ${totalSteps}`);
+    throw new RangeError(
+      `cosineWithWarmup: totalSteps must be an integer > warmupSteps (${warmupSteps}), got ${totalSteps}`,
+    );
   if (!(minLr >= 0 && minLr <= lr)) throw new RangeError(`cosineWithWarmup: minLr must be in [0, lr], got ${minLr}`);
   return (step) => {
     checkStep(step);

@@ -48,7 +48,9 @@ export class LRScheduler {
   /** Resumes at a saved step count (and sets the matching learning rate). */
   loadStateDict(state: { stepCount: number }): void {
     if (!Number.isInteger(state.stepCount) || state.stepCount < 0)
-      throw new RangeError(`LRScheduler.loadStateDict(): stepCount must be a non-negative integer, got ${state.stepCount}`);
+      throw new RangeError(
+        `LRScheduler.loadStateDict(): stepCount must be a non-negative integer, got ${state.stepCount}`,
+      );
     this.#stepCount = state.stepCount;
     this.optimizer.lr = this.schedule(this.#stepCount);
   }

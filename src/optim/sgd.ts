@@ -24,7 +24,8 @@ function check(h: SGDHyper): void {
   checkNonNegative('SGD', 'learning rate', h.lr);
   checkNonNegative('SGD', 'momentum value', h.momentum);
   checkNonNegative('SGD', 'weight_decay value', h.weightDecay);
-  if (typeof h.dampening !== 'number' || !Number.isFinite(h.dampening)) throw new RangeError(`SGD: invalid dampening value: ${String(h.dampening)}`);
+  if (typeof h.dampening !== 'number' || !Number.isFinite(h.dampening))
+    throw new RangeError(`SGD: invalid dampening value: ${String(h.dampening)}`);
   if (h.nesterov && (h.momentum <= 0 || h.dampening !== 0))
     throw new RangeError('SGD: Nesterov momentum requires a momentum and zero dampening');
 }
@@ -44,8 +45,11 @@ function check(h: SGDHyper): void {
  */
 export class SGD extends BaseOptimizer<SGDHyper> {
   constructor(params: readonly Tensor[] | readonly ParamGroupInput<SGDHyper>[], options: SGDOptions) {
-    if (options === undefined || options.lr === undefined) throw new TypeError('SGD: a learning rate (options.lr) is required');
-    super('SGD', params, withDefaults('SGD', { ...DEFAULTS, lr: options.lr }, options), check, { momentum_buffer: 'param' });
+    if (options === undefined || options.lr === undefined)
+      throw new TypeError('SGD: a learning rate (options.lr) is required');
+    super('SGD', params, withDefaults('SGD', { ...DEFAULTS, lr: options.lr }, options), check, {
+      momentum_buffer: 'param',
+    });
   }
 
   protected updateParam(param: Tensor, grad: Tensor, state: Map<string, Tensor>, h: SGDHyper): void {

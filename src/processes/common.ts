@@ -25,7 +25,13 @@ export function checkSphere2(process: string, dim: number): void {
  * `domain` describes where the process is defined, e.g. "defined on S² only"; `arg` 'x' checks the
  * input of an inverse (x [..., outDim], pass outDim as `inDim`).
  */
-export function checkInput(process: string, z: Tensor, inDim: number, domain?: string, arg: 'z' | 'x' = 'z'): FloatDtype {
+export function checkInput(
+  process: string,
+  z: Tensor,
+  inDim: number,
+  domain?: string,
+  arg: 'z' | 'x' = 'z',
+): FloatDtype {
   const shape = z.shape;
   if (shape.length < 1 || shape[shape.length - 1] !== inDim) {
     const where = domain === undefined ? `inDim ${inDim}` : `${domain}: inDim ${inDim}`;

@@ -32,7 +32,14 @@ export type ProcessSpec =
   | ({ kind: 'monomial' } & Omit<MonomialOptions, 'dim'>);
 
 export type ProcessKind = ProcessSpec['kind'];
-export const PROCESS_KINDS: readonly ProcessKind[] = ['identity', 'linear', 'spiral', 'patches', 'invertible-mlp', 'monomial'];
+export const PROCESS_KINDS: readonly ProcessKind[] = [
+  'identity',
+  'linear',
+  'spiral',
+  'patches',
+  'invertible-mlp',
+  'monomial',
+];
 
 /**
  * Builds the process `spec` for latents in R^latentDim (on S^{latentDim−1}). Processes with
@@ -57,7 +64,9 @@ export function createProcess(spec: ProcessSpec, latentDim: number, gen: Generat
     case 'monomial':
       return new MonomialProcess({ ...options, dim: latentDim });
     default:
-      throw new RangeError(`createProcess: unknown process kind '${String(kind)}'; valid kinds: ${PROCESS_KINDS.join(', ')}`);
+      throw new RangeError(
+        `createProcess: unknown process kind '${String(kind)}'; valid kinds: ${PROCESS_KINDS.join(', ')}`,
+      );
   }
 }
 export { rotateXY } from './rotate-xy.js';

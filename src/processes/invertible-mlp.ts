@@ -82,15 +82,19 @@ export class InvertibleMlpProcess implements Process {
     checkInteger('invertible-mlp', 'dim', dim, 1);
     checkInteger('invertible-mlp', 'layers', layers, 1);
     checkFinite('invertible-mlp', 'negativeSlope', slope);
-    if (!(slope > 0)) throw new RangeError(`invertible-mlp: negativeSlope must be > 0 for LeakyReLU to be invertible, got ${slope}`);
+    if (!(slope > 0))
+      throw new RangeError(`invertible-mlp: negativeSlope must be > 0 for LeakyReLU to be invertible, got ${slope}`);
     checkInteger('invertible-mlp', 'condPool', pool, 1);
     checkFinite('invertible-mlp', 'condQuantile', quantile);
-    if (!(quantile >= 0 && quantile < 1)) throw new RangeError(`invertible-mlp: condQuantile must be in [0, 1), got ${quantile}`);
+    if (!(quantile >= 0 && quantile < 1))
+      throw new RangeError(`invertible-mlp: condQuantile must be in [0, 1), got ${quantile}`);
     checkInteger('invertible-mlp', 'maxAttempts', maxAttempts, 1);
     if (options.condThreshold !== undefined) {
       checkFinite('invertible-mlp', 'condThreshold', options.condThreshold);
       if (!(options.condThreshold >= 1))
-        throw new RangeError(`invertible-mlp: condThreshold must be ≥ 1 (no matrix has a smaller condition number), got ${options.condThreshold}`);
+        throw new RangeError(
+          `invertible-mlp: condThreshold must be ≥ 1 (no matrix has a smaller condition number), got ${options.condThreshold}`,
+        );
     }
     this.inDim = dim;
     this.outDim = dim;
@@ -113,7 +117,9 @@ export class InvertibleMlpProcess implements Process {
         let attempt = 0;
         for (;;) {
           if (++attempt > maxAttempts)
-            throw new Error(`invertible-mlp: no weight with condition number ≤ ${threshold} in ${maxAttempts} draws (layer ${layer + 1})`);
+            throw new Error(
+              `invertible-mlp: no weight with condition number ≤ ${threshold} in ${maxAttempts} draws (layer ${layer + 1})`,
+            );
           const w = drawWeights([dim, dim], gen);
           const cond = conditionNumbers(w)[0] as number;
           if (cond <= threshold) {
@@ -137,7 +143,8 @@ export class InvertibleMlpProcess implements Process {
   /** A float64 copy of layer i's weight W_i [dim, dim] (the caller owns it). */
   weight(i: number): Tensor {
     const w = this.#weights[i];
-    if (w === undefined) throw new RangeError(`invertible-mlp: layer index must be in [0, ${this.layers - 1}], got ${i}`);
+    if (w === undefined)
+      throw new RangeError(`invertible-mlp: layer index must be in [0, ${this.layers - 1}], got ${i}`);
     return w.copy();
   }
 

@@ -31,7 +31,8 @@ export const processKinds = {
     }),
     summary: 'x = Wz + b, W of full column rank (Paper A: S² → R⁷)',
     example: { kind: 'linear' },
-    create: (c, ctx: ProcessContext): Process => new LinearProcess(ctx.gen, { inDim: ctx.latentDim, outDim: c.outDim, diagonalRange: c.diagonalRange }),
+    create: (c, ctx: ProcessContext): Process =>
+      new LinearProcess(ctx.gen, { inDim: ctx.latentDim, outDim: c.outDim, diagonalRange: c.diagonalRange }),
   }),
   spiral: defineKind({
     schema: variant('spiral', { turns: z.number().default(2) }),
@@ -40,16 +41,21 @@ export const processKinds = {
     create: (c, ctx: ProcessContext): Process => new SpiralProcess({ dim: ctx.latentDim, turns: c.turns }),
   }),
   patches: defineKind({
-    schema: variant('patches', { slices: positiveInt('slices').default(4), variant: z.enum(['reference', 'design']).default('reference') }),
+    schema: variant('patches', {
+      slices: positiveInt('slices').default(4),
+      variant: z.enum(['reference', 'design']).default('reference'),
+    }),
     summary: 'piecewise rotations of K slices of the sphere (S² only)',
     example: { kind: 'patches' },
-    create: (c, ctx: ProcessContext): Process => new PatchesProcess({ dim: ctx.latentDim, slices: c.slices, variant: c.variant }),
+    create: (c, ctx: ProcessContext): Process =>
+      new PatchesProcess({ dim: ctx.latentDim, slices: c.slices, variant: c.variant }),
   }),
   'invertible-mlp': defineKind({
     schema: variant('invertible-mlp', { layers: positiveInt('layers').default(3) }),
     summary: 'cl-ica style square LeakyReLU MLP, each weight well conditioned',
     example: { kind: 'invertible-mlp' },
-    create: (c, ctx: ProcessContext): Process => new InvertibleMlpProcess(ctx.gen, { dim: ctx.latentDim, layers: c.layers }),
+    create: (c, ctx: ProcessContext): Process =>
+      new InvertibleMlpProcess(ctx.gen, { dim: ctx.latentDim, layers: c.layers }),
   }),
   monomial: defineKind({
     schema: variant('monomial', { degree: positiveInt('degree').default(7) }),

@@ -55,7 +55,8 @@ export class LinearProcess implements Process {
     const biasKind = options.bias ?? 'uniform';
     checkInteger('linear', 'inDim', inDim, 1);
     checkInteger('linear', 'outDim', outDim, 1);
-    if (outDim < inDim) throw new RangeError(`linear: outDim must be ≥ inDim (${inDim}) for W to have full column rank, got ${outDim}`);
+    if (outDim < inDim)
+      throw new RangeError(`linear: outDim must be ≥ inDim (${inDim}) for W to have full column rank, got ${outDim}`);
     checkFinite('linear', 'diagonalRange[0]', low);
     checkFinite('linear', 'diagonalRange[1]', high);
     if (!(high >= low)) throw new RangeError(`linear: diagonalRange must satisfy low ≤ high, got [${low}, ${high}]`);
@@ -80,7 +81,9 @@ export class LinearProcess implements Process {
       const sMax = s[0] ?? 0;
       const sMin = s[s.length - 1] ?? 0;
       if (!(sMin > sMax * Math.max(outDim, inDim) * Number.EPSILON))
-        throw new Error(`linear: the drawn W [${outDim}, ${inDim}] is rank-deficient (singular values ${s.join(', ')})`);
+        throw new Error(
+          `linear: the drawn W [${outDim}, ${inDim}] is rank-deficient (singular values ${s.join(', ')})`,
+        );
       return { weight: w, bias: b, pinv: linalg.pinv(w) };
     });
     this.#weight = new FrozenTensor(weight);

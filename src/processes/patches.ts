@@ -38,7 +38,6 @@ export interface PatchesOptions {
 
 const DOMAIN = 'defined on S² only';
 
-
 /** RY(π/2): (x₁, x₂, x₃) ↦ (x₃, x₂, −x₁). */
 function turnY(x: Tensor): Tensor {
   return scope(() => {
@@ -96,7 +95,13 @@ export class PatchesProcess implements Process {
     const K = this.slices;
     return scope(() => {
       const v = h.detach();
-      if (this.variant === 'design') return v.add(1).mul(K / 2).floor().clamp(0, K - 1).long();
+      if (this.variant === 'design')
+        return v
+          .add(1)
+          .mul(K / 2)
+          .floor()
+          .clamp(0, K - 1)
+          .long();
       const dtype = v.dtype === 'float64' ? 'float64' : 'float32';
       const boundaries = linspace(0, 1, K + 1, dtype);
       return v.abs().unsqueeze(-1).gt(boundaries).sum(-1).sub(1);
@@ -106,7 +111,14 @@ export class PatchesProcess implements Process {
   /** The rotation angle α of each height h [...]: ±π / max(1, K − k) in h's dtype (no gradient). */
   angle(h: Tensor): Tensor {
     const sign = this.variant === 'design' ? -1 : 1;
-    return scope(() => this.slice(h).rsub(this.slices).clampMin(1).to(h.dtype).reciprocal().mul(sign * Math.PI));
+    return scope(() =>
+      this.slice(h)
+        .rsub(this.slices)
+        .clampMin(1)
+        .to(h.dtype)
+        .reciprocal()
+        .mul(sign * Math.PI),
+    );
   }
 
   apply(z: Tensor): Tensor {

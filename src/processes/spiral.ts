@@ -17,7 +17,6 @@ export interface SpiralOptions {
 
 const DOMAIN = 'defined on S² only';
 
-
 /**
  * The spiral g(z) = (R(nπ z₃)(z₁, z₂), z₃) on S², with its exact inverse
  * g⁻¹(x) = (R(−nπ x₃)(x₁, x₂), x₃) (z₃ passes through unchanged, so the angle is known from x).

@@ -53,7 +53,10 @@ export function unionOf<R extends KindRegistry>(registry: R, domain: string): z.
     return k.schema as VariantSchema;
   });
   if (schemas.length === 0) throw new Error(`${domain} registry is empty`);
-  return z.discriminatedUnion('kind', schemas as [VariantSchema, ...VariantSchema[]]) as unknown as z.ZodType<ConfigOf<R>, InputOf<R>>;
+  return z.discriminatedUnion('kind', schemas as [VariantSchema, ...VariantSchema[]]) as unknown as z.ZodType<
+    ConfigOf<R>,
+    InputOf<R>
+  >;
 }
 
 /** The kind of `config` in `registry`; an unknown kind throws, listing the valid ones. */
@@ -64,13 +67,31 @@ export function kindOf<R extends KindRegistry>(registry: R, config: { kind: stri
 }
 
 /** Builds the object a config declares: `kindOf(registry, config).create(config, ctx)`. */
-export function create<R extends KindRegistry, Ctx>(registry: R, config: ConfigOf<R>, ctx: Ctx, domain: string): ReturnType<R[keyof R]['create']> {
+export function create<R extends KindRegistry, Ctx>(
+  registry: R,
+  config: ConfigOf<R>,
+  ctx: Ctx,
+  domain: string,
+): ReturnType<R[keyof R]['create']> {
   const kind = kindOf(registry, config as { kind: string }, domain);
   return kind.create(config, ctx) as ReturnType<R[keyof R]['create']>;
 }
 
 // Shared number schemas with messages that name the setting.
-export const positive = (what: string) => z.number({ error: `${what} must be a number` }).positive({ error: `${what} must be > 0` });
-export const positiveInt = (what: string) => z.number().int({ error: `${what} must be an integer` }).positive({ error: `${what} must be ≥ 1` });
-export const nonNegativeInt = (what: string) => z.number().int({ error: `${what} must be an integer` }).nonnegative({ error: `${what} must be ≥ 0` });
-export const unitInterval = (what: string) => z.number().min(0, { error: `${what} must be in [0, 1]` }).max(1, { error: `${what} must be in [0, 1]` });
+export const positive = (what: string) =>
+  z.number({ error: `${what} must be a number` }).positive({ error: `${what} must be > 0` });
+export const positiveInt = (what: string) =>
+  z
+    .number()
+    .int({ error: `${what} must be an integer` })
+    .positive({ error: `${what} must be ≥ 1` });
+export const nonNegativeInt = (what: string) =>
+  z
+    .number()
+    .int({ error: `${what} must be an integer` })
+    .nonnegative({ error: `${what} must be ≥ 0` });
+export const unitInterval = (what: string) =>
+  z
+    .number()
+    .min(0, { error: `${what} must be in [0, 1]` })
+    .max(1, { error: `${what} must be in [0, 1]` });

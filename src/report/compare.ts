@@ -86,27 +86,47 @@ export function meanStd(values: readonly number[]): string {
   return s.std === null ? fmt(s.mean) : `${fmt(s.mean)} ± ${fmt(s.std)} (${s.n})`;
 }
 
-const valueOf = (run: CompareRun, metric: string): number | undefined => (metric === 'loss' ? run.final?.finalLoss : run.final?.metrics[metric]);
+const valueOf = (run: CompareRun, metric: string): number | undefined =>
+  metric === 'loss' ? run.final?.finalLoss : run.final?.metrics[metric];
 
 /** A row per group: its differing values, seeds, and each metric as mean ± std over the seeds. */
-export function groupTable(groups: readonly RunGroup[], keys: readonly string[], metrics: readonly string[]): ComparisonTable {
+export function groupTable(
+  groups: readonly RunGroup[],
+  keys: readonly string[],
+  metrics: readonly string[],
+): ComparisonTable {
   const header = [...(keys.length === 0 ? ['name'] : keys), 'seeds', ...metrics, 'loss'];
   const rows = groups.map((g) => {
     const first = g.runs[0]!;
     const cells = keys.length === 0 ? [first.name] : keys.map((k) => valueAt(first, k));
-    const stat = (m: string): string => meanStd(g.runs.map((r) => valueOf(r, m)).filter((v): v is number => v !== undefined));
+    const stat = (m: string): string =>
+      meanStd(g.runs.map((r) => valueOf(r, m)).filter((v): v is number => v !== undefined));
     return [...cells, g.runs.map((r) => r.seed).join(','), ...metrics.map(stat), stat('loss')];
   });
-  return { id: 'groups', title: 'Runs grouped by everything but the seed (mean ± sample std over seeds, n)', header, rows };
+  return {
+    id: 'groups',
+    title: 'Runs grouped by everything but the seed (mean ± sample std over seeds, n)',
+    header,
+    rows,
+  };
 }
 
 /** A row per run: its id, differing values, seed and final numbers. */
-export function runTable(runs: readonly CompareRun[], keys: readonly string[], metrics: readonly string[]): ComparisonTable {
+export function runTable(
+  runs: readonly CompareRun[],
+  keys: readonly string[],
+  metrics: readonly string[],
+): ComparisonTable {
   const header = ['run', ...keys, 'seed', ...metrics, 'loss'];
-  const rows = runs.map((r) => [r.id, ...keys.map((k) => valueAt(r, k)), String(r.seed), ...[...metrics, 'loss'].map((m) => {
-    const v = valueOf(r, m);
-    return v === undefined ? ABSENT : fmt(v);
-  })]);
+  const rows = runs.map((r) => [
+    r.id,
+    ...keys.map((k) => valueAt(r, k)),
+    String(r.seed),
+    ...[...metrics, 'loss'].map((m) => {
+      const v = valueOf(r, m);
+      return v === undefined ? ABSENT : fmt(v);
+    }),
+  ]);
   return { id: 'runs', title: 'Runs', header, rows };
 }
 
@@ -114,7 +134,8 @@ export function runTable(runs: readonly CompareRun[], keys: readonly string[], m
 export function lossCurves(groups: readonly RunGroup[], seedsDiffer: boolean): LossCurveInput[] {
   const out: LossCurveInput[] = [];
   for (const g of groups) {
-    for (const r of g.runs) out.push({ runId: r.id, label: seedsDiffer ? `${g.label} seed=${r.seed}` : g.label, points: r.loss });
+    for (const r of g.runs)
+      out.push({ runId: r.id, label: seedsDiffer ? `${g.label} seed=${r.seed}` : g.label, points: r.loss });
     if (g.runs.length < 2) continue;
     const bySteps = g.runs.map((r) => new Map(r.loss.map((p) => [p.step, p.loss])));
     const steps = [...bySteps[0]!.keys()].filter((s) => bySteps.every((m) => m.has(s))).sort((a, b) => a - b);
@@ -122,7 +143,11 @@ export function lossCurves(groups: readonly RunGroup[], seedsDiffer: boolean): L
       const s = summarise(bySteps.map((m) => m.get(step)!));
       return { step, loss: s.mean!, std: s.std ?? 0 };
     });
-    out.push({ runId: g.runs.map((r) => r.id).join(','), label: `${g.label} mean ± std (${g.runs.length} seeds)`, points });
+    out.push({
+      runId: g.runs.map((r) => r.id).join(','),
+      label: `${g.label} mean ± std (${g.runs.length} seeds)`,
+      points,
+    });
   }
   return out;
 }
@@ -130,7 +155,10 @@ export function lossCurves(groups: readonly RunGroup[], seedsDiffer: boolean): L
 /** The runs' environment (meta.json): one value per key, or each value with the runs that had it. */
 export function mergedEnvironment(runs: readonly CompareRun[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  const entries = runs.map((r) => ({ id: r.id, env: { codeVersion: r.codeVersion, ...r.environment } as Record<string, unknown> }));
+  const entries = runs.map((r) => ({
+    id: r.id,
+    env: { codeVersion: r.codeVersion, ...r.environment } as Record<string, unknown>,
+  }));
   const keys = [...new Set(entries.flatMap((e) => Object.keys(e.env)))];
   for (const k of keys) {
     const byValue = new Map<string, string[]>();
@@ -139,7 +167,10 @@ export function mergedEnvironment(runs: readonly CompareRun[]): Record<string, u
       byValue.set(v, [...(byValue.get(v) ?? []), e.id]);
     }
     const only = [...byValue.keys()];
-    out[k] = only.length === 1 ? (JSON.parse(only[0]!) as unknown) : [...byValue].map(([v, ids]) => `${v} (${ids.join(', ')})`).join('; ');
+    out[k] =
+      only.length === 1
+        ? (JSON.parse(only[0]!) as unknown)
+        : [...byValue].map(([v, ids]) => `${v} (${ids.join(', ')})`).join('; ');
   }
   return out;
 }
@@ -150,9 +181,12 @@ export function compareReport(runs: readonly CompareRun[]): ReportInput {
   const groups = groupRuns(runs, keys);
   const seedsDiffer = new Set(runs.map((r) => r.seed)).size > 1;
   const metrics = metricColumns(runs);
-  const label = (r: CompareRun): string => (seedsDiffer ? `${groupLabel(r, keys)} seed=${r.seed}` : groupLabel(r, keys));
+  const label = (r: CompareRun): string =>
+    seedsDiffer ? `${groupLabel(r, keys)} seed=${r.seed}` : groupLabel(r, keys);
   const latentViews: LatentViewInput[] = runs.flatMap((r) =>
-    r.sample && r.sample.truth[0]?.length === 3 && r.sample.recovered[0]?.length === 3 ? [{ runId: r.id, label: label(r), truth: r.sample.truth, recovered: r.sample.recovered }] : [],
+    r.sample && r.sample.truth[0]?.length === 3 && r.sample.recovered[0]?.length === 3
+      ? [{ runId: r.id, label: label(r), truth: r.sample.truth, recovered: r.sample.recovered }]
+      : [],
   );
   const names = [...new Set(runs.map((r) => r.name))];
   return {
@@ -165,6 +199,10 @@ export function compareReport(runs: readonly CompareRun[]): ReportInput {
     lossCurves: lossCurves(groups, seedsDiffer),
     latentViews,
     theory: [],
-    notes: [keys.length === 0 ? 'The runs have the same spec (they differ at most in the seed).' : `The runs differ in: ${keys.join(', ')}.`],
+    notes: [
+      keys.length === 0
+        ? 'The runs have the same spec (they differ at most in the seed).'
+        : `The runs differ in: ${keys.join(', ')}.`,
+    ],
   };
 }

@@ -35,7 +35,9 @@ const GREEK: Record<string, string> = { λ: 'lambda', ρ: 'rho', τ: 'tau', κ: 
 export function slug(s: string): string {
   const out = s
     .toLowerCase()
-    .replace(/[λρτκσ²⁹]/g, (ch) => GREEK[ch] ?? ch).replace(/[^a-z0-9_.-]+/g, '-').replace(/^[-.]+|-+$/g, '');
+    .replace(/[λρτκσ²⁹]/g, (ch) => GREEK[ch] ?? ch)
+    .replace(/[^a-z0-9_.-]+/g, '-')
+    .replace(/^[-.]+|-+$/g, '');
   return out || 'figure';
 }
 
@@ -73,7 +75,13 @@ export function curveSpec(c: CurveInput): TopLevelSpec {
             field: 'source',
             type: 'nominal',
             title: 'source',
-            scale: { domain: ['ours', 'paper'], range: [[1, 0], [5, 3]] },
+            scale: {
+              domain: ['ours', 'paper'],
+              range: [
+                [1, 0],
+                [5, 3],
+              ],
+            },
           },
         },
       },
@@ -91,7 +99,13 @@ export function curveSpec(c: CurveInput): TopLevelSpec {
 /** Training loss against step, one line per curve; a ±std band where points carry `std`. */
 export function lossSpec(curves: LossCurveInput[]): TopLevelSpec {
   const values = curves.flatMap((c) =>
-    c.points.map((p) => ({ run: c.label, step: p.step, loss: p.loss, lo: p.std === undefined ? null : p.loss - p.std, hi: p.std === undefined ? null : p.loss + p.std })),
+    c.points.map((p) => ({
+      run: c.label,
+      step: p.step,
+      loss: p.loss,
+      lo: p.std === undefined ? null : p.loss - p.std,
+      hi: p.std === undefined ? null : p.loss + p.std,
+    })),
   );
   const x = { field: 'step', type: 'quantitative' as const, title: 'step' };
   const color = { field: 'run', type: 'nominal' as const, title: 'run' };
@@ -103,8 +117,20 @@ export function lossSpec(curves: LossCurveInput[]): TopLevelSpec {
     config: CONFIG,
     data: { values },
     layer: [
-      { transform: [{ filter: 'datum.lo != null' }], mark: { type: 'area', opacity: 0.2 }, encoding: { x, y: { field: 'lo', type: 'quantitative', title: 'loss', scale: { zero: false } }, y2: { field: 'hi' }, color } },
-      { mark: { type: 'line', strokeWidth: 1.2 }, encoding: { x, y: { field: 'loss', type: 'quantitative', title: 'loss', scale: { zero: false } }, color } },
+      {
+        transform: [{ filter: 'datum.lo != null' }],
+        mark: { type: 'area', opacity: 0.2 },
+        encoding: {
+          x,
+          y: { field: 'lo', type: 'quantitative', title: 'loss', scale: { zero: false } },
+          y2: { field: 'hi' },
+          color,
+        },
+      },
+      {
+        mark: { type: 'line', strokeWidth: 1.2 },
+        encoding: { x, y: { field: 'loss', type: 'quantitative', title: 'loss', scale: { zero: false } }, color },
+      },
     ],
   } as TopLevelSpec;
 }
@@ -158,7 +184,10 @@ function hslToHex(h: number, s: number, l: number): string {
   const k = (n: number): number => (n + h / 30) % 12;
   const a = s * Math.min(l, 1 - l);
   const f = (n: number): number => l - a * Math.max(-1, Math.min(k(n) - 3, 9 - k(n), 1));
-  const hex = (v: number): string => Math.round(Math.max(0, Math.min(1, v)) * 255).toString(16).padStart(2, '0');
+  const hex = (v: number): string =>
+    Math.round(Math.max(0, Math.min(1, v)) * 255)
+      .toString(16)
+      .padStart(2, '0');
   return `#${hex(f(0))}${hex(f(8))}${hex(f(4))}`;
 }
 
@@ -200,7 +229,10 @@ export function latentPoints(v: LatentViewInput, maxPoints = MAX_LATENT_POINTS):
     const r = unit(v.recovered[i] ?? []);
     if (!t || !r) continue;
     const color = latentColor(t);
-    for (const [panel, p] of [['true latents', t], ['recovered', r]] as const) {
+    for (const [panel, p] of [
+      ['true latents', t],
+      ['recovered', r],
+    ] as const) {
       const front = p[2] >= 0;
       out.push({
         panel,
@@ -219,14 +251,27 @@ export function latentPoints(v: LatentViewInput, maxPoints = MAX_LATENT_POINTS):
 /** Four panels: rows true / recovered, columns front / back hemisphere. */
 export function latentSpec(v: LatentViewInput, maxPoints = MAX_LATENT_POINTS): TopLevelSpec {
   const values = latentPoints(v, maxPoints);
-  const axis = (title: string): object => ({ type: 'quantitative', scale: { domain: [-1, 1] }, axis: { title, tickCount: 5 } });
+  const axis = (title: string): object => ({
+    type: 'quantitative',
+    scale: { domain: [-1, 1] },
+    axis: { title, tickCount: 5 },
+  });
   // Four explicit panels (vconcat of hconcats, each filtering its own points) rather than a facet:
   // the panels' contents are then fixed by their filters, whatever the renderer does with facets.
   const panel = (which: string, hemisphere: string, showY: boolean): object => ({
     width: 200,
     height: 200,
     title: { text: `${which}, ${hemisphere}`, fontSize: 11 },
-    transform: [{ filter: { and: [{ field: 'panel', equal: which }, { field: 'hemisphere', equal: hemisphere }] } }],
+    transform: [
+      {
+        filter: {
+          and: [
+            { field: 'panel', equal: which },
+            { field: 'hemisphere', equal: hemisphere },
+          ],
+        },
+      },
+    ],
     mark: { type: 'circle', size: 10, opacity: 0.9 },
     encoding: {
       x: { field: 'px', ...axis('x') },
@@ -241,7 +286,9 @@ export function latentSpec(v: LatentViewInput, maxPoints = MAX_LATENT_POINTS): T
     title: `Latents on S², ${v.label}`,
     config: CONFIG,
     data: { values },
-    vconcat: ['true latents', 'recovered'].map((which) => ({ hconcat: [panel(which, front, true), panel(which, back, false)] })),
+    vconcat: ['true latents', 'recovered'].map((which) => ({
+      hconcat: [panel(which, front, true), panel(which, back, false)],
+    })),
   } as TopLevelSpec;
 }
 
@@ -267,14 +314,22 @@ export async function renderFigures(input: ReportInput): Promise<Figure[]> {
     });
   }
   if (input.lossCurves.length > 0) {
-    const band = input.lossCurves.some((c) => c.points.some((p) => p.std !== undefined)) ? ' Shaded: ± one sample std over the seeds around their mean.' : '';
-    jobs.push({ id: uniqueId('loss-curves'), title: 'Training loss', caption: `Training loss of each run against step.${band}`, spec: lossSpec(input.lossCurves) });
+    const band = input.lossCurves.some((c) => c.points.some((p) => p.std !== undefined))
+      ? ' Shaded: ± one sample std over the seeds around their mean.'
+      : '';
+    jobs.push({
+      id: uniqueId('loss-curves'),
+      title: 'Training loss',
+      caption: `Training loss of each run against step.${band}`,
+      spec: lossSpec(input.lossCurves),
+    });
   }
   for (const t of input.theory) {
     jobs.push({
       id: uniqueId(`theory-${t.title}`),
       title: t.title,
-      caption: 'Monte-Carlo estimate of the asymptotic loss difference L(h_λ) − L(id) against λ; bands ± 2 standard errors. Below zero: h_λ beats the identity.',
+      caption:
+        'Monte-Carlo estimate of the asymptotic loss difference L(h_λ) − L(id) against λ; bands ± 2 standard errors. Below zero: h_λ beats the identity.',
       spec: theorySpec(t),
     });
   }

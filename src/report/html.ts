@@ -20,7 +20,10 @@ import type { ReportInput } from './types.js';
 
 /** Escapes text for HTML element content and double- or single-quoted attributes. */
 export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch] ?? ch);
+  return s.replace(
+    /[&<>"']/g,
+    (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch] ?? ch,
+  );
 }
 
 const CSS = `
@@ -66,14 +69,19 @@ export function tableToHtml(t: TableSummary): string {
   out.push(`<section class="table" id="table-${e(t.id)}">`);
   out.push(`<h3>${e(t.title)}</h3>`);
   out.push('<table class="results"><thead>');
-  out.push(`<tr><th rowspan="2">${e(t.metric)}</th>${t.columns.map((c) => `<th colspan="3">${e(c)}</th>`).join('')}</tr>`);
+  out.push(
+    `<tr><th rowspan="2">${e(t.metric)}</th>${t.columns.map((c) => `<th colspan="3">${e(c)}</th>`).join('')}</tr>`,
+  );
   out.push(`<tr>${t.columns.map(() => '<th>ours (n)</th><th>paper</th><th>Δ</th>').join('')}</tr>`);
   out.push('</thead><tbody>');
   t.rows.forEach((r, i) => {
     const cells = (t.cells[i] ?? [])
       .map((c) => {
         const cls = e(c.agreement);
-        const tip = c.tolerance === null ? AGREEMENT_TEXT[c.agreement] : `${AGREEMENT_TEXT[c.agreement]} (tolerance ${formatNumber(c.tolerance)})`;
+        const tip =
+          c.tolerance === null
+            ? AGREEMENT_TEXT[c.agreement]
+            : `${AGREEMENT_TEXT[c.agreement]} (tolerance ${formatNumber(c.tolerance)})`;
         return (
           `<td class="${cls}" title="${e(cellTitle(c))}">${e(formatOurs(c))}</td>` +
           `<td class="paper ${cls}">${e(formatPaper(c.paper))}</td>` +
@@ -160,7 +168,10 @@ export function reportHtml(input: ReportInput, figures: readonly Figure[]): stri
   out.push('<h2>Environment</h2>');
   const env = Object.entries(input.environment);
   if (env.length === 0) out.push('<p class="empty">Not recorded.</p>');
-  else out.push(`<table class="env"><tbody>${env.map(([k, v]) => `<tr><th>${e(k)}</th><td>${envValue(v)}</td></tr>`).join('')}</tbody></table>`);
+  else
+    out.push(
+      `<table class="env"><tbody>${env.map(([k, v]) => `<tr><th>${e(k)}</th><td>${envValue(v)}</td></tr>`).join('')}</tbody></table>`,
+    );
   out.push('</body></html>');
   return out.join('\n') + '\n';
 }

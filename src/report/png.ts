@@ -36,7 +36,9 @@ function chunk(type: string, data: Uint8Array): Buffer {
  */
 export function encodePng(pixels: ArrayLike<number>, channels: 1 | 3, height: number, width: number): Buffer {
   if (pixels.length !== channels * height * width)
-    throw new RangeError(`encodePng: expected ${channels}×${height}×${width} = ${channels * height * width} values, got ${pixels.length}`);
+    throw new RangeError(
+      `encodePng: expected ${channels}×${height}×${width} = ${channels * height * width} values, got ${pixels.length}`,
+    );
   const raw = Buffer.alloc(height * (1 + 3 * width));
   const plane = height * width;
   for (let y = 0; y < height; y++) {
@@ -55,5 +57,10 @@ export function encodePng(pixels: ArrayLike<number>, channels: 1 | 3, height: nu
   ihdr[8] = 8; // bit depth
   ihdr[9] = 2; // colour type: truecolour
   const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  return Buffer.concat([signature, chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', new Uint8Array(0))]);
+  return Buffer.concat([
+    signature,
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(raw)),
+    chunk('IEND', new Uint8Array(0)),
+  ]);
 }

@@ -68,7 +68,15 @@ export function publishedTable1(p: Published): TableInput {
     published[r] = {};
     for (const c of t.columns) published[r][c] = t.cells[r]?.[c] ?? null;
   }
-  return { id: 'table1', title: t.title, metric: t.metric, rows: [...t.rows], columns: [...t.columns], ours: [], published };
+  return {
+    id: 'table1',
+    title: t.title,
+    metric: t.metric,
+    rows: [...t.rows],
+    columns: [...t.columns],
+    ours: [],
+    published,
+  };
 }
 
 /** The paper's series of a curve figure (add ours with source 'ours'). */

@@ -7,7 +7,15 @@
 import { expandRuns } from '../experiments/resolve.js';
 import type { Suite } from '../experiments/suite.js';
 import type { RunMeta, RunStore } from '../runs/index.js';
-import type { CellResult, CurveInput, LatentViewInput, LossCurveInput, ReportInput, TableInput, TheoryCurveInput } from './types.js';
+import type {
+  CellResult,
+  CurveInput,
+  LatentViewInput,
+  LossCurveInput,
+  ReportInput,
+  TableInput,
+  TheoryCurveInput,
+} from './types.js';
 import { runEnvironment } from '../runs/index.js';
 import { suiteReports, type SuiteRunData } from './suites/index.js';
 import { ConstrainedSupport, RestrictedVonMisesFisher, VonMisesFisher } from '../latent/index.js';
@@ -23,7 +31,10 @@ export function suiteTheory(suite: Suite): TheoryCurveInput[] {
   if (t === undefined) return [];
   const maps = [identityMap, ...t.lambdas.map((l) => hLambda(l, t.fixedDims))];
   const settings = [
-    { name: `first ${t.fixedDims} fixed, full-sphere negatives`, conditional: new RestrictedVonMisesFisher({ kappa: t.kappa, fixedDims: t.fixedDims }) },
+    {
+      name: `first ${t.fixedDims} fixed, full-sphere negatives`,
+      conditional: new RestrictedVonMisesFisher({ kappa: t.kappa, fixedDims: t.fixedDims }),
+    },
     {
       name: `first ${t.fixedDims} fixed, K(z) negatives`,
       conditional: new RestrictedVonMisesFisher({ kappa: t.kappa, fixedDims: t.fixedDims }),
@@ -45,7 +56,14 @@ export function suiteTheory(suite: Suite): TheoryCurveInput[] {
     const diffs = est.slice(1).map((e) => differenceOf(e, est[0]!));
     return { name: setting.name, diff: diffs.map((d) => d.meanDiff), stdErr: diffs.map((d) => d.stdErr) };
   });
-  return [{ title: 'Asymptotic loss of h_λ(u, v) = (u, λv)/|(u, λv)| relative to the identity (negative: h_λ beats the identity)', lambdas: t.lambdas, series }];
+  return [
+    {
+      title:
+        'Asymptotic loss of h_λ(u, v) = (u, λv)/|(u, λv)| relative to the identity (negative: h_λ beats the identity)',
+      lambdas: t.lambdas,
+      series,
+    },
+  ];
 }
 
 /** The value of one metric in a run's summary ('loss' is the final training loss). */
@@ -119,10 +137,13 @@ export function suiteCurves(suite: Suite, runs: Map<string, RunMeta[]>): CurveIn
   for (const row of suite.rows) {
     const ours = suite.columns.flatMap((col) => {
       const xv = columnX[col];
-      const values = (runs.get(`${row}/${col}`) ?? []).map((m) => metricOf(m, suite.metric)).filter((v): v is number => v !== undefined);
+      const values = (runs.get(`${row}/${col}`) ?? [])
+        .map((m) => metricOf(m, suite.metric))
+        .filter((v): v is number => v !== undefined);
       if (xv === undefined || values.length === 0) return [];
       const mean = values.reduce((a, b) => a + b, 0) / values.length;
-      const std = values.length > 1 ? Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / (values.length - 1)) : 0;
+      const std =
+        values.length > 1 ? Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / (values.length - 1)) : 0;
       return [{ x: xv, y: mean, yStd: std }];
     });
     const paperRow = suite.published[row] ?? {};
@@ -131,9 +152,12 @@ export function suiteCurves(suite: Suite, runs: Map<string, RunMeta[]>): CurveIn
       return cell === null || xv === undefined ? [] : [{ x: xv, y: cell.mean }];
     });
     if (ours.length > 0) series.push({ name: `${row} (ours)`, source: 'ours', points: ours });
-    if (paper.length > 0) series.push({ name: `${row} (paper)`, source: 'paper', points: paper.sort((a, b) => a.x - b.x) });
+    if (paper.length > 0)
+      series.push({ name: `${row} (paper)`, source: 'paper', points: paper.sort((a, b) => a.x - b.x) });
   }
-  return [{ id: `${suite.id}-curve`.replace(/[^a-z0-9]+/gi, '-'), title: `${suite.title}`, x, y: suite.metric, series }];
+  return [
+    { id: `${suite.id}-curve`.replace(/[^a-z0-9]+/gi, '-'), title: `${suite.title}`, x, y: suite.metric, series },
+  ];
 }
 
 /** The generic report of a suite: its tables next to the paper, curves, loss curves, latent views. */
@@ -146,10 +170,19 @@ export function genericSuiteReport(store: RunStore, suite: Suite, preset: string
     if (first === undefined) continue;
     const handle = store.open(first.id);
     const rows = handle.readMetrics().filter((r) => Number.isFinite(r['loss']));
-    lossCurves.push({ runId: first.id, label: `${cell.row}/${cell.column}`, points: rows.map((r) => ({ step: r.step, loss: r['loss']! })) });
+    lossCurves.push({
+      runId: first.id,
+      label: `${cell.row}/${cell.column}`,
+      points: rows.map((r) => ({ step: r.step, loss: r['loss']! })),
+    });
     const sample = first.summary?.['sample'] as { truth: number[][]; recovered: number[][] } | undefined;
     if (sample !== undefined && sample.truth[0]?.length === 3 && sample.recovered[0]?.length === 3)
-      latentViews.push({ runId: first.id, label: `${cell.row}/${cell.column}`, truth: sample.truth, recovered: sample.recovered });
+      latentViews.push({
+        runId: first.id,
+        label: `${cell.row}/${cell.column}`,
+        truth: sample.truth,
+        recovered: sample.recovered,
+      });
   }
   const total = suite.cells.length;
   const have = suite.cells.filter((c) => (runs.get(`${c.row}/${c.column}`)?.length ?? 0) > 0).length;
@@ -175,10 +208,18 @@ export async function suiteReport(store: RunStore, suite: Suite, preset: string)
   const generic = genericSuiteReport(store, suite, preset);
   if (suite.report === undefined) return generic;
   const builder = suiteReports[suite.report];
-  if (builder === undefined) throw new Error(`suite ${suite.id}: unknown report builder '${suite.report}'; known: ${Object.keys(suiteReports).join(', ') || 'none'}`);
+  if (builder === undefined)
+    throw new Error(
+      `suite ${suite.id}: unknown report builder '${suite.report}'; known: ${Object.keys(suiteReports).join(', ') || 'none'}`,
+    );
   const byCell = suiteRuns(store, suite);
   const runs: SuiteRunData[] = suite.cells.flatMap(({ row, column }) =>
-    (byCell.get(`${row}/${column}`) ?? []).map((meta) => ({ row, column, meta, metrics: store.open(meta.id).readMetrics() })),
+    (byCell.get(`${row}/${column}`) ?? []).map((meta) => ({
+      row,
+      column,
+      meta,
+      metrics: store.open(meta.id).readMetrics(),
+    })),
   );
   return builder({ suite, preset, runs, generic });
 }

@@ -69,7 +69,12 @@ export function agreementTolerance(paperStd: number, oursStd: number | null): nu
 }
 
 /** Summarises one cell of our results against the published value. */
-export function summariseCell(row: string, column: string, ours: CellResult | undefined, paper: PublishedCell): CellSummary {
+export function summariseCell(
+  row: string,
+  column: string,
+  ours: CellResult | undefined,
+  paper: PublishedCell,
+): CellSummary {
   const values = ours?.values ?? [];
   const runIds = ours?.runIds ?? [];
   const s = summarise(values);
@@ -109,10 +114,18 @@ export function summariseTable(table: TableInput): TableSummary {
       pooled.set(k, { row: cell.row, column: cell.column, values: [...cell.values], runIds: [...cell.runIds] });
     }
   }
-  const rows = appendMissing(table.rows, table.ours.map((c) => c.row));
-  const columns = appendMissing(table.columns, table.ours.map((c) => c.column));
+  const rows = appendMissing(
+    table.rows,
+    table.ours.map((c) => c.row),
+  );
+  const columns = appendMissing(
+    table.columns,
+    table.ours.map((c) => c.column),
+  );
   const cells = rows.map((row) =>
-    columns.map((column) => summariseCell(row, column, pooled.get(key(row, column)), table.published[row]?.[column] ?? null)),
+    columns.map((column) =>
+      summariseCell(row, column, pooled.get(key(row, column)), table.published[row]?.[column] ?? null),
+    ),
   );
   const out: TableSummary = { id: table.id, title: table.title, metric: table.metric, rows, columns, cells };
   if (table.note !== undefined) out.note = table.note;
@@ -193,10 +206,23 @@ function deltaText(c: CellSummary): string {
 /** Aligned columns separated by two spaces, with a rule under the header. */
 function formatLong(t: TableSummary): string {
   const head = [t.metric === '' ? 'row' : `row [${t.metric}]`, 'column', 'ours (n)', 'paper', 'Δ'];
-  const body = t.cells.flatMap((row) => row.map((c) => [c.row, c.column, formatOurs(c), formatPaper(c.paper), deltaText(c)]));
+  const body = t.cells.flatMap((row) =>
+    row.map((c) => [c.row, c.column, formatOurs(c), formatPaper(c.paper), deltaText(c)]),
+  );
   const w = head.map((h, k) => Math.max(width(h), ...body.map((r) => width(r[k] ?? ''))));
-  const fmt = (r: string[]): string => r.map((s, k) => padEnd(s, w[k] ?? 0)).join('  ').trimEnd();
-  return [t.title, fmt(head), w.map((x) => '─'.repeat(x)).join('  '), ...body.map(fmt), ...FOOTER, ...(t.note ? [t.note] : [])].join('\n');
+  const fmt = (r: string[]): string =>
+    r
+      .map((s, k) => padEnd(s, w[k] ?? 0))
+      .join('  ')
+      .trimEnd();
+  return [
+    t.title,
+    fmt(head),
+    w.map((x) => '─'.repeat(x)).join('  '),
+    ...body.map(fmt),
+    ...FOOTER,
+    ...(t.note ? [t.note] : []),
+  ].join('\n');
 }
 
 /**
@@ -207,9 +233,7 @@ export function formatTerminalTable(table: TableInput | TableSummary, options: T
   const t = 'ours' in table ? summariseTable(table) : table;
   if (options.layout === 'long') return formatLong(t);
   const sub = ['ours (n)', 'paper', 'Δ'];
-  const body = t.cells.map((row) =>
-    row.map((c) => [formatOurs(c), formatPaper(c.paper), deltaText(c)]),
-  );
+  const body = t.cells.map((row) => row.map((c) => [formatOurs(c), formatPaper(c.paper), deltaText(c)]));
   const labelW = Math.max(width(t.metric), ...t.rows.map(width));
   // Widths of each column's three sub-columns; widen the last one if the column title needs it.
   const subW = t.columns.map((col, j) => {
@@ -223,15 +247,26 @@ export function formatTerminalTable(table: TableInput | TableSummary, options: T
     l + '─'.repeat(labelW + 2) + t.columns.map((_, j) => m + inner(j)).join('') + r;
   const out: string[] = [];
   out.push(`${t.title}  [${t.metric}]`);
-  out.push(line('┌', '┬', '┐', (j) => '─'.repeat(blockW[j]! )));
+  out.push(line('┌', '┬', '┐', (j) => '─'.repeat(blockW[j]!)));
   out.push('│ ' + padEnd('', labelW) + ' ' + t.columns.map((c, j) => '│' + padCenter(c, blockW[j]!)).join('') + '│');
   out.push(line('├', '┼', '┤', (j) => subW[j]!.map((w) => '─'.repeat(w + 2)).join('┬')));
-  out.push('│ ' + padEnd(t.metric, labelW) + ' ' + t.columns.map((_, j) => '│' + sub.map((h, k) => ` ${padEnd(h, subW[j]![k]!)} `).join('│')).join('') + '│');
+  out.push(
+    '│ ' +
+      padEnd(t.metric, labelW) +
+      ' ' +
+      t.columns.map((_, j) => '│' + sub.map((h, k) => ` ${padEnd(h, subW[j]![k]!)} `).join('│')).join('') +
+      '│',
+  );
   out.push(line('├', '┼', '┤', (j) => subW[j]!.map((w) => '─'.repeat(w + 2)).join('┼')));
   t.rows.forEach((r, i) => {
     out.push(
-      '│ ' + padEnd(r, labelW) + ' ' +
-        t.columns.map((_, j) => '│' + (body[i]?.[j] ?? []).map((s, k) => ` ${padEnd(s, subW[j]![k]!)} `).join('│')).join('') + '│',
+      '│ ' +
+        padEnd(r, labelW) +
+        ' ' +
+        t.columns
+          .map((_, j) => '│' + (body[i]?.[j] ?? []).map((s, k) => ` ${padEnd(s, subW[j]![k]!)} `).join('│'))
+          .join('') +
+        '│',
     );
   });
   out.push(line('└', '┴', '┘', (j) => subW[j]!.map((w) => '─'.repeat(w + 2)).join('┴')));
@@ -250,11 +285,7 @@ export function tableToMarkdown(table: TableInput | TableSummary): string {
   const head = [mdEscape(t.metric), ...t.columns.flatMap((c) => [`${mdEscape(c)}: ours (n)`, 'paper', 'Δ'])];
   const lines = [`**${mdEscape(t.title)}**`, '', `| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
   t.rows.forEach((r, i) => {
-    const cells = (t.cells[i] ?? []).flatMap((c) => [
-      formatOurs(c),
-      formatPaper(c.paper),
-      deltaText(c),
-    ]);
+    const cells = (t.cells[i] ?? []).flatMap((c) => [formatOurs(c), formatPaper(c.paper), deltaText(c)]);
     lines.push(`| ${[mdEscape(r), ...cells.map(mdEscape)].join(' | ')} |`);
   });
   if (t.note) lines.push('', mdEscape(t.note));

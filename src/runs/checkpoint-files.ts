@@ -68,14 +68,24 @@ export function listCheckpointFiles(dir: string): { step: number; file: string }
  * Writes the checkpoint for `step`, then removes checkpoints of later steps (a resumed run's
  * abandoned future), all but the newest `CHECKPOINTS_KEPT`, and temporaries of killed writers.
  */
-export function writeCheckpoint(dir: string, step: number, tensors: Map<string, Tensor>, state: Record<string, unknown>): string {
-  if (!Number.isInteger(step) || step < 0) throw new TypeError(`saveCheckpoint(): step must be a non-negative integer, got ${step}`);
+export function writeCheckpoint(
+  dir: string,
+  step: number,
+  tensors: Map<string, Tensor>,
+  state: Record<string, unknown>,
+): string {
+  if (!Number.isInteger(step) || step < 0)
+    throw new TypeError(`saveCheckpoint(): step must be a non-negative integer, got ${step}`);
   const stateJson = JSON.stringify(state);
   if (stateJson === undefined || typeof state !== 'object' || state === null)
     throw new TypeError('saveCheckpoint(): state must be a JSON-serialisable object');
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, checkpointFileName(step));
-  saveSafetensors(file, tensors, { [STATE_KEY]: stateJson, [STEP_KEY]: String(step), [DIGEST_KEY]: checkpointDigest(tensors, stateJson) });
+  saveSafetensors(file, tensors, {
+    [STATE_KEY]: stateJson,
+    [STEP_KEY]: String(step),
+    [DIGEST_KEY]: checkpointDigest(tensors, stateJson),
+  });
   const existing = listCheckpointFiles(dir);
   let kept = 0;
   for (const c of existing) {
@@ -97,12 +107,15 @@ export function readCheckpoint(file: string, step: number): Checkpoint {
   const { tensors, metadata } = loadSafetensors(file);
   try {
     const stateText = metadata[STATE_KEY];
-    if (stateText === undefined || metadata[STEP_KEY] !== String(step)) throw new Error(`${file}: not a clab checkpoint of step ${step}`);
+    if (stateText === undefined || metadata[STEP_KEY] !== String(step))
+      throw new Error(`${file}: not a clab checkpoint of step ${step}`);
     // Checkpoints written before checksums existed have no digest and are read as they are.
     const digest = metadata[DIGEST_KEY];
-    if (digest !== undefined && digest !== checkpointDigest(tensors, stateText)) throw new Error(`${file}: its tensors or state do not match its sha256 checksum`);
+    if (digest !== undefined && digest !== checkpointDigest(tensors, stateText))
+      throw new Error(`${file}: its tensors or state do not match its sha256 checksum`);
     const state = JSON.parse(stateText) as unknown;
-    if (typeof state !== 'object' || state === null || Array.isArray(state)) throw new Error(`${file}: checkpoint state is not an object`);
+    if (typeof state !== 'object' || state === null || Array.isArray(state))
+      throw new Error(`${file}: checkpoint state is not an object`);
     return { step, tensors, state: state as Record<string, unknown> };
   } catch (err) {
     for (const t of tensors.values()) t.dispose();
@@ -115,7 +128,10 @@ export function readCheckpoint(file: string, step: number): Checkpoint {
  * newer files that did not, each with the reason. With `setAside`, each damaged file is renamed to
  * `<file>.damaged` (kept for inspection, never loaded again). The caller disposes the tensors.
  */
-export function scanCheckpoints(dir: string, options: { setAside?: boolean } = {}): { checkpoint: Checkpoint | undefined; damaged: DamagedCheckpoint[] } {
+export function scanCheckpoints(
+  dir: string,
+  options: { setAside?: boolean } = {},
+): { checkpoint: Checkpoint | undefined; damaged: DamagedCheckpoint[] } {
   const damaged: DamagedCheckpoint[] = [];
   for (const c of listCheckpointFiles(dir)) {
     try {
@@ -123,7 +139,10 @@ export function scanCheckpoints(dir: string, options: { setAside?: boolean } = {
     } catch (err) {
       // truncated, corrupt or tampered with: fall back to the previous one
       const reason = err instanceof Error ? err.message : String(err);
-      damaged.push({ file: c.file, reason: reason.startsWith(`${c.file}: `) ? reason.slice(c.file.length + 2) : reason });
+      damaged.push({
+        file: c.file,
+        reason: reason.startsWith(`${c.file}: `) ? reason.slice(c.file.length + 2) : reason,
+      });
       if (options.setAside === true) fs.renameSync(c.file, c.file + DAMAGED_SUFFIX);
     }
   }

@@ -45,8 +45,10 @@ export function readCheckedJson(file: string): Record<string, unknown> {
     const why = text.trim() === '' ? 'the file is empty' : `not valid JSON, truncated? ${(err as Error).message}`;
     throw new DamagedFileError(file, why);
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new DamagedFileError(file, 'not a JSON object');
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new DamagedFileError(file, 'not a JSON object');
   const { [CHECKSUM_KEY]: stored, ...rest } = value as Record<string, unknown>;
-  if (stored !== undefined && stored !== sha256Hex(canonicalJson(rest))) throw new DamagedFileError(file, 'its content does not match its sha256 checksum');
+  if (stored !== undefined && stored !== sha256Hex(canonicalJson(rest)))
+    throw new DamagedFileError(file, 'its content does not match its sha256 checksum');
   return rest;
 }

@@ -18,7 +18,10 @@ function readJson(file: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch (err) {
-    throw new DamagedFileError(file, text.trim() === '' ? 'the file is empty' : `not valid JSON, truncated? ${(err as Error).message}`);
+    throw new DamagedFileError(
+      file,
+      text.trim() === '' ? 'the file is empty' : `not valid JSON, truncated? ${(err as Error).message}`,
+    );
   }
 }
 
@@ -54,7 +57,8 @@ export function readRunFolder(dir: string): { run: RunSpec; meta: RunMeta } {
   )
     throw new DamagedFileError(path.join(abs, META_FILE), "not a run's meta (needs id, key, name, status, createdAt)");
   // The key is the hash of spec.json: a spec.json changed since the run was created is damaged.
-  if (meta.status !== 'damaged' && runKey(run) !== meta.key) throw new DamagedFileError(path.join(abs, SPEC_FILE), "its content does not match the run's key in meta.json");
+  if (meta.status !== 'damaged' && runKey(run) !== meta.key)
+    throw new DamagedFileError(path.join(abs, SPEC_FILE), "its content does not match the run's key in meta.json");
   meta.id = path.basename(abs); // the folder name is the id, even if the folder was renamed
   meta.dir = abs;
   meta.labels ??= {};
@@ -70,7 +74,13 @@ export function readRunFolder(dir: string): { run: RunSpec; meta: RunMeta } {
 export function readSpecFile(dir: string): RunSpec {
   const file = path.join(dir, SPEC_FILE);
   const run = readJson(file) as RunSpec;
-  if (typeof run !== 'object' || run === null || typeof run.spec !== 'object' || run.spec === null || typeof run.seed !== 'number')
+  if (
+    typeof run !== 'object' ||
+    run === null ||
+    typeof run.spec !== 'object' ||
+    run.spec === null ||
+    typeof run.seed !== 'number'
+  )
     throw new DamagedFileError(file, 'not a run spec (needs spec and seed)');
   return run;
 }

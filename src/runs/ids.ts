@@ -32,7 +32,9 @@ function sortKeys(value: unknown): unknown {
  * part of it: the resolved spec already contains the swept values.
  */
 export function runKey(run: Pick<RunSpec, 'spec' | 'seed'>): string {
-  return createHash('sha256').update(canonicalJson({ spec: run.spec, seed: run.seed })).digest('hex');
+  return createHash('sha256')
+    .update(canonicalJson({ spec: run.spec, seed: run.seed }))
+    .digest('hex');
 }
 
 /** A folder-safe form of an experiment name: lowercase letters, digits, '.', '_' and '-'. */

@@ -21,7 +21,8 @@ function withBusyRetry<T>(file: string, fn: () => T): T {
     } catch (err) {
       const code = (err as { code?: string }).code ?? '';
       if (!code.startsWith('SQLITE_BUSY') && !code.startsWith('SQLITE_LOCKED')) throw err;
-      if (attempt >= BUSY_RETRIES) throw new Error(`run index ${file} is locked by another process (${code}); try again when it has finished`);
+      if (attempt >= BUSY_RETRIES)
+        throw new Error(`run index ${file} is locked by another process (${code}); try again when it has finished`);
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20 + Math.floor(Math.random() * 80));
     }
   }
@@ -96,7 +97,8 @@ export class IndexDb {
   /** Creates the table if it is missing or of another version; true when it was (re)created empty. */
   #ensureSchema(): boolean {
     const version = this.#db.pragma('user_version', { simple: true }) as number;
-    const hasTable = this.#db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'runs'").get() !== undefined;
+    const hasTable =
+      this.#db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'runs'").get() !== undefined;
     if (version === SCHEMA_VERSION && hasTable) return false;
     this.#db.exec(`
       DROP TABLE IF EXISTS runs;
@@ -125,7 +127,7 @@ export class IndexDb {
   /** Inserts or replaces the row of `meta.id`. */
   upsert(meta: RunMeta): void {
     const statement = this.#db.prepare(
-        `INSERT OR REPLACE INTO runs (id, key, name, seed, status, labels, point, created_at, updated_at, dir, summary, meta)
+      `INSERT OR REPLACE INTO runs (id, key, name, seed, status, labels, point, created_at, updated_at, dir, summary, meta)
          VALUES (@id, @key, @name, @seed, @status, @labels, @point, @created_at, @updated_at, @dir, @summary, @meta)`,
     );
     withBusyRetry(this.#file, () => statement.run(toRow(meta)));
@@ -147,7 +149,9 @@ export class IndexDb {
   }
 
   byKey(key: string): RunMeta[] {
-    const rows = this.#db.prepare('SELECT * FROM runs WHERE key = ? ORDER BY created_at DESC, id DESC').all(key) as Row[];
+    const rows = this.#db
+      .prepare('SELECT * FROM runs WHERE key = ? ORDER BY created_at DESC, id DESC')
+      .all(key) as Row[];
     return rows.map(fromRow);
   }
 
@@ -170,7 +174,8 @@ export class IndexDb {
     if (where.length > 0) sql += ` WHERE ${where.join(' AND ')}`;
     sql += ' ORDER BY created_at DESC, id DESC';
     if (filter.limit !== undefined) {
-      if (!Number.isInteger(filter.limit) || filter.limit < 0) throw new RangeError(`list(): limit must be a non-negative integer, got ${filter.limit}`);
+      if (!Number.isInteger(filter.limit) || filter.limit < 0)
+        throw new RangeError(`list(): limit must be a non-negative integer, got ${filter.limit}`);
       sql += ' LIMIT ?';
       args.push(filter.limit);
     }

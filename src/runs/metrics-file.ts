@@ -10,9 +10,11 @@ function encodeRow(row: MetricsRow): string {
   if (typeof row !== 'object' || row === null) throw new TypeError('appendMetrics(): a row must be an object');
   if (typeof row.step !== 'number' || !Number.isInteger(row.step) || row.step < 0)
     throw new TypeError(`appendMetrics(): 'step' must be a non-negative integer, got ${String(row.step)}`);
-  if (typeof row.seconds !== 'number') throw new TypeError(`appendMetrics(): 'seconds' must be a number, got ${String(row.seconds)}`);
+  if (typeof row.seconds !== 'number')
+    throw new TypeError(`appendMetrics(): 'seconds' must be a number, got ${String(row.seconds)}`);
   for (const [name, value] of Object.entries(row))
-    if (typeof value !== 'number') throw new TypeError(`appendMetrics(): metric '${name}' must be a number, got ${typeof value}`);
+    if (typeof value !== 'number')
+      throw new TypeError(`appendMetrics(): metric '${name}' must be a number, got ${typeof value}`);
   // Non-finite numbers become null (JSON has no NaN); readMetrics turns them back into NaN.
   return JSON.stringify(row) + '\n';
 }

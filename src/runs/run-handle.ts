@@ -85,12 +85,17 @@ export class RunHandle {
 
   /** Records a warning in meta.json; the summary written later carries it too. */
   addWarning(note: string): void {
-    this.#commit({ ...this.#meta, warnings: [...(this.#meta.warnings ?? []), note], updatedAt: new Date().toISOString() });
+    this.#commit({
+      ...this.#meta,
+      warnings: [...(this.#meta.warnings ?? []), note],
+      updatedAt: new Date().toISOString(),
+    });
   }
 
   /** Sets the status (and the error of a failed run) in meta.json and the index. */
   setStatus(status: RunStatus, error?: string): void {
-    if (!RUN_STATUSES.includes(status)) throw new TypeError(`setStatus(): unknown status '${String(status)}' (valid: ${RUN_STATUSES.join(', ')})`);
+    if (!RUN_STATUSES.includes(status))
+      throw new TypeError(`setStatus(): unknown status '${String(status)}' (valid: ${RUN_STATUSES.join(', ')})`);
     const next: RunMeta = { ...this.#meta, status, updatedAt: new Date().toISOString() };
     if (error !== undefined) next.error = error;
     else delete next.error;
@@ -106,7 +111,12 @@ export class RunHandle {
     const warnings = [...(this.#meta.warnings ?? []), ...(summary.warnings ?? [])];
     if (warnings.length > 0) summary = { ...summary, warnings };
     writeCheckedJson(path.join(this.dir, SUMMARY_FILE), summary);
-    const next: RunMeta = { ...this.#meta, status: 'done', updatedAt: new Date().toISOString(), summary: structuredClone(summary) };
+    const next: RunMeta = {
+      ...this.#meta,
+      status: 'done',
+      updatedAt: new Date().toISOString(),
+      summary: structuredClone(summary),
+    };
     delete next.error;
     this.#commit(next);
   }

@@ -52,8 +52,12 @@ function openIndex(file: string): IndexDb {
     return new IndexDb(file);
   } catch (err) {
     if (!isCorruptionError(err)) throw err;
-    for (const suffix of ['', '-wal', '-shm']) if (fs.existsSync(file + suffix)) fs.renameSync(file + suffix, `${file}.damaged${suffix}`);
-    process.emitWarning(`${file} was damaged (${(err as Error).message}); kept as ${path.basename(file)}.damaged and rebuilt from the run folders`, { code: 'CLAB_DAMAGED_INDEX' });
+    for (const suffix of ['', '-wal', '-shm'])
+      if (fs.existsSync(file + suffix)) fs.renameSync(file + suffix, `${file}.damaged${suffix}`);
+    process.emitWarning(
+      `${file} was damaged (${(err as Error).message}); kept as ${path.basename(file)}.damaged and rebuilt from the run folders`,
+      { code: 'CLAB_DAMAGED_INDEX' },
+    );
     return new IndexDb(file);
   }
 }
@@ -101,9 +105,11 @@ export class RunStore {
   create(run: RunSpec, labels: Record<string, string> = {}): RunHandle {
     if (typeof run !== 'object' || run === null || typeof run.spec !== 'object' || run.spec === null)
       throw new TypeError('RunStore.create(): expected a RunSpec { spec, seed, point }');
-    if (!Number.isInteger(run.seed) || run.seed < 0) throw new TypeError(`RunStore.create(): seed must be a non-negative integer, got ${String(run.seed)}`);
+    if (!Number.isInteger(run.seed) || run.seed < 0)
+      throw new TypeError(`RunStore.create(): seed must be a non-negative integer, got ${String(run.seed)}`);
     for (const [k, v] of Object.entries(labels))
-      if (typeof v !== 'string') throw new TypeError(`RunStore.create(): label '${k}' must be a string, got ${typeof v}`);
+      if (typeof v !== 'string')
+        throw new TypeError(`RunStore.create(): label '${k}' must be a string, got ${typeof v}`);
     const name = typeof run.spec.name === 'string' ? run.spec.name : 'run';
     const key = runKey(run);
     const base = baseRunId(name, run.seed, key);
@@ -173,7 +179,8 @@ export class RunStore {
       const dir = this.#folderIfRun(ids[0]);
       if (dir !== undefined) return this.#handle(dir);
     }
-    if (ids.length === 0) throw new RunLookupError(`no run '${query}' in ${this.root} (list runs with \`clab ls\`)`, []);
+    if (ids.length === 0)
+      throw new RunLookupError(`no run '${query}' in ${this.root} (list runs with \`clab ls\`)`, []);
     const shown = ids.slice(0, 10);
     const more = ids.length > shown.length ? `\n  … (${ids.length - shown.length} more)` : '';
     throw new RunLookupError(

@@ -25,7 +25,8 @@ export function flattenSpec(spec: unknown): Record<string, ParamValue> {
       return;
     }
     if (prefix === '') return;
-    if (value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') out[prefix] = value;
+    if (value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
+      out[prefix] = value;
     else if (value !== undefined) out[prefix] = JSON.stringify(value);
   };
   walk(spec, '');

@@ -4,7 +4,8 @@
 import type { ServerResponse } from 'node:http';
 
 /** The dashboard page: its own bundled script and styles; uPlot sets inline styles through the CSSOM. */
-export const PAGE_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+export const PAGE_CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 /** Anything else (JSON, SVG, downloads, the static HTML report, which has inline CSS and no script). */
 export const DATA_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'";
@@ -30,7 +31,14 @@ export function baseHeaders(contentType: string, csp = DATA_CSP): Record<string,
 }
 
 /** Sends a body (omitted for HEAD) with the headers above. */
-export function send(res: ServerResponse, status: number, body: string | Buffer, contentType: string, extra: Record<string, string> = {}, csp?: string): void {
+export function send(
+  res: ServerResponse,
+  status: number,
+  body: string | Buffer,
+  contentType: string,
+  extra: Record<string, string> = {},
+  csp?: string,
+): void {
   const buf = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
   res.writeHead(status, { ...baseHeaders(contentType, csp), 'content-length': String(buf.length), ...extra });
   res.end(res.req.method === 'HEAD' ? undefined : buf);

@@ -11,7 +11,15 @@
  *
  * @packageDocumentation
  */
-export { startDashboard, isLoopbackHost, DEFAULT_HOST, DEFAULT_PORT, PACKAGE_EXPERIMENTS, type Dashboard, type DashboardOptions } from './server.js';
+export {
+  startDashboard,
+  isLoopbackHost,
+  DEFAULT_HOST,
+  DEFAULT_PORT,
+  PACKAGE_EXPERIMENTS,
+  type Dashboard,
+  type DashboardOptions,
+} from './server.js';
 export type * from './api-types.js';
 export { flattenSpec, varyingKeys } from './flatten.js';
 export { readMetricsFrom, toColumns, type MetricsChunk } from './metrics-reader.js';

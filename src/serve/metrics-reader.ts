@@ -22,7 +22,8 @@ function parseLine(line: string): Row | undefined {
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
   const row: Row = {};
-  for (const [k, v] of Object.entries(value as Record<string, unknown>)) if (typeof v === 'number' || v === null) row[k] = v;
+  for (const [k, v] of Object.entries(value as Record<string, unknown>))
+    if (typeof v === 'number' || v === null) row[k] = v;
   return typeof row['step'] === 'number' ? row : undefined;
 }
 

@@ -4,7 +4,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { latentSpec, renderSpec } from '../report/index.js';
-import { CHECKPOINTS_DIR, METRICS_FILE, META_FILE, SPEC_FILE, SUMMARY_FILE, readRunFolder, type RunMeta, type RunStore } from '../runs/index.js';
+import {
+  CHECKPOINTS_DIR,
+  METRICS_FILE,
+  META_FILE,
+  SPEC_FILE,
+  SUMMARY_FILE,
+  readRunFolder,
+  type RunMeta,
+  type RunStore,
+} from '../runs/index.js';
 import type { CheckpointInfo, MetricsResponse, ParamValue, RunDetail, RunRow, RunsResponse } from './api-types.js';
 import { flattenSpec, varyingKeys } from './flatten.js';
 import { HttpError } from './http.js';
@@ -93,7 +102,8 @@ export class RunsView {
     const s = meta.summary;
     if (s !== undefined) {
       metrics['loss'] = finite(s.finalLoss);
-      for (const [k, v] of Object.entries(s.metrics ?? {})) if (typeof v === 'number' || v === null) metrics[k] = finite(v);
+      for (const [k, v] of Object.entries(s.metrics ?? {}))
+        if (typeof v === 'number' || v === null) metrics[k] = finite(v);
     }
     const row: RunRow = {
       id: meta.id,
@@ -116,7 +126,9 @@ export class RunsView {
     let params = this.#params.get(id);
     if (params === undefined) {
       try {
-        const run = JSON.parse(fs.readFileSync(path.join(this.store.root, id, SPEC_FILE), 'utf8')) as { spec?: unknown };
+        const run = JSON.parse(fs.readFileSync(path.join(this.store.root, id, SPEC_FILE), 'utf8')) as {
+          spec?: unknown;
+        };
         params = flattenSpec(run.spec);
       } catch {
         params = {}; // a folder being created, or a damaged one: no columns rather than no table
@@ -129,7 +141,13 @@ export class RunsView {
 }
 
 function isLatentSample(s: Sample | undefined): s is Sample {
-  return s !== undefined && Array.isArray(s.truth) && Array.isArray(s.recovered) && s.truth[0]?.length === 3 && s.recovered[0]?.length === 3;
+  return (
+    s !== undefined &&
+    Array.isArray(s.truth) &&
+    Array.isArray(s.recovered) &&
+    s.truth[0]?.length === 3 &&
+    s.recovered[0]?.length === 3
+  );
 }
 
 /** The summary without its latent sample (thousands of numbers the page draws as a figure instead). */

@@ -84,10 +84,17 @@ function download(res: ServerResponse, file: string, name: string): void {
 
 async function route(ctx: Context, req: IncomingMessage, res: ServerResponse): Promise<void> {
   if (req.method !== 'GET' && req.method !== 'HEAD') {
-    send(res, 405, JSON.stringify({ error: 'the dashboard is read-only: GET and HEAD only' }), 'application/json; charset=utf-8', { allow: 'GET, HEAD' });
+    send(
+      res,
+      405,
+      JSON.stringify({ error: 'the dashboard is read-only: GET and HEAD only' }),
+      'application/json; charset=utf-8',
+      { allow: 'GET, HEAD' },
+    );
     return;
   }
-  if (ctx.loopbackOnly && !isLoopbackHost(hostName(req.headers.host))) throw new HttpError(403, 'this dashboard answers only requests to localhost / 127.0.0.1');
+  if (ctx.loopbackOnly && !isLoopbackHost(hostName(req.headers.host)))
+    throw new HttpError(403, 'this dashboard answers only requests to localhost / 127.0.0.1');
   const url = req.url ?? '/';
   if (!url.startsWith('/')) throw new HttpError(404, 'not found');
   const q = url.indexOf('?');
@@ -101,12 +108,20 @@ async function route(ctx: Context, req: IncomingMessage, res: ServerResponse): P
     if (n === 2) return sendJson(res, ctx.runs.list());
     if (n === 3) return sendJson(res, ctx.runs.detail(c!));
     if (n === 4 && d === 'metrics') return sendJson(res, ctx.runs.metrics(c!));
-    if (n === 4 && d === 'latent.svg') return send(res, 200, await ctx.runs.latentSvg(c!), 'image/svg+xml; charset=utf-8');
+    if (n === 4 && d === 'latent.svg')
+      return send(res, 200, await ctx.runs.latentSvg(c!), 'image/svg+xml; charset=utf-8');
   }
   if (a === 'api' && b === 'events' && n === 2) return ctx.feed.attach(req, res, parseWatch(query.get('watch')));
   if (a === 'api' && b === 'suites' && n === 2) return sendJson(res, ctx.suites.list());
-  if (a === 'api' && b === 'suite' && n === 2) return sendJson(res, await ctx.suites.detail(query.get('name') ?? '', query.get('preset') ?? ''));
-  if (a === 'suite-report' && n === 1) return send(res, 200, await ctx.suites.reportHtml(query.get('name') ?? '', query.get('preset') ?? ''), 'text/html; charset=utf-8');
+  if (a === 'api' && b === 'suite' && n === 2)
+    return sendJson(res, await ctx.suites.detail(query.get('name') ?? '', query.get('preset') ?? ''));
+  if (a === 'suite-report' && n === 1)
+    return send(
+      res,
+      200,
+      await ctx.suites.reportHtml(query.get('name') ?? '', query.get('preset') ?? ''),
+      'text/html; charset=utf-8',
+    );
   if (a === 'runs' && c === 'files' && n === 4) return download(res, ctx.runs.file(b!, d!), `${b}-${d}`);
   throw new HttpError(404, 'not found');
 }
@@ -122,7 +137,8 @@ async function route(ctx: Context, req: IncomingMessage, res: ServerResponse): P
  */
 export async function startDashboard(options: DashboardOptions): Promise<Dashboard> {
   const root = path.resolve(options.root);
-  if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) throw new Error(`no run store at ${root} (train a run first, or pass --root)`);
+  if (!fs.existsSync(root) || !fs.statSync(root).isDirectory())
+    throw new Error(`no run store at ${root} (train a run first, or pass --root)`);
   const host = options.host ?? DEFAULT_HOST;
   const assets = loadAssets();
   const store = new RunStore(root);

@@ -77,12 +77,14 @@ interface Resolved {
 }
 
 function positiveInteger(who: string, what: string, x: number): number {
-  if (typeof x !== 'number' || !Number.isInteger(x) || x < 1) throw new RangeError(`${who}: ${what} must be an integer >= 1, got ${String(x)}`);
+  if (typeof x !== 'number' || !Number.isInteger(x) || x < 1)
+    throw new RangeError(`${who}: ${what} must be an integer >= 1, got ${String(x)}`);
   return x;
 }
 
 function resolve(who: string, o: AsymptoticLossOptions): Resolved {
-  if (typeof o.tau !== 'number' || !Number.isFinite(o.tau) || o.tau <= 0) throw new RangeError(`${who}: temperature tau must be a finite number > 0, got ${String(o.tau)}`);
+  if (typeof o.tau !== 'number' || !Number.isFinite(o.tau) || o.tau <= 0)
+    throw new RangeError(`${who}: temperature tau must be a finite number > 0, got ${String(o.tau)}`);
   positiveInteger(who, 'dim', o.dim);
   const gen = o.generator instanceof Generator ? o.generator : new Generator(o.generator ?? 0);
   return {
@@ -118,11 +120,16 @@ function perAnchorTerms(who: string, maps: LatentMap[], r: Resolved): { align: F
         const pos = r.conditional.sample(z.repeatInterleave(r.P, 0), r.gen).reshape(n, r.P, r.dim);
         const neg = r.negatives.sampleNegatives(z, r.M, r.gen);
         if (neg.ndim !== 3 || neg.shape[0] !== n || neg.shape[1] !== r.M)
-          throw new RangeError(`${who}: negatives.sampleNegatives returned [${neg.shape.join(', ')}], expected [${n}, ${r.M}, ${r.dim}]`);
+          throw new RangeError(
+            `${who}: negatives.sampleNegatives returned [${neg.shape.join(', ')}], expected [${n}, ${r.M}, ${r.dim}]`,
+          );
         maps.forEach((h, m) => {
           scope(() => {
             const hz = h(z).to('float64');
-            if (hz.ndim !== 2 || hz.shape[0] !== n) throw new RangeError(`${who}: map ${m} must return [n, d] for [n, k] input, got [${hz.shape.join(', ')}]`);
+            if (hz.ndim !== 2 || hz.shape[0] !== n)
+              throw new RangeError(
+                `${who}: map ${m} must return [n, d] for [n, k] input, got [${hz.shape.join(', ')}]`,
+              );
             const hp = applyMap(h, pos).to('float64');
             const hn = applyMap(h, neg.to('float64')).to('float64');
             const align = einsum('nd,npd->np', hz, hp).mean(1).div(-r.tau);
@@ -178,8 +185,14 @@ export function estimateOnCommonSamples(maps: LatentMap[], options: AsymptoticLo
 }
 
 /** L(a) − L(b) and its standard error from two estimates made on common samples. */
-export function differenceOf(a: AsymptoticLossEstimate, b: AsymptoticLossEstimate): { meanDiff: number; stdErr: number } {
-  if (a.perAnchor.length !== b.perAnchor.length) throw new RangeError(`differenceOf(): estimates have ${a.perAnchor.length} and ${b.perAnchor.length} anchors; they must share their samples`);
+export function differenceOf(
+  a: AsymptoticLossEstimate,
+  b: AsymptoticLossEstimate,
+): { meanDiff: number; stdErr: number } {
+  if (a.perAnchor.length !== b.perAnchor.length)
+    throw new RangeError(
+      `differenceOf(): estimates have ${a.perAnchor.length} and ${b.perAnchor.length} anchors; they must share their samples`,
+    );
   const [meanDiff, stdErr] = meanAndStdErr(a.perAnchor.map((v, i) => v - b.perAnchor[i]!));
   return { meanDiff, stdErr };
 }
@@ -194,7 +207,10 @@ export function differenceOf(a: AsymptoticLossEstimate, b: AsymptoticLossEstimat
  */
 export function compareMaps(hA: LatentMap, hB: LatentMap, options: AsymptoticLossOptions): MapComparison {
   const r = resolve('compareMaps()', options);
-  const [ta, tb] = perAnchorTerms('compareMaps()', [hA, hB], r) as [{ align: Float64Array; unif: Float64Array }, { align: Float64Array; unif: Float64Array }];
+  const [ta, tb] = perAnchorTerms('compareMaps()', [hA, hB], r) as [
+    { align: Float64Array; unif: Float64Array },
+    { align: Float64Array; unif: Float64Array },
+  ];
   const a = toEstimate(ta);
   const b = toEstimate(tb);
   return { ...differenceOf(a, b), a, b };

@@ -9,12 +9,17 @@ import type { LatentMap } from './asymptotic-loss.js';
  * restricted conditional with full-sphere negatives, for λ slightly below 1).
  */
 export function hLambda(lambda: number, fixedDims: number): LatentMap {
-  if (typeof lambda !== 'number' || !Number.isFinite(lambda) || lambda <= 0) throw new RangeError(`hLambda: lambda must be a finite number > 0, got ${String(lambda)}`);
-  if (!Number.isInteger(fixedDims) || fixedDims < 0) throw new RangeError(`hLambda: fixedDims must be an integer >= 0, got ${String(fixedDims)}`);
+  if (typeof lambda !== 'number' || !Number.isFinite(lambda) || lambda <= 0)
+    throw new RangeError(`hLambda: lambda must be a finite number > 0, got ${String(lambda)}`);
+  if (!Number.isInteger(fixedDims) || fixedDims < 0)
+    throw new RangeError(`hLambda: fixedDims must be an integer >= 0, got ${String(fixedDims)}`);
   return (z: Tensor): Tensor =>
     scope(() => {
       const k = z.shape[1]!;
-      if (z.ndim !== 2 || fixedDims > k - 1) throw new RangeError(`hLambda: expected latents [n, k] with k > fixedDims = ${fixedDims}, got [${z.shape.join(', ')}]`);
+      if (z.ndim !== 2 || fixedDims > k - 1)
+        throw new RangeError(
+          `hLambda: expected latents [n, k] with k > fixedDims = ${fixedDims}, got [${z.shape.join(', ')}]`,
+        );
       const u = z.narrow(1, 0, fixedDims);
       const v = z.narrow(1, fixedDims, k - fixedDims).mul(lambda);
       return F.normalize(cat([u, v], 1), 1);

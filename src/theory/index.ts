@@ -11,4 +11,9 @@ export {
   type MapComparison,
 } from './asymptotic-loss.js';
 export { hLambda, identityMap, linearMap, randomOrthogonal } from './h-lambda.js';
-export { optimalNegativeSimilarity, positiveSimilarityBound, miniBatchVarianceBounds, uniformityApprox } from './similarity-bounds.js';
+export {
+  optimalNegativeSimilarity,
+  positiveSimilarityBound,
+  miniBatchVarianceBounds,
+  uniformityApprox,
+} from './similarity-bounds.js';

@@ -8,7 +8,8 @@
 //   Uniformity ≈ 2(E[s_neg] + Var[s_neg] − 1).
 
 function checkCount(fn: string, name: string, x: number, min: number): void {
-  if (!Number.isInteger(x) || x < min) throw new RangeError(`${fn}: ${name} must be an integer >= ${min}, got ${String(x)}`);
+  if (!Number.isInteger(x) || x < min)
+    throw new RangeError(`${fn}: ${name} must be an integer >= ${min}, got ${String(x)}`);
 }
 
 /** The optimal negative similarity −1/(n−1) of n instances (Thm 5.1). */

@@ -40,7 +40,10 @@ export type GemmBackend = (typeof GEMM_BACKENDS)[number];
  * setGemmBackend('openblas');   // reproduce PyTorch's float32 rounding exactly
  */
 export function setGemmBackend(backend: GemmBackend): void {
-  if (!GEMM_BACKENDS.includes(backend)) throw new RangeError(`setGemmBackend(): backend must be one of ${GEMM_BACKENDS.join(', ')}, got ${String(backend)}`);
+  if (!GEMM_BACKENDS.includes(backend))
+    throw new RangeError(
+      `setGemmBackend(): backend must be one of ${GEMM_BACKENDS.join(', ')}, got ${String(backend)}`,
+    );
   native.setGemmBackend(backend);
 }
 

@@ -17,7 +17,16 @@ export function conv2d(
   bias?: Tensor,
   options: { stride?: Pair; padding?: Pair; dilation?: Pair; groups?: number } = {},
 ): Tensor {
-  return op('aten::conv2d', input, weight, bias, options.stride ?? 1, options.padding ?? 0, options.dilation ?? 1, options.groups ?? 1);
+  return op(
+    'aten::conv2d',
+    input,
+    weight,
+    bias,
+    options.stride ?? 1,
+    options.padding ?? 0,
+    options.dilation ?? 1,
+    options.groups ?? 1,
+  );
 }
 
 /**
@@ -33,7 +42,18 @@ export function batchNorm(
   const training = options.training ?? false;
   if (!training && (runningMean === undefined || runningVar === undefined))
     throw new TypeError('batchNorm(): evaluation mode needs runningMean and runningVar');
-  return op('aten::batch_norm', x, options.weight, options.bias, runningMean, runningVar, training, options.momentum ?? 0.1, options.eps ?? 1e-5, false);
+  return op(
+    'aten::batch_norm',
+    x,
+    options.weight,
+    options.bias,
+    runningMean,
+    runningVar,
+    training,
+    options.momentum ?? 0.1,
+    options.eps ?? 1e-5,
+    false,
+  );
 }
 
 /** Layer normalisation over the trailing `normalizedShape` dimensions. */
@@ -76,8 +96,20 @@ const REDUCTION = { none: 0, mean: 1, sum: 2 } as const;
 export type Reduction = keyof typeof REDUCTION;
 
 /** Cross-entropy of logits [N, C] against int64 class targets [N] (or class probabilities [N, C]). */
-export function crossEntropy(logits: Tensor, target: Tensor, options: { reduction?: Reduction; labelSmoothing?: number } = {}): Tensor {
-  return op('aten::cross_entropy_loss', logits, target, undefined, REDUCTION[options.reduction ?? 'mean'], -100, options.labelSmoothing ?? 0);
+export function crossEntropy(
+  logits: Tensor,
+  target: Tensor,
+  options: { reduction?: Reduction; labelSmoothing?: number } = {},
+): Tensor {
+  return op(
+    'aten::cross_entropy_loss',
+    logits,
+    target,
+    undefined,
+    REDUCTION[options.reduction ?? 'mean'],
+    -100,
+    options.labelSmoothing ?? 0,
+  );
 }
 export function mseLoss(x: Tensor, target: Tensor, reduction: Reduction = 'mean'): Tensor {
   return op('aten::mse_loss', x, target, REDUCTION[reduction]);

@@ -36,13 +36,25 @@ export interface ChunkOptions {
  * const lse = infoNCELogSumExp(a, p, n, 0.3);             // [B]
  * const loss = lse.sub(a.mul(p).sum(1).div(0.3)).mean();  // InfoNCE
  */
-export function infoNCELogSumExp(anchors: Tensor, positives: Tensor, negatives: Tensor, tau: number, options: ChunkOptions = {}): Tensor {
+export function infoNCELogSumExp(
+  anchors: Tensor,
+  positives: Tensor,
+  negatives: Tensor,
+  tau: number,
+  options: ChunkOptions = {},
+): Tensor {
   const chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK_BYTES;
   if (!Number.isFinite(chunkBytes) || chunkBytes < 1)
     throw new RangeError(`infoNCELogSumExp(): chunkBytes must be a number >= 1, got ${String(chunkBytes)}`);
-  for (const [name, t] of [['anchors', anchors], ['positives', positives], ['negatives', negatives]] as const)
+  for (const [name, t] of [
+    ['anchors', anchors],
+    ['positives', positives],
+    ['negatives', negatives],
+  ] as const)
     if (!(t instanceof Tensor)) throw new TypeError(`infoNCELogSumExp(): ${name} must be a Tensor`);
-  return Tensor.fromNative(native.infoNCELogSumExp(anchors.native, positives.native, negatives.native, tau, Math.floor(chunkBytes)));
+  return Tensor.fromNative(
+    native.infoNCELogSumExp(anchors.native, positives.native, negatives.native, tau, Math.floor(chunkBytes)),
+  );
 }
 
 /**

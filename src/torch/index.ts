@@ -8,5 +8,18 @@ export * as linalg from './linalg.js';
 export { matmul, bmm, addmm, einsum, outer } from './linalg.js';
 export * as F from './functional.js';
 export { scope, keep } from './scope.js';
-export { engineInfo, liveTensors, MAX_THREADS, setNumThreads, getNumThreads, withNumThreads, memoryStats, resetPeakMemory, setGemmBackend, getGemmBackend, GEMM_BACKENDS, type GemmBackend } from './engine.js';
+export {
+  engineInfo,
+  liveTensors,
+  MAX_THREADS,
+  setNumThreads,
+  getNumThreads,
+  withNumThreads,
+  memoryStats,
+  resetPeakMemory,
+  setGemmBackend,
+  getGemmBackend,
+  GEMM_BACKENDS,
+  type GemmBackend,
+} from './engine.js';
 export { infoNCELogSumExp, linearReluBatchNorm, DEFAULT_CHUNK_BYTES, type ChunkOptions } from './fused.js';

@@ -37,7 +37,11 @@ export function solve(a: Tensor, b: Tensor): Tensor {
   return op('aten::linalg_solve', a, b);
 }
 /** Least-squares solution X minimising |A·X − B| (gelsd driver: rank-deficient safe). */
-export function lstsq(a: Tensor, b: Tensor, rcond?: number): { solution: Tensor; residuals: Tensor; rank: Tensor; singularValues: Tensor } {
+export function lstsq(
+  a: Tensor,
+  b: Tensor,
+  rcond?: number,
+): { solution: Tensor; residuals: Tensor; rank: Tensor; singularValues: Tensor } {
   const [solution, residuals, rank, singularValues] = opMulti('aten::linalg_lstsq', a, b, rcond, 'gelsd') as [
     Tensor,
     Tensor,

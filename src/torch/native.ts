@@ -67,7 +67,13 @@ export interface NativeAddon {
     beta: NativeTensor | undefined,
     eps: number,
   ): [NativeTensor, NativeTensor, NativeTensor];
-  infoNCELogSumExp(anchors: NativeTensor, positives: NativeTensor, negatives: NativeTensor, tau: number, chunkBytes: number): NativeTensor;
+  infoNCELogSumExp(
+    anchors: NativeTensor,
+    positives: NativeTensor,
+    negatives: NativeTensor,
+    tau: number,
+    chunkBytes: number,
+  ): NativeTensor;
   isGradEnabled(): boolean;
   manualSeed(seed: number | bigint): void;
   setNumThreads(n: number): void;
@@ -81,7 +87,9 @@ function findAddon(): string {
     const candidate = path.resolve(here, up, 'native/build/Release/clab_native.node');
     if (fs.existsSync(candidate)) return candidate;
   }
-  throw new Error(`clab's native engine is not built (native/build/Release/clab_native.node is missing). ${NEEDS_LIBTORCH}`);
+  throw new Error(
+    `clab's native engine is not built (native/build/Release/clab_native.node is missing). ${NEEDS_LIBTORCH}`,
+  );
 }
 
 /** What to do when the engine is missing or cannot load: the one message a fresh install can end with. */
@@ -95,7 +103,9 @@ function loadAddon(): NativeAddon {
     return createRequire(import.meta.url)(file) as NativeAddon;
   } catch (err) {
     // Typically libtorch's shared libraries are gone or moved since the build (libtorch_cpu.so: cannot open …).
-    throw new Error(`clab's native engine (${file}) does not load: ${err instanceof Error ? err.message : String(err)}. ${NEEDS_LIBTORCH}`);
+    throw new Error(
+      `clab's native engine (${file}) does not load: ${err instanceof Error ? err.message : String(err)}. ${NEEDS_LIBTORCH}`,
+    );
   }
 }
 
@@ -137,7 +147,8 @@ export const MAX_THREADS = 4 * availableParallelism();
 /** Why `n` is not a thread count clab accepts, or undefined when it is. */
 export function threadCountProblem(n: unknown, what = 'n', shown: string = String(n)): string | undefined {
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) return `${what} must be a positive integer, got ${shown}`;
-  if (n > MAX_THREADS) return `${what}: got ${shown} threads; at most ${MAX_THREADS} (4 × the ${availableParallelism()} available cores)`;
+  if (n > MAX_THREADS)
+    return `${what}: got ${shown} threads; at most ${MAX_THREADS} (4 × the ${availableParallelism()} available cores)`;
   return undefined;
 }
 

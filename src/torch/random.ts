@@ -63,7 +63,8 @@ export class Generator {
 export function nativeGen(gen: Generator | undefined): NativeGenerator | undefined {
   if (gen === undefined) return undefined;
   if (!(gen instanceof Generator)) {
-    const got = gen === null ? 'null' : typeof gen === 'object' ? ((gen as object).constructor?.name ?? 'object') : typeof gen;
+    const got =
+      gen === null ? 'null' : typeof gen === 'object' ? ((gen as object).constructor?.name ?? 'object') : typeof gen;
     throw new TypeError(`argument 'gen' must be a Generator (or omitted for the global stream), got ${got}`);
   }
   return gen.native;
@@ -111,7 +112,13 @@ export function standardGamma(alpha: Tensor, gen?: Generator): Tensor {
  * Beta(a, b) samples as G_a / (G_a + G_b) with independent gamma draws; `a` and `b` broadcast.
  * With numbers, `shape` gives the output shape.
  */
-export function beta(a: Tensor | number, b: Tensor | number, shape: number[] = [], gen?: Generator, dtype: Dtype = 'float32'): Tensor {
+export function beta(
+  a: Tensor | number,
+  b: Tensor | number,
+  shape: number[] = [],
+  gen?: Generator,
+  dtype: Dtype = 'float32',
+): Tensor {
   if (typeof a === 'number' && !(a > 0)) throw new RangeError(`beta(): a must be positive, got ${a}`);
   if (typeof b === 'number' && !(b > 0)) throw new RangeError(`beta(): b must be positive, got ${b}`);
   return scope(() => {

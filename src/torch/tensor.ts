@@ -322,7 +322,8 @@ export class Tensor implements Owned {
   }
   maskedFill(mask: Tensor, value: number): Tensor {
     // libtorch 1.13 does not check the mask's dtype and would read float bytes as booleans.
-    if (mask.dtype !== 'bool') throw new TypeError(`masked_fill_ only supports boolean masks, but got mask with dtype ${mask.dtype}`);
+    if (mask.dtype !== 'bool')
+      throw new TypeError(`masked_fill_ only supports boolean masks, but got mask with dtype ${mask.dtype}`);
     return op('aten::masked_fill.Scalar', this, mask, value);
   }
   split(splitSize: number | number[], dim = 0): Tensor[] {
@@ -382,10 +383,14 @@ export class Tensor implements Owned {
 
   // --- elementwise ----------------------------------------------------------------------------
   add(other: Tensor | number, alpha = 1): Tensor {
-    return other instanceof Tensor ? op('aten::add.Tensor', this, other, alpha) : op('aten::add.Scalar', this, other, alpha);
+    return other instanceof Tensor
+      ? op('aten::add.Tensor', this, other, alpha)
+      : op('aten::add.Scalar', this, other, alpha);
   }
   sub(other: Tensor | number, alpha = 1): Tensor {
-    return other instanceof Tensor ? op('aten::sub.Tensor', this, other, alpha) : op('aten::sub.Scalar', this, other, alpha);
+    return other instanceof Tensor
+      ? op('aten::sub.Tensor', this, other, alpha)
+      : op('aten::sub.Scalar', this, other, alpha);
   }
   /** other - this (Python's `other - x` for a scalar other). */
   rsub(other: number): Tensor {
@@ -404,7 +409,9 @@ export class Tensor implements Owned {
   }
   /** Python's `%` (result has the sign of the divisor). */
   remainder(other: Tensor | number): Tensor {
-    return other instanceof Tensor ? op('aten::remainder.Tensor', this, other) : op('aten::remainder.Scalar', this, other);
+    return other instanceof Tensor
+      ? op('aten::remainder.Tensor', this, other)
+      : op('aten::remainder.Scalar', this, other);
   }
   neg(): Tensor {
     return op('aten::neg', this);
@@ -450,7 +457,8 @@ export class Tensor implements Owned {
   }
   /** Limits values to [min, max]; either bound may be omitted. */
   clamp(min?: number, max?: number): Tensor {
-    if (min === undefined && max === undefined) throw new TypeError("clamp(): at least one of 'min' or 'max' must be given");
+    if (min === undefined && max === undefined)
+      throw new TypeError("clamp(): at least one of 'min' or 'max' must be given");
     return op('aten::clamp', this, min, max);
   }
   clampMin(min: number): Tensor {

@@ -38,7 +38,10 @@ test('horizontalFlip(p=1) mirrors exactly (manual index reversal); twice is the 
     }
     assert.ok(flipped > 15 && flipped < 49, `flipped ${flipped} of 64`);
     assert.throws(() => horizontalFlip({ p: 1.5 }), /horizontalFlip: p must be in \[0, 1\], got 1.5/);
-    assert.throws(() => flip.apply(rand([3, 4]), new Generator(0)), /horizontalFlip: images must be \[N, C, H, W\], got shape \[3, 4\]/);
+    assert.throws(
+      () => flip.apply(rand([3, 4]), new Generator(0)),
+      /horizontalFlip: images must be \[N, C, H, W\], got shape \[3, 4\]/,
+    );
   });
 });
 
@@ -88,7 +91,15 @@ test('colorJitter stays in [0, 1]; brightness factors respect their range', () =
     assert.ok(maxDiff(fixed, full([2, 3, 2, 2], 0.75)) < 1e-6);
     // Hue shift by 0 or a full turn is the identity (up to the HSV round trip).
     assert.ok(maxDiff(colorJitter({ hue: [0, 0] }).apply(x, new Generator(0)), x) === 0);
-    assert.ok(maxDiff(colorJitter({ hue: [0.5, 0.5] }).apply(colorJitter({ hue: [0.5, 0.5] }).apply(x, new Generator(0)), new Generator(0)), x) < 1e-5);
+    assert.ok(
+      maxDiff(
+        colorJitter({ hue: [0.5, 0.5] }).apply(
+          colorJitter({ hue: [0.5, 0.5] }).apply(x, new Generator(0)),
+          new Generator(0),
+        ),
+        x,
+      ) < 1e-5,
+    );
     // saturation 0 makes the image gray.
     const gray = colorJitter({ saturation: [0, 0] }).apply(x, new Generator(0));
     assert.ok(maxDiff(gray.select(1, 0), gray.select(1, 2)) < 1e-6);
@@ -130,8 +141,14 @@ test('cutout zeroes exactly one size × size square per image', () => {
       assert.equal(zero.sum().item(), 3 * 16);
       const rows = zero.select(0, 0).sum(1).toArray();
       const cols = zero.select(0, 0).sum(0).toArray();
-      assert.deepEqual(rows.filter((v) => v > 0), [4, 4, 4, 4]);
-      assert.deepEqual(cols.filter((v) => v > 0), [4, 4, 4, 4]);
+      assert.deepEqual(
+        rows.filter((v) => v > 0),
+        [4, 4, 4, 4],
+      );
+      assert.deepEqual(
+        cols.filter((v) => v > 0),
+        [4, 4, 4, 4],
+      );
       // contiguous square, same in every channel, the rest untouched
       const r0 = rows.findIndex((v) => v > 0);
       assert.ok(rows.slice(r0, r0 + 4).every((v) => v === 4));
@@ -152,13 +169,29 @@ test('rotation by 0 is the identity; by 90° turns the image counter-clockwise',
   });
 });
 
-test('regimes contain exactly Paper A\'s operations; unknown names list the valid ones', () => {
+test("regimes contain exactly Paper A's operations; unknown names list the valid ones", () => {
   const names = (r: string): string[] => regime(r).ops.map((o) => o.name);
   assert.deepEqual([...REGIME_NAMES], ['all', 'crop-only', 'all-without-crop']);
-  assert.deepEqual(names('all'), ['random-resized-crop', 'horizontal-flip', 'color-jitter', 'grayscale', 'gaussian-blur', 'cutout']);
+  assert.deepEqual(names('all'), [
+    'random-resized-crop',
+    'horizontal-flip',
+    'color-jitter',
+    'grayscale',
+    'gaussian-blur',
+    'cutout',
+  ]);
   assert.deepEqual(names('crop-only'), ['random-resized-crop']);
-  assert.deepEqual(names('all-without-crop'), ['horizontal-flip', 'color-jitter', 'grayscale', 'gaussian-blur', 'cutout']);
-  assert.throws(() => regime('crop'), /unknown augmentation regime 'crop'; valid regimes: all, crop-only, all-without-crop/);
+  assert.deepEqual(names('all-without-crop'), [
+    'horizontal-flip',
+    'color-jitter',
+    'grayscale',
+    'gaussian-blur',
+    'cutout',
+  ]);
+  assert.throws(
+    () => regime('crop'),
+    /unknown augmentation regime 'crop'; valid regimes: all, crop-only, all-without-crop/,
+  );
   const c = compose([horizontalFlip({ p: 1 }), cutout({ size: 2 })]);
   assert.equal(c.name, 'compose(horizontal-flip, cutout)');
 });

@@ -43,7 +43,8 @@ test('run, ls, show and report a tiny spec; the same seed writes identical metri
   assert.equal(clab(['run', tiny, '--root', b]).code, 0);
   const [runA, runB] = [onlyRun(a), onlyRun(b)];
   assert.deepEqual(metricsOf(runA), metricsOf(runB));
-  for (const f of ['spec.json', 'meta.json', 'metrics.jsonl', 'summary.json']) assert.ok(fs.existsSync(path.join(runA, f)), f);
+  for (const f of ['spec.json', 'meta.json', 'metrics.jsonl', 'summary.json'])
+    assert.ok(fs.existsSync(path.join(runA, f)), f);
   assert.ok(fs.readdirSync(path.join(runA, 'checkpoints')).some((f) => f.endsWith('.safetensors')));
 
   const ls = clab(['ls', '--root', a]);
@@ -72,7 +73,11 @@ test('a bad spec exits with code 2 before any work, naming the key path and allo
   const r2 = clab(['run', tiny, '--root', store, '--set', 'loss.rho=2']);
   assert.equal(r2.code, 2);
   assert.match(r2.stderr, /loss: unknown key 'rho' \(allowed: kind, tau, negatives\b[^)]*\)/);
-  assert.equal(fs.readdirSync(store).filter((d) => !d.startsWith('index.sqlite')).length, 0, 'no run folder was created');
+  assert.equal(
+    fs.readdirSync(store).filter((d) => !d.startsWith('index.sqlite')).length,
+    0,
+    'no run folder was created',
+  );
   assert.equal(clab(['run', '/nonexistent.yaml']).code, 2);
   assert.equal(clab(['frobnicate']).code, 2);
 });
@@ -85,8 +90,12 @@ test('a run killed with SIGKILL resumes with `clab resume` and ends with the sam
   // Kill it once it has written a checkpoint, in the middle of training.
   const deadline = Date.now() + 60_000;
   for (;;) {
-    const dirs = fs.existsSync(killed) ? fs.readdirSync(killed).filter((d) => fs.existsSync(path.join(killed, d, 'checkpoints'))) : [];
-    const cps = dirs.flatMap((d) => fs.readdirSync(path.join(killed, d, 'checkpoints')).filter((f) => /^step-\d+\.safetensors$/.test(f)));
+    const dirs = fs.existsSync(killed)
+      ? fs.readdirSync(killed).filter((d) => fs.existsSync(path.join(killed, d, 'checkpoints')))
+      : [];
+    const cps = dirs.flatMap((d) =>
+      fs.readdirSync(path.join(killed, d, 'checkpoints')).filter((f) => /^step-\d+\.safetensors$/.test(f)),
+    );
     if (cps.length > 0) break;
     if (Date.now() > deadline) assert.fail('no checkpoint appeared');
     await new Promise((r) => setTimeout(r, 20));
@@ -94,11 +103,16 @@ test('a run killed with SIGKILL resumes with `clab resume` and ends with the sam
   child.kill('SIGKILL');
   await new Promise((r) => child.once('exit', r));
   const run = onlyRun(killed);
-  assert.notEqual(JSON.parse(fs.readFileSync(path.join(run, 'meta.json'), 'utf8')).status, 'done', 'killed before the end');
+  assert.notEqual(
+    JSON.parse(fs.readFileSync(path.join(run, 'meta.json'), 'utf8')).status,
+    'done',
+    'killed before the end',
+  );
   const resumed = clab(['resume', path.basename(run), '--root', killed]);
   assert.equal(resumed.code, 0, resumed.stderr);
   assert.match(resumed.stdout, /resume .* at step \d+\/300/);
-  const summary = (dir: string) => JSON.parse(fs.readFileSync(path.join(dir, 'summary.json'), 'utf8')) as { metrics: unknown; finalLoss: number };
+  const summary = (dir: string) =>
+    JSON.parse(fs.readFileSync(path.join(dir, 'summary.json'), 'utf8')) as { metrics: unknown; finalLoss: number };
   assert.deepEqual(summary(run).metrics, summary(onlyRun(whole)).metrics);
   assert.equal(summary(run).finalLoss, summary(onlyRun(whole)).finalLoss);
   assert.deepEqual(metricsOf(run), metricsOf(onlyRun(whole)));
@@ -107,8 +121,22 @@ test('a run killed with SIGKILL resumes with `clab resume` and ends with the sam
 test('reproduce runs every cell of a suite and the report holds every table cell', () => {
   const [store, out] = [tmp(), tmp()];
   const r = clab([
-    'reproduce', 'loss-is-not-enough/table1', '--preset', 'quick', '--root', store, '--out', out,
-    '--set', 'train.iterations=4', '--set', 'eval.every=2', '--set', 'eval.samples=200', '--set', 'train.batch=32',
+    'reproduce',
+    'loss-is-not-enough/table1',
+    '--preset',
+    'quick',
+    '--root',
+    store,
+    '--out',
+    out,
+    '--set',
+    'train.iterations=4',
+    '--set',
+    'eval.every=2',
+    '--set',
+    'eval.samples=200',
+    '--set',
+    'train.batch=32',
   ]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /19 of 19 cells have finished runs/);
@@ -120,6 +148,18 @@ test('reproduce runs every cell of a suite and the report holds every table cell
     }
   // The paper's numbers are in the report next to ours.
   assert.ok(html.includes('0.06') && html.includes('0.72'));
-  const diag = execFileSync(process.execPath, [entry, 'diagnose', tiny, '--set', 'conditional={kind: restricted-vmf, kappa: 3.33, fixedDims: 1}', '--samples', '512'], { env, encoding: 'utf8' });
+  const diag = execFileSync(
+    process.execPath,
+    [
+      entry,
+      'diagnose',
+      tiny,
+      '--set',
+      'conditional={kind: restricted-vmf, kappa: 3.33, fixedDims: 1}',
+      '--samples',
+      '512',
+    ],
+    { env, encoding: 'utf8' },
+  );
   assert.match(diag, /VIOLATED/);
 });

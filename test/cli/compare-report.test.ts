@@ -21,16 +21,43 @@ function clab(args: string[]): { code: number; stdout: string; stderr: string } 
 
 // One store: 3 τ values × 3 seeds of the tiny spec, 20 steps each.
 const store = tempDir('compare');
-const trained = clab(['run', tiny, '--root', store, '--seeds', '3', '--set', 'sweep={loss.tau: [0.1, 0.3, 1.0]}', '--set', 'train.iterations=20', '--set', 'eval.every=10']);
+const trained = clab([
+  'run',
+  tiny,
+  '--root',
+  store,
+  '--seeds',
+  '3',
+  '--set',
+  'sweep={loss.tau: [0.1, 0.3, 1.0]}',
+  '--set',
+  'train.iterations=20',
+  '--set',
+  'eval.every=10',
+]);
 assert.equal(trained.code, 0, trained.stderr);
-interface Line { id: string; seed: number; point: Record<string, number>; summary?: { sample?: unknown } }
-const runs = clab(['ls', '--root', store, '--json']).stdout.trim().split('\n').map((l) => JSON.parse(l) as Line);
+interface Line {
+  id: string;
+  seed: number;
+  point: Record<string, number>;
+  summary?: { sample?: unknown };
+}
+const runs = clab(['ls', '--root', store, '--json'])
+  .stdout.trim()
+  .split('\n')
+  .map((l) => JSON.parse(l) as Line);
 
 test('`clab ls` shows the overrides and seed of each run; --json lines carry no sample arrays', () => {
   assert.equal(runs.length, 9);
   assert.ok(runs.every((r) => r.summary !== undefined && !('sample' in r.summary)));
   const ls = clab(['ls', '--root', store]).stdout;
-  for (const tau of ['0.1', '0.3', '1']) assert.match(ls, new RegExp(`done\\s+examples/tiny\\s+loss\\.tau=${tau.replace('.', '\\.')}\\s+\\d\\s+\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d\\s+\\d+\\.\\ds\\s+r2=0\\.\\d{4}`));
+  for (const tau of ['0.1', '0.3', '1'])
+    assert.match(
+      ls,
+      new RegExp(
+        `done\\s+examples/tiny\\s+loss\\.tau=${tau.replace('.', '\\.')}\\s+\\d\\s+\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d\\s+\\d+\\.\\ds\\s+r2=0\\.\\d{4}`,
+      ),
+    );
   const csv = clab(['ls', '--root', store, '--csv']).stdout.trim().split('\n');
   assert.equal(csv.length, 10);
   assert.match(csv[0]!, /^id,name,status,seed,overrides,created,seconds,finalLoss,.*\br2\b/);
@@ -45,7 +72,9 @@ test('a report of a 3-point τ sweep: three labelled curves and a loss.tau colum
   assert.match(r.stdout, /The runs differ in: loss\.tau\./);
   const svg = fs.readFileSync(path.join(out, 'figures', 'loss-curves.svg'), 'utf8');
   // Vega draws one path per curve, labelled by its τ (and no seed: the seeds are equal).
-  const curves = [...svg.matchAll(/aria-label="[^"]*run: ([^"]*)" role="graphics-symbol" aria-roledescription="line mark"/g)].map((m) => m[1]);
+  const curves = [
+    ...svg.matchAll(/aria-label="[^"]*run: ([^"]*)" role="graphics-symbol" aria-roledescription="line mark"/g),
+  ].map((m) => m[1]);
   assert.deepEqual(curves.sort(), ['loss.tau=0.1', 'loss.tau=0.3', 'loss.tau=1']);
   const html = fs.readFileSync(path.join(out, 'report.html'), 'utf8');
   assert.match(html, /<th>loss\.tau<\/th>/);
@@ -62,7 +91,9 @@ test('a report of 3 seeds of one cell: mean ± std over the seeds, and a band', 
   // One group (the specs are equal), its seeds and r2 as mean ± std (3).
   assert.match(r.stdout, /examples\/tiny\s+0,1,2\s+\d\.\d{4} ± \d\.\d{4} \(3\)/);
   const svg = fs.readFileSync(path.join(out, 'figures', 'loss-curves.svg'), 'utf8');
-  const curves = [...svg.matchAll(/aria-label="[^"]*run: ([^"]*)" role="graphics-symbol" aria-roledescription="(line|area) mark"/g)].map((m) => `${m[2]} ${m[1]}`);
+  const curves = [
+    ...svg.matchAll(/aria-label="[^"]*run: ([^"]*)" role="graphics-symbol" aria-roledescription="(line|area) mark"/g),
+  ].map((m) => `${m[2]} ${m[1]}`);
   assert.deepEqual(curves.sort(), [
     'area examples/tiny mean ± std (3 seeds)',
     'line examples/tiny mean ± std (3 seeds)',

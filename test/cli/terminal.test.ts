@@ -17,11 +17,19 @@ const env = { ...parentEnv, CLAB_THREADS: '1' };
 
 /** A store with a few finished runs (trained once for the tests below). */
 const store = tempDir('term');
-const trained = spawnSync(process.execPath, [entry, 'run', tiny, '--root', store, '--seeds', '3', '--set', 'train.iterations=4', '--set', 'eval.every=2'], { env, encoding: 'utf8' });
+const trained = spawnSync(
+  process.execPath,
+  [entry, 'run', tiny, '--root', store, '--seeds', '3', '--set', 'train.iterations=4', '--set', 'eval.every=2'],
+  { env, encoding: 'utf8' },
+);
 assert.equal(trained.status, 0, trained.stderr);
 
 test('`clab ls | head -1` exits quietly', () => {
-  const r = spawnSync('bash', ['-c', `set -o pipefail; node ${JSON.stringify(entry)} ls --root ${JSON.stringify(store)} | head -1`], { env, encoding: 'utf8' });
+  const r = spawnSync(
+    'bash',
+    ['-c', `set -o pipefail; node ${JSON.stringify(entry)} ls --root ${JSON.stringify(store)} | head -1`],
+    { env, encoding: 'utf8' },
+  );
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /^id\s+status\s+name\s+overrides\s+seed\s+started\s+duration\s+metric\n$/);
   assert.equal(r.stderr, '');
@@ -39,7 +47,11 @@ test('a reader that closed the pipe before clab wrote (EPIPE) ends it with code 
 
 test('SIGINT during a run finishes the progress and prints `clab resume <id>`; the run is interrupted and resumable', async () => {
   const s = tempDir('sigint');
-  const child = spawn(process.execPath, [entry, 'run', tiny, '--root', s, '--set', 'train.iterations=200000', '--set', 'eval.every=100000'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    process.execPath,
+    [entry, 'run', tiny, '--root', s, '--set', 'train.iterations=200000', '--set', 'eval.every=100000'],
+    { env, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let [stdout, stderr] = ['', ''];
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));

@@ -18,8 +18,15 @@ export interface Exit {
 }
 
 /** A running `clab …`; `exit` resolves with its code and output. */
-export function clab(args: string[], env: Record<string, string> = {}): { child: ChildProcess; exit: Promise<Exit>; output: () => string } {
-  const child = spawn(process.execPath, [entry, ...args], { cwd: repo, env: { ...parentEnv, CLAB_THREADS: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+export function clab(
+  args: string[],
+  env: Record<string, string> = {},
+): { child: ChildProcess; exit: Promise<Exit>; output: () => string } {
+  const child = spawn(process.execPath, [entry, ...args], {
+    cwd: repo,
+    env: { ...parentEnv, CLAB_THREADS: '1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -56,7 +63,8 @@ export function results(root: string): Map<string, { finalLoss: number; metrics:
   try {
     store.reindex();
     const out = new Map<string, { finalLoss: number; metrics: Record<string, number> }>();
-    for (const m of store.list({ status: 'done' })) if (m.summary) out.set(m.key, { finalLoss: m.summary.finalLoss, metrics: m.summary.metrics });
+    for (const m of store.list({ status: 'done' }))
+      if (m.summary) out.set(m.key, { finalLoss: m.summary.finalLoss, metrics: m.summary.metrics });
     return out;
   } finally {
     store.close();
@@ -74,5 +82,11 @@ export function midRun(root: string): string[] {
   if (!fs.existsSync(root)) return [];
   return fs
     .readdirSync(root)
-    .filter((id) => !id.startsWith('.') && fs.existsSync(path.join(root, id, 'checkpoints')) && fs.readdirSync(path.join(root, id, 'checkpoints')).some((f) => f.endsWith('.safetensors')) && !fs.existsSync(path.join(root, id, 'summary.json')));
+    .filter(
+      (id) =>
+        !id.startsWith('.') &&
+        fs.existsSync(path.join(root, id, 'checkpoints')) &&
+        fs.readdirSync(path.join(root, id, 'checkpoints')).some((f) => f.endsWith('.safetensors')) &&
+        !fs.existsSync(path.join(root, id, 'summary.json')),
+    );
 }

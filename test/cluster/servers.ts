@@ -49,15 +49,28 @@ export async function startRedis(): Promise<(Server & { url: string }) | string>
   if (!has('redis-server')) return 'redis-server is not installed (make test installs the Debian package redis-server)';
   const port = await freePort();
   const dir = tempDir('redis');
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
+    { stdio: 'ignore' },
+  );
   const url = `redis://127.0.0.1:${port}`;
-  await until('redis-server', () => checkReachable(parseQueueUrl(url), 500).then(() => true, () => false), 15_000);
+  await until(
+    'redis-server',
+    () =>
+      checkReachable(parseQueueUrl(url), 500).then(
+        () => true,
+        () => false,
+      ),
+    15_000,
+  );
   return { url, stop: () => stopChild(child) };
 }
 
 /** A single-node Slurm cluster on 127.0.0.1; `env` points the Slurm clients at it (SLURM_CONF). */
 export async function startSlurm(): Promise<(Server & { env: Record<string, string> }) | string> {
-  for (const c of ['slurmctld', 'slurmd', 'sbatch', 'squeue']) if (!has(c)) return `${c} is not installed (make test installs the Debian package slurm-wlm)`;
+  for (const c of ['slurmctld', 'slurmd', 'sbatch', 'squeue'])
+    if (!has(c)) return `${c} is not installed (make test installs the Debian package slurm-wlm)`;
   if (process.getuid?.() !== 0) return 'slurmd must run as root to start jobs';
   const dir = tempDir('slurm');
   const host = os.hostname().split('.')[0] ?? 'localhost';
@@ -108,10 +121,14 @@ export async function startSlurm(): Promise<(Server & { env: Record<string, stri
     await stopChild(ctld);
   };
   try {
-    await until('the single-node Slurm', () => /idle/.test(spawnSync('sinfo', ['-h', '-o', '%T'], { env: daemonEnv, encoding: 'utf8' }).stdout ?? ''));
+    await until('the single-node Slurm', () =>
+      /idle/.test(spawnSync('sinfo', ['-h', '-o', '%T'], { env: daemonEnv, encoding: 'utf8' }).stdout ?? ''),
+    );
   } catch (err) {
     await stop();
-    const log = fs.existsSync(path.join(dir, 'slurmctld.log')) ? fs.readFileSync(path.join(dir, 'slurmctld.log'), 'utf8').split('\n').slice(-5).join('\n') : '';
+    const log = fs.existsSync(path.join(dir, 'slurmctld.log'))
+      ? fs.readFileSync(path.join(dir, 'slurmctld.log'), 'utf8').split('\n').slice(-5).join('\n')
+      : '';
     throw new Error(`${(err as Error).message}\n${log}`);
   }
   return { env, stop };

@@ -21,7 +21,10 @@ test('clusters source: anchors and shared negatives are augmented dataset points
       const ev = src.evalSet();
       assert.deepEqual(ev.inputs.shape, [24, 9]);
       assert.deepEqual(ev.positives?.shape, [24, 9]);
-      assert.deepEqual(ev.labels?.toArray(), Array.from({ length: 24 }, (_, i) => Math.floor(i / 8)));
+      assert.deepEqual(
+        ev.labels?.toArray(),
+        Array.from({ length: 24 }, (_, i) => Math.floor(i / 8)),
+      );
       assert.ok(Math.abs(inputScale(ev.inputs) - 1) < 1e-5, 'held-out inputs have RMS spread 1');
       const b = src.batch(1, 10, { kind: 'shared', count: 6 }, new Generator(1));
       assert.deepEqual(b.anchors.shape, [10, 9]);
@@ -54,8 +57,14 @@ test('clusters source: the frame comes from the set stream (the same for every Î
       const [ca, cb] = [centres(a), centres(b)];
       ca.forEach((v, i) => assert.ok(Math.abs(v - cb[i]!) < 1e-5));
       const shared = { kind: 'shared', count: 4 } as const;
-      assert.deepEqual(a.batch(1, 8, shared, new Generator(9)).negatives!.toArray(), a2.batch(3, 8, shared, new Generator(9)).negatives!.toArray());
-      assert.notDeepEqual(a.batch(1, 8, shared, new Generator(9)).anchors.toArray(), a.batch(1, 8, shared, new Generator(10)).anchors.toArray());
+      assert.deepEqual(
+        a.batch(1, 8, shared, new Generator(9)).negatives!.toArray(),
+        a2.batch(3, 8, shared, new Generator(9)).negatives!.toArray(),
+      );
+      assert.notDeepEqual(
+        a.batch(1, 8, shared, new Generator(9)).anchors.toArray(),
+        a.batch(1, 8, shared, new Generator(10)).anchors.toArray(),
+      );
     });
   } finally {
     for (const s of [a, a2, b]) s.dispose();

@@ -25,11 +25,21 @@ test('hypercube source: batch shapes, the augmentation keeps signs and label coo
       assert.deepEqual(b.anchors.sign().toArray(), b.positives.sign().toArray());
       assert.deepEqual(b.anchors.narrow(1, 0, 3).toArray(), b.positives.narrow(1, 0, 3).toArray());
       for (const v of b.anchors.narrow(1, 3, 9).abs().toArray()) assert.ok(v > 0 && v <= 1);
-      assert.ok(b.anchors.narrow(1, 3, 9).abs().toArray().some((v) => v < 1), 'the other coordinates are scaled');
+      assert.ok(
+        b.anchors
+          .narrow(1, 3, 9)
+          .abs()
+          .toArray()
+          .some((v) => v < 1),
+        'the other coordinates are scaled',
+      );
       const views = src.batch(1, 4, { kind: 'per-anchor', count: 3, source: 'views', rho: 1 }, new Generator(2));
       assert.deepEqual(views.negatives?.shape, [4, 3, 12]);
       assert.deepEqual(views.negatives!.narrow(1, 0, 1).squeeze(1).sign().toArray(), views.anchors.sign().toArray());
-      assert.throws(() => src.batch(1, 4, { kind: 'per-anchor', count: 3, source: 'support', rho: 1 }, new Generator(2)), /no latent support/);
+      assert.throws(
+        () => src.batch(1, 4, { kind: 'per-anchor', count: 3, source: 'support', rho: 1 }, new Generator(2)),
+        /no latent support/,
+      );
     });
   } finally {
     src.dispose();
@@ -44,8 +54,14 @@ test('hypercube source: batches are determined by the generator; the held-out se
   try {
     scope(() => {
       const none = { kind: 'none' } as const;
-      assert.deepEqual(a.batch(1, 8, none, new Generator(5)).anchors.toArray(), b.batch(7, 8, none, new Generator(5)).anchors.toArray());
-      assert.notDeepEqual(a.batch(1, 8, none, new Generator(5)).anchors.toArray(), a.batch(1, 8, none, new Generator(6)).anchors.toArray());
+      assert.deepEqual(
+        a.batch(1, 8, none, new Generator(5)).anchors.toArray(),
+        b.batch(7, 8, none, new Generator(5)).anchors.toArray(),
+      );
+      assert.notDeepEqual(
+        a.batch(1, 8, none, new Generator(5)).anchors.toArray(),
+        a.batch(1, 8, none, new Generator(6)).anchors.toArray(),
+      );
       const [ea, eb, ec] = [a.evalSet(), b.evalSet(), c.evalSet()];
       assert.equal(a.evalSet(), ea, 'the same object at every call');
       assert.deepEqual(ea.inputs.shape, [64, 12]);
@@ -70,7 +86,13 @@ test('hypercube source: batches are determined by the generator; the held-out se
 
 test('hypercube data kind: validated in a spec (k odd and < D), built by the registry', () => {
   const spec = (data: Record<string, unknown>) =>
-    resolveSpec({ name: 'h', data: { kind: 'hypercube', ...data }, encoder: { kind: 'linear', bias: false, outDim: 4 }, loss: { kind: 'nt-xent', tau: 0.5 }, eval: { samples: 32, metrics: [{ kind: 'eval-loss', batch: 8 }, 'linear-probe'] } });
+    resolveSpec({
+      name: 'h',
+      data: { kind: 'hypercube', ...data },
+      encoder: { kind: 'linear', bias: false, outDim: 4 },
+      loss: { kind: 'nt-xent', tau: 0.5 },
+      eval: { samples: 32, metrics: [{ kind: 'eval-loss', batch: 8 }, 'linear-probe'] },
+    });
   assert.throws(() => spec({ D: 8, k: 4 }), /data\.k must be odd/);
   assert.throws(() => spec({ D: 4, k: 5 }), /data\.k must be odd and smaller than data\.D/);
   const run = expandRuns(spec({ D: 8, k: 3, probeTrain: 16 }))[0]!;

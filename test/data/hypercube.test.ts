@@ -55,7 +55,10 @@ test('hypercube augmentation keeps x_{1..k} and every sign, scales the rest by f
     assert.equal(maxAbsDiff(a.narrow(1, 0, 3), x.narrow(1, 0, 3)), 0);
     // Signs are kept: sign(x') = x, so the augmentation sets of distinct inputs are disjoint.
     assert.equal(maxAbsDiff(a.sign(), x), 0);
-    const scales = a.narrow(1, 3, 9).div(x.narrow(1, 3, 9)).toArray();
+    const scales = a
+      .narrow(1, 3, 9)
+      .div(x.narrow(1, 3, 9))
+      .toArray();
     scales.forEach((s) => assert.ok(s > 0 && s <= 1, `scale ${s}`));
     const mean = scales.reduce((p, q) => p + q, 0) / scales.length;
     assert.ok(Math.abs(mean - 0.5) < 0.02, `mean scale ${mean}`);
@@ -90,7 +93,14 @@ test('perfect and spurious representations: unit norm, constant on augmentation 
 });
 
 /** Per-anchor InfoNCE (τ = 0.5, M shared negatives) of a representation on one fresh batch. */
-function batchLoss(task: HypercubeTask, f: (x: Tensor) => Tensor, B: number, M: number, g: Generator, permute = false): number[] {
+function batchLoss(
+  task: HypercubeTask,
+  f: (x: Tensor) => Tensor,
+  B: number,
+  M: number,
+  g: Generator,
+  permute = false,
+): number[] {
   return scope(() => {
     const prep = (t: Tensor): Tensor => (permute ? task.permute(t) : t);
     const x = task.sample(B, g).x;
@@ -134,7 +144,8 @@ test('a linear probe is at 100 % on the perfect representation and ≈ 50 % on t
     const tr = task.sample(3000, g);
     const te = task.sample(3000, g);
     const probe = (f: (x: Tensor) => Tensor): number =>
-      linearProbe(f(task.augment(tr.x, g)), tr.y, f(task.augment(te.x, g)), te.y, { epochs: 300, lr: 0.05 }).testAccuracy;
+      linearProbe(f(task.augment(tr.x, g)), tr.y, f(task.augment(te.x, g)), te.y, { epochs: 300, lr: 0.05 })
+        .testAccuracy;
     const perfect = probe((t) => task.perfectRepresentation(t));
     const spurious = probe((t) => task.spuriousRepresentation(t));
     assert.equal(perfect, 1);

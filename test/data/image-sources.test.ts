@@ -22,11 +22,18 @@ const REAL_CIFAR = path.resolve('../shared/data/cifar-10-batches-bin');
 
 /** The data source of a minimal spec around `data` (seed `seed`). */
 function source(data: Record<string, unknown>, seed = 0, extra: Record<string, unknown> = {}): DataSource {
-  const spec = resolveSpec({ name: 'images', data, loss: { kind: 'nt-xent', tau: 0.5 }, eval: { samples: 64, metrics: [] }, ...extra });
+  const spec = resolveSpec({
+    name: 'images',
+    data,
+    loss: { kind: 'nt-xent', tau: 0.5 },
+    eval: { samples: 64, metrics: [] },
+    ...extra,
+  });
   return buildData(expandRuns(spec)[0]!.spec, runStreams(seed));
 }
 
-const equal = (a: Tensor, b: Tensor): boolean => scope(() => a.shape.join() === b.shape.join() && a.sub(b).abs().max().item() === 0);
+const equal = (a: Tensor, b: Tensor): boolean =>
+  scope(() => a.shape.join() === b.shape.join() && a.sub(b).abs().max().item() === 0);
 const rowsOf = (t: Tensor): string[] => scope(() => t.unbind(0).map((r) => r.reshape(-1).toArray().join(',')));
 
 test('epochPosition: drop-last epochs of ⌊n / B⌋ steps, one step of all n images when n < B', () => {
@@ -53,8 +60,14 @@ test('mnist: shapes of the batch, the negatives and the held-out set (clean test
       assert.equal(b.negatives, undefined);
       assert.ok(!equal(b.anchors, b.positives), 'two independent views');
       assert.deepEqual(data.batch(2, 16, { kind: 'shared', count: 5 }, gen).negatives?.shape, [5, 1, 28, 28]);
-      assert.deepEqual(data.batch(3, 16, { kind: 'per-anchor', count: 3, source: 'views', rho: 1 }, gen).negatives?.shape, [16, 3, 1, 28, 28]);
-      assert.throws(() => data.batch(4, 16, { kind: 'per-anchor', count: 3, source: 'support', rho: 1 }, gen), /no latent support/);
+      assert.deepEqual(
+        data.batch(3, 16, { kind: 'per-anchor', count: 3, source: 'views', rho: 1 }, gen).negatives?.shape,
+        [16, 3, 1, 28, 28],
+      );
+      assert.throws(
+        () => data.batch(4, 16, { kind: 'per-anchor', count: 3, source: 'support', rho: 1 }, gen),
+        /no latent support/,
+      );
     });
     const e = data.evalSet();
     assert.deepEqual(e.inputs.shape, [20, 1, 28, 28]);
@@ -86,7 +99,10 @@ test('mnist: an epoch reads each image once; the order is a function of the step
       const all = new Set(rowsOf(train));
       const epoch = [...s1, ...s2];
       assert.equal(new Set(epoch).size, 32, 'no image twice in an epoch');
-      assert.ok(epoch.every((r) => all.has(r)), 'anchors are train images (no augmentation)');
+      assert.ok(
+        epoch.every((r) => all.has(r)),
+        'anchors are train images (no augmentation)',
+      );
       assert.ok(!equal(s3, a.batch(1, 16, NONE, g).anchors), 'the next epoch reshuffles');
       // Step 3 of a fresh source with the same seed reads the same images: no state to checkpoint.
       assert.ok(equal(b.batch(3, 16, NONE, new Generator(0)).anchors, s3));
@@ -122,7 +138,14 @@ test('mnist: train + test beyond the bundled digits is refused', () => {
 
 test('cifar10: reads the binary format from data.path (a small fixture), data.path is required', () => {
   const dir = fakeCifar(6);
-  const data = source({ kind: 'cifar10', path: dir, train: 20, test: 5, augmentation: 'crop-only', allowPartial: true });
+  const data = source({
+    kind: 'cifar10',
+    path: dir,
+    train: 20,
+    test: 5,
+    augmentation: 'crop-only',
+    allowPartial: true,
+  });
   try {
     assert.deepEqual(data.inputShape, [3, 32, 32]);
     assert.equal(data.size, 20);
@@ -182,8 +205,14 @@ test('shapes: images of latents on S², positives from the spec conditional, cle
       const b = data.batch(1, 8, { kind: 'shared', count: 5 }, g);
       assert.deepEqual(b.anchors.shape, [8, 3, 32, 32]);
       assert.deepEqual(b.negatives?.shape, [5, 3, 32, 32]);
-      assert.deepEqual(data.batch(2, 8, { kind: 'per-anchor', count: 3, source: 'support', rho: 1 }, g).negatives?.shape, [8, 3, 3, 32, 32]);
-      assert.deepEqual(data.batch(3, 8, { kind: 'per-anchor', count: 2, source: 'views', rho: 1 }, g).negatives?.shape, [8, 2, 3, 32, 32]);
+      assert.deepEqual(
+        data.batch(2, 8, { kind: 'per-anchor', count: 3, source: 'support', rho: 1 }, g).negatives?.shape,
+        [8, 3, 3, 32, 32],
+      );
+      assert.deepEqual(
+        data.batch(3, 8, { kind: 'per-anchor', count: 2, source: 'views', rho: 1 }, g).negatives?.shape,
+        [8, 2, 3, 32, 32],
+      );
     });
   } finally {
     data.dispose();
@@ -201,7 +230,10 @@ test('shapes: with the x-position fixed in pairs, anchor and positive share it; 
         const b = data.batch(1, 64, NONE, new Generator(3));
         // Where the object is along x: each column's mean deviation from the image mean, normalised.
         const profile = (x: Tensor): Tensor => {
-          const p = x.sub(x.mean([2, 3], true)).abs().mean([1, 2]); // [B, W]
+          const p = x
+            .sub(x.mean([2, 3], true))
+            .abs()
+            .mean([1, 2]); // [B, W]
           return p.div(p.sum(1, true));
         };
         const [pa, pp] = [profile(b.anchors), profile(b.positives)];
@@ -222,14 +254,20 @@ test('shapes: the same seed gives the same held-out set and batches; latent.dim 
   try {
     scope(() => {
       assert.ok(equal(a.evalSet().inputs, b.evalSet().inputs));
-      const [x, y] = [a.batch(1, 8, { kind: 'shared', count: 4 }, new Generator(9)), b.batch(1, 8, { kind: 'shared', count: 4 }, new Generator(9))];
+      const [x, y] = [
+        a.batch(1, 8, { kind: 'shared', count: 4 }, new Generator(9)),
+        b.batch(1, 8, { kind: 'shared', count: 4 }, new Generator(9)),
+      ];
       assert.ok(equal(x.anchors, y.anchors) && equal(x.positives, y.positives) && equal(x.negatives!, y.negatives!));
     });
   } finally {
     a.dispose();
     b.dispose();
   }
-  assert.throws(() => source(SHAPES, 0, { latent: { dim: 4 }, conditional: { kind: 'vmf', kappa: 3 } }), /latent\.dim 3/);
+  assert.throws(
+    () => source(SHAPES, 0, { latent: { dim: 4 }, conditional: { kind: 'vmf', kappa: 3 } }),
+    /latent\.dim 3/,
+  );
   assert.throws(() => source(SHAPES, 0, {}), /conditional/);
 });
 
@@ -240,7 +278,9 @@ test('shapes renderer: the poles render alike (its one blind spot); distinct lat
     const x = renderSphere(z).reshape(64, -1);
     const zs = z.unsqueeze(1).sub(z.unsqueeze(0)).norm(2, 2).toArray();
     const xs = x.unsqueeze(1).sub(x.unsqueeze(0)).abs().max(2).toArray();
-    for (let i = 0; i < 64; i++) for (let j = i + 1; j < 64; j++) if (zs[i * 64 + j]! > 0.05) assert.ok(xs[i * 64 + j]! > 1e-3, `latents ${i}, ${j} render alike`);
+    for (let i = 0; i < 64; i++)
+      for (let j = i + 1; j < 64; j++)
+        if (zs[i * 64 + j]! > 0.05) assert.ok(xs[i * 64 + j]! > 1e-3, `latents ${i}, ${j} render alike`);
   });
 });
 

@@ -32,7 +32,10 @@ test('loadMnist is deterministic given the generator and differs across seeds', 
     assert.equal(a.train.images.sub(b.train.images).abs().max().item(), 0);
     assert.deepEqual(a.test.labels.toArray(), b.test.labels.toArray());
     assert.ok(a.train.images.sub(c.train.images).abs().max().item() > 0);
-    assert.throws(() => loadMnist({ train: 9000, test: 2000, gen: new Generator(0) }), /train \+ test = 11000 exceeds the 10000 digits/);
+    assert.throws(
+      () => loadMnist({ train: 9000, test: 2000, gen: new Generator(0) }),
+      /train \+ test = 11000 exceeds the 10000 digits/,
+    );
     assert.equal(MNIST_SIZE, 10_000);
     const all = loadMnist({ train: 10_000, test: 0, gen: new Generator(0) });
     assert.deepEqual(all.train.images.shape, [10_000, 1, 28, 28]);

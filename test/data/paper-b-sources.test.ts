@@ -8,7 +8,15 @@ import { LatentSetDataSource } from '../../src/data/sources/latent-set.js';
 import { FreeEmbeddingsDataSource } from '../../src/data/sources/free-embeddings.js';
 import type { DataContext } from '../../src/data/source.js';
 import { TableEncoder } from '../../src/encoders/table.js';
-import { buildData, buildLoss, expandRuns, resolveSpec, runStreams, trainRun, SpecError } from '../../src/experiments/index.js';
+import {
+  buildData,
+  buildLoss,
+  expandRuns,
+  resolveSpec,
+  runStreams,
+  trainRun,
+  SpecError,
+} from '../../src/experiments/index.js';
 import { VonMisesFisher } from '../../src/latent/index.js';
 import { IdentityProcess } from '../../src/processes/index.js';
 import { RunStore } from '../../src/runs/index.js';
@@ -17,10 +25,18 @@ import { tempDir } from '../util/temp.js';
 
 const ctx = (seed: number, evalSamples = 50): DataContext => {
   const g = runStreams(seed);
-  return { latentDim: 3, conditional: new VonMisesFisher({ kappa: 5 }), process: new IdentityProcess(), evalSamples, set: g.set, eval: g.eval };
+  return {
+    latentDim: 3,
+    conditional: new VonMisesFisher({ kappa: 5 }),
+    process: new IdentityProcess(),
+    evalSamples,
+    set: g.set,
+    eval: g.eval,
+  };
 };
 const none = { kind: 'none' } as const;
-const rowsOf = (flat: number[], d: number): string[] => Array.from({ length: flat.length / d }, (_, i) => flat.slice(i * d, (i + 1) * d).join(','));
+const rowsOf = (flat: number[], d: number): string[] =>
+  Array.from({ length: flat.length / d }, (_, i) => flat.slice(i * d, (i + 1) * d).join(','));
 
 test('latent-set: shapes, the training set on the sphere, every member once per epoch, negatives as requested', () => {
   const src = new LatentSetDataSource({ size: 40 }, ctx(0));
@@ -34,25 +50,50 @@ test('latent-set: shapes, the training set on the sphere, every member once per 
       assert.equal(src.stepsPerEpoch(8), 5);
       assert.equal(src.stepsPerEpoch(12), 3);
       const epoch = [1, 2, 3, 4, 5].flatMap((s) => src.indices(s, 8));
-      assert.deepEqual([...epoch].sort((a, b) => a - b), [...Array(40).keys()]);
+      assert.deepEqual(
+        [...epoch].sort((a, b) => a - b),
+        [...Array(40).keys()],
+      );
       const next = [6, 7, 8, 9, 10].flatMap((s) => src.indices(s, 8));
-      assert.deepEqual([...next].sort((a, b) => a - b), [...Array(40).keys()]);
+      assert.deepEqual(
+        [...next].sort((a, b) => a - b),
+        [...Array(40).keys()],
+      );
       assert.notDeepEqual(next, epoch, 'each epoch is reshuffled');
       // A batch is the selected members (identity process) and their fresh positives.
       const b = src.batch(3, 8, none, new Generator(1));
       assert.deepEqual(b.anchors.shape, [8, 3]);
       assert.deepEqual(b.positives.shape, [8, 3]);
       assert.equal(b.negatives, undefined);
-      assert.deepEqual(b.anchors.toArray(), src.latents.indexSelect(0, tensor(src.indices(3, 8), undefined, 'int64')).toArray());
-      assert.ok(b.anchors.mul(b.positives).sum(1).toArray().every((c) => c < 1 - 1e-6), 'positives differ from their anchors');
+      assert.deepEqual(
+        b.anchors.toArray(),
+        src.latents.indexSelect(0, tensor(src.indices(3, 8), undefined, 'int64')).toArray(),
+      );
+      assert.ok(
+        b.anchors
+          .mul(b.positives)
+          .sum(1)
+          .toArray()
+          .every((c) => c < 1 - 1e-6),
+        'positives differ from their anchors',
+      );
       // Shared negatives are members of the set; 'views' negatives are further positives of each anchor.
       const shared = src.batch(1, 8, { kind: 'shared', count: 6 }, new Generator(2)).negatives!;
       assert.deepEqual(shared.shape, [6, 3]);
       const members = new Set(rowsOf(src.latents.toArray(), 3));
       for (const r of rowsOf(shared.toArray(), 3)) assert.ok(members.has(r), 'a shared negative is a training latent');
-      assert.deepEqual(src.batch(1, 4, { kind: 'per-anchor', count: 3, source: 'views', rho: 1 }, new Generator(2)).negatives?.shape, [4, 3, 3]);
-      assert.throws(() => src.batch(1, 4, { kind: 'per-anchor', count: 3, source: 'support', rho: 1 }, new Generator(2)), /no latent support/);
-      assert.throws(() => src.batch(1, 41, none, new Generator(2)), /train\.batch must be an integer in 1\.\.size \(40\), got 41/);
+      assert.deepEqual(
+        src.batch(1, 4, { kind: 'per-anchor', count: 3, source: 'views', rho: 1 }, new Generator(2)).negatives?.shape,
+        [4, 3, 3],
+      );
+      assert.throws(
+        () => src.batch(1, 4, { kind: 'per-anchor', count: 3, source: 'support', rho: 1 }, new Generator(2)),
+        /no latent support/,
+      );
+      assert.throws(
+        () => src.batch(1, 41, none, new Generator(2)),
+        /train\.batch must be an integer in 1\.\.size \(40\), got 41/,
+      );
     });
   } finally {
     src.dispose();
@@ -108,7 +149,10 @@ test('latent-set in a spec: VRNS takes δ from the set size; the spec asks for a
   try {
     assert.equal(data.size, 101);
     scope(() => {
-      const u = tensor([[1, 0], [0, 1]]);
+      const u = tensor([
+        [1, 0],
+        [0, 1],
+      ]);
       // Orthonormal views: every negative similarity is 0, so L_VRNS = (0 − δ)² = 1/(k − 1)².
       const out = buildLoss(run.spec, data).loss({ anchors: u, positives: u });
       assert.ok(Math.abs(out.parts['vrns']!.item() - 1 / 100 ** 2) < 1e-9, `L_VRNS = ${out.parts['vrns']!.item()}`);
@@ -116,7 +160,10 @@ test('latent-set in a spec: VRNS takes δ from the set size; the spec asks for a
   } finally {
     data.dispose();
   }
-  assert.throws(() => resolveSpec({ name: 'b', data: { kind: 'latent-set', size: 10 }, loss: { kind: 'nt-xent', tau: 0.2 } }), (e: unknown) => e instanceof SpecError && /draws positives from the latent conditional/.test(e.message));
+  assert.throws(
+    () => resolveSpec({ name: 'b', data: { kind: 'latent-set', size: 10 }, loss: { kind: 'nt-xent', tau: 0.2 } }),
+    (e: unknown) => e instanceof SpecError && /draws positives from the latent conditional/.test(e.message),
+  );
 });
 
 test('free-embeddings: indices into the 2n-row table, full batch or a fixed partition visited in turn, held-out set = all instances', () => {
@@ -134,8 +181,24 @@ test('free-embeddings: indices into the 2n-row table, full batch or a fixed part
         assert.deepEqual(b.positives.toArray(), [6, 7, 8, 9, 10, 11]);
       }
       const blocks = [1, 2, 3, 4].map((s) => part.batch(s, 999, none, new Generator(0)));
-      assert.deepEqual(blocks.map((b) => b.anchors.toArray()), [[0, 1], [2, 3], [4, 5], [0, 1]]);
-      assert.deepEqual(blocks.map((b) => b.positives.toArray()), [[6, 7], [8, 9], [10, 11], [6, 7]]);
+      assert.deepEqual(
+        blocks.map((b) => b.anchors.toArray()),
+        [
+          [0, 1],
+          [2, 3],
+          [4, 5],
+          [0, 1],
+        ],
+      );
+      assert.deepEqual(
+        blocks.map((b) => b.positives.toArray()),
+        [
+          [6, 7],
+          [8, 9],
+          [10, 11],
+          [6, 7],
+        ],
+      );
       assert.equal(blocks[0]!.anchors.dtype, 'int64');
       assert.throws(() => full.batch(1, 6, { kind: 'shared', count: 4 }, new Generator(0)), /only in-batch negatives/);
       const e = part.evalSet();
@@ -148,13 +211,31 @@ test('free-embeddings: indices into the 2n-row table, full batch or a fixed part
     part.dispose();
   }
   assert.equal(liveTensors(), before, 'no tensor leaks');
-  assert.throws(() => new FreeEmbeddingsDataSource({ size: 6, miniBatch: 4 }), /miniBatch must be an integer >= 2 dividing size 6, got 4/);
   assert.throws(
-    () => resolveSpec({ name: 'b', data: { kind: 'free-embeddings', size: 6, miniBatch: 4 }, encoder: { kind: 'table' }, loss: { kind: 'nt-xent', tau: 0.5 }, eval: { metrics: ['similarity'] } }),
-    (e: unknown) => e instanceof SpecError && /data\.miniBatch: miniBatch must be ≥ 2 and divide size 6, got 4/.test(e.message),
+    () => new FreeEmbeddingsDataSource({ size: 6, miniBatch: 4 }),
+    /miniBatch must be an integer >= 2 dividing size 6, got 4/,
   );
   assert.throws(
-    () => resolveSpec({ name: 'b', data: { kind: 'free-embeddings', size: 6 }, encoder: { kind: 'table' }, loss: { kind: 'nt-xent', tau: 0.5 }, eval: { metrics: ['r2'] } }),
+    () =>
+      resolveSpec({
+        name: 'b',
+        data: { kind: 'free-embeddings', size: 6, miniBatch: 4 },
+        encoder: { kind: 'table' },
+        loss: { kind: 'nt-xent', tau: 0.5 },
+        eval: { metrics: ['similarity'] },
+      }),
+    (e: unknown) =>
+      e instanceof SpecError && /data\.miniBatch: miniBatch must be ≥ 2 and divide size 6, got 4/.test(e.message),
+  );
+  assert.throws(
+    () =>
+      resolveSpec({
+        name: 'b',
+        data: { kind: 'free-embeddings', size: 6 },
+        encoder: { kind: 'table' },
+        loss: { kind: 'nt-xent', tau: 0.5 },
+        eval: { metrics: ['r2'] },
+      }),
     (e: unknown) => e instanceof SpecError && /metric 'r2' needs latents/.test(e.message),
   );
 });

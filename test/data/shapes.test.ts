@@ -20,8 +20,16 @@ test('renderShapes is smooth: small latent changes give small image changes, pro
     const z = rand([16, 6], new Generator(1)).mul(0.8).add(0.1);
     const base = renderShapes(z);
     const dz = randn([16, 6], new Generator(2));
-    const small = renderShapes(z.add(dz.mul(1e-3))).sub(base).abs().mean().item();
-    const larger = renderShapes(z.add(dz.mul(1e-2))).sub(base).abs().mean().item();
+    const small = renderShapes(z.add(dz.mul(1e-3)))
+      .sub(base)
+      .abs()
+      .mean()
+      .item();
+    const larger = renderShapes(z.add(dz.mul(1e-2)))
+      .sub(base)
+      .abs()
+      .mean()
+      .item();
     assert.ok(small < 2e-3, `small ${small}`);
     assert.ok(larger > small * 4, `${larger} vs ${small}`);
   });

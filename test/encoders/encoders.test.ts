@@ -6,10 +6,16 @@ import { F, Generator, linalg, randn, scope, type Tensor } from '../../src/torch
 import type { Module } from '../../src/nn/index.js';
 import { LinearProcess, PatchesProcess, SpiralProcess } from '../../src/processes/index.js';
 import {
-  ENCODER_KINDS, InverseLinearEncoder, InversePatchesEncoder, InverseSpiralEncoder, MlpEncoder, createEncoder,
+  ENCODER_KINDS,
+  InverseLinearEncoder,
+  InversePatchesEncoder,
+  InverseSpiralEncoder,
+  MlpEncoder,
+  createEncoder,
 } from '../../src/encoders/index.js';
 
-const sphere = (n: number, gen: Generator, dtype: 'float32' | 'float64' = 'float32'): Tensor => F.normalize(randn([n, 3], gen, dtype), 1);
+const sphere = (n: number, gen: Generator, dtype: 'float32' | 'float64' = 'float32'): Tensor =>
+  F.normalize(randn([n, 3], gen, dtype), 1);
 const maxAbsDiff = (a: Tensor, b: Tensor): number => scope(() => a.sub(b).abs().max().item());
 const maxNormError = (y: Tensor): number => scope(() => y.norm(2, 1).sub(1).abs().max().item());
 
@@ -55,9 +61,18 @@ for (const [name, make, inDim, outDim] of ENCODERS) {
   test(`${name}: clear errors for a wrong input shape or dtype`, () => {
     const f = make(new Generator(0));
     scope(() => {
-      assert.throws(() => f.forward(randn([5, inDim + 1])), { name: 'RangeError', message: new RegExp(`^${name}: expects x of shape \\[n, ${inDim}\\], got \\[5, ${inDim + 1}\\]$`) });
-      assert.throws(() => f.forward(randn([inDim])), { name: 'RangeError', message: new RegExp(`got \\[${inDim}\\]$`) });
-      assert.throws(() => f.forward(randn([5, inDim], undefined, 'float64')), { name: 'TypeError', message: new RegExp(`^${name}: x must be float32`) });
+      assert.throws(() => f.forward(randn([5, inDim + 1])), {
+        name: 'RangeError',
+        message: new RegExp(`^${name}: expects x of shape \\[n, ${inDim}\\], got \\[5, ${inDim + 1}\\]$`),
+      });
+      assert.throws(() => f.forward(randn([inDim])), {
+        name: 'RangeError',
+        message: new RegExp(`got \\[${inDim}\\]$`),
+      });
+      assert.throws(() => f.forward(randn([5, inDim], undefined, 'float64')), {
+        name: 'TypeError',
+        message: new RegExp(`^${name}: x must be float32`),
+      });
     });
   });
 }
@@ -71,7 +86,10 @@ test('parameter counts', () => {
   const bn = 2 * (128 + 256 + 256 + 256 + 128);
   assert.equal(new MlpEncoder({ inDim: 7, gen }).numParameters(), linear + bn);
   assert.equal(new MlpEncoder({ inDim: 7, gen, batchNorm: false }).numParameters(), linear);
-  assert.equal(new MlpEncoder({ inDim: 3, outDim: 2, hidden: [4], gen }).numParameters(), 3 * 4 + 4 + 2 * 4 + 4 * 2 + 2);
+  assert.equal(
+    new MlpEncoder({ inDim: 3, outDim: 2, hidden: [4], gen }).numParameters(),
+    3 * 4 + 4 + 2 * 4 + 4 * 2 + 2,
+  );
   assert.equal(new InverseLinearEncoder({ inDim: 7, gen }).numParameters(), 7 * 3 + 3);
   // c predictor 3 → 64 → 32 → 1.
   assert.equal(new InverseSpiralEncoder({ gen }).numParameters(), 3 * 64 + 64 + 64 * 32 + 32 + 32 + 1);
@@ -81,7 +99,14 @@ test('parameter counts', () => {
   assert.equal(new InversePatchesEncoder({ gen }).numParameters(), zNet + bucketNet);
   assert.deepEqual(
     new InverseSpiralEncoder({ gen }).namedParameters().map(([n]) => n),
-    ['predictor.0.weight', 'predictor.0.bias', 'predictor.2.weight', 'predictor.2.bias', 'predictor.4.weight', 'predictor.4.bias'],
+    [
+      'predictor.0.weight',
+      'predictor.0.bias',
+      'predictor.2.weight',
+      'predictor.2.bias',
+      'predictor.4.weight',
+      'predictor.4.bias',
+    ],
   );
 });
 
@@ -145,8 +170,14 @@ test('InverseSpiralEncoder: c = z₃ inverts SpiralProcess; the predicted c is b
     assert.ok(maxAbsDiff(y.select(1, 2), c.div(big.narrow(1, 0, 2).norm(2, 1).square().add(c.square()).sqrt())) < 1e-5);
     const unbounded = new InverseSpiralEncoder({ gen: new Generator(0), boundC: false });
     assert.ok(unbounded.predictC(big).abs().max().item() > 1);
-    assert.throws(() => f.forwardWithC(randn([4, 3]), randn([3])), { name: 'RangeError', message: 'InverseSpiralEncoder: expects c of shape [4], got [3]' });
-    assert.throws(() => new InverseSpiralEncoder({ gen: new Generator(0), turns: Number.NaN }), /turns must be a finite number/);
+    assert.throws(() => f.forwardWithC(randn([4, 3]), randn([3])), {
+      name: 'RangeError',
+      message: 'InverseSpiralEncoder: expects c of shape [4], got [3]',
+    });
+    assert.throws(
+      () => new InverseSpiralEncoder({ gen: new Generator(0), turns: Number.NaN }),
+      /turns must be a finite number/,
+    );
   });
 });
 
@@ -193,13 +224,21 @@ test('InversePatchesEncoder: predicted weights are distributions over K slices, 
     const z3 = f.predictZ3(x.mul(100));
     assert.deepEqual(z3.shape, [50]);
     assert.ok(z3.abs().max().item() <= 1);
-    assert.ok(maxAbsDiff(f.forward(x).select(1, 2), f.invert(x, f.predictZ3(x), f.predictBuckets(x)).select(1, 2)) === 0);
+    assert.ok(
+      maxAbsDiff(f.forward(x).select(1, 2), f.invert(x, f.predictZ3(x), f.predictBuckets(x)).select(1, 2)) === 0,
+    );
     assert.throws(() => f.invert(x, z3, { outer, inner: inner.narrow(1, 0, 4) }), {
       name: 'RangeError',
       message: 'InversePatchesEncoder: expects inner weights of shape [50, 5], got [50, 4]',
     });
-    assert.throws(() => new InversePatchesEncoder({ gen: new Generator(0), slices: 0 }), /slices must be a positive integer/);
-    assert.throws(() => new InversePatchesEncoder({ gen: new Generator(0), variant: 'x' as never }), /variant must be 'reference' or 'design'/);
+    assert.throws(
+      () => new InversePatchesEncoder({ gen: new Generator(0), slices: 0 }),
+      /slices must be a positive integer/,
+    );
+    assert.throws(
+      () => new InversePatchesEncoder({ gen: new Generator(0), variant: 'x' as never }),
+      /variant must be 'reference' or 'design'/,
+    );
   });
 });
 
@@ -226,9 +265,16 @@ test('createEncoder: builds each kind, passes options, checks dims, and lists va
     });
     assert.throws(() => createEncoder({ kind: 'resnet' } as never, { inDim: 3, outDim: 3 }, gen()), {
       name: 'RangeError',
-      message: "createEncoder: unknown encoder kind 'resnet'; valid: mlp, inverse-linear, inverse-spiral, inverse-patches",
+      message:
+        "createEncoder: unknown encoder kind 'resnet'; valid: mlp, inverse-linear, inverse-spiral, inverse-patches",
     });
-    assert.throws(() => new MlpEncoder({ inDim: 0, gen: gen() }), /MlpEncoder: inDim must be a positive integer, got 0/);
-    assert.throws(() => new MlpEncoder({ inDim: 3, hidden: [4, 2.5], gen: gen() }), /MlpEncoder: hidden\[1\] must be a positive integer/);
+    assert.throws(
+      () => new MlpEncoder({ inDim: 0, gen: gen() }),
+      /MlpEncoder: inDim must be a positive integer, got 0/,
+    );
+    assert.throws(
+      () => new MlpEncoder({ inDim: 3, hidden: [4, 2.5], gen: gen() }),
+      /MlpEncoder: hidden\[1\] must be a positive integer/,
+    );
   });
 });

@@ -5,19 +5,36 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Generator, randn, scope, type Tensor } from '../../src/torch/index.js';
 import {
-  IMAGE_ENCODER_KINDS, PIXEL_MLP_PAPER, PixelMlpEncoder, RESNET18_PAPER, ResNet18Encoder, VIT_PAPER, ViTEncoder,
-  createImageEncoder, imageEncoderParameters, imageEncoderPreset, pixelMlpParameters, resnet18Parameters, vitParameters,
-  type ImageEncoder, type ImageEncoderSpec,
+  IMAGE_ENCODER_KINDS,
+  PIXEL_MLP_PAPER,
+  PixelMlpEncoder,
+  RESNET18_PAPER,
+  ResNet18Encoder,
+  VIT_PAPER,
+  ViTEncoder,
+  createImageEncoder,
+  imageEncoderParameters,
+  imageEncoderPreset,
+  pixelMlpParameters,
+  resnet18Parameters,
+  vitParameters,
+  type ImageEncoder,
+  type ImageEncoderSpec,
 } from '../../src/encoders/image/index.js';
 
 const maxAbsDiff = (a: Tensor, b: Tensor): number => scope(() => a.sub(b).abs().max().item());
 const maxNormError = (y: Tensor): number => scope(() => y.norm(2, 1).sub(1).abs().max().item());
-const sumNumel = (f: ImageEncoder): number => f.parameters().reduce((n, p) => n + p.shape.reduce((a, b) => a * b, 1), 0);
+const sumNumel = (f: ImageEncoder): number =>
+  f.parameters().reduce((n, p) => n + p.shape.reduce((a, b) => a * b, 1), 0);
 
 /** Small configurations that run forward and backward quickly on the CPU. */
 const SMALL: [string, ImageEncoderSpec, [number, number, number]][] = [
   ['ResNet18Encoder', { kind: 'resnet18', inChannels: 3, width: 4, embedDim: 16 }, [3, 16, 16]],
-  ['ViTEncoder', { kind: 'vit', imageSize: 16, patch: 4, inChannels: 3, dim: 16, depth: 2, heads: 4, embedDim: 16 }, [3, 16, 16]],
+  [
+    'ViTEncoder',
+    { kind: 'vit', imageSize: 16, patch: 4, inChannels: 3, dim: 16, depth: 2, heads: 4, embedDim: 16 },
+    [3, 16, 16],
+  ],
   ['PixelMlpEncoder', { kind: 'pixel-mlp', inChannels: 3, imageSize: 8, hidden: [32, 24], embedDim: 16 }, [3, 8, 8]],
 ];
 
@@ -72,9 +89,18 @@ for (const [name, spec, [c, h, w]] of SMALL) {
   test(`${name}: rejects inputs of the wrong rank, shape or dtype with a clear message`, () => {
     const f = createImageEncoder(spec, new Generator(0));
     scope(() => {
-      assert.throws(() => f.forward(randn([2, c * h * w])), new RegExp(`${name}: expects an image batch x of shape \\[n, ${c}, .*got a 2-d tensor`));
-      assert.throws(() => f.forward(randn([2, c + 1, h, w])), new RegExp(`${name}: expects x of shape \\[n, ${c}, .*got \\[2, ${c + 1}, ${h}, ${w}\\]`));
-      assert.throws(() => f.forward(randn([2, c, h, w], undefined, 'float64')), new RegExp(`${name}: x must be float32`));
+      assert.throws(
+        () => f.forward(randn([2, c * h * w])),
+        new RegExp(`${name}: expects an image batch x of shape \\[n, ${c}, .*got a 2-d tensor`),
+      );
+      assert.throws(
+        () => f.forward(randn([2, c + 1, h, w])),
+        new RegExp(`${name}: expects x of shape \\[n, ${c}, .*got \\[2, ${c + 1}, ${h}, ${w}\\]`),
+      );
+      assert.throws(
+        () => f.forward(randn([2, c, h, w], undefined, 'float64')),
+        new RegExp(`${name}: x must be float32`),
+      );
       if (name !== 'ResNet18Encoder') assert.throws(() => f.forward(randn([2, c, h + 4, w])), /expects x of shape/);
     });
     f.dispose();
@@ -89,7 +115,13 @@ test('ResNet18Encoder: paper size is torchvision resnet18 with a CIFAR stem minu
   assert.equal(f.numParameters(), 11_168_832);
   assert.equal(sumNumel(f), 11_168_832);
   assert.equal(f.fc.numParameters(), 0, 'embedDim = 8·width: fc is the identity');
-  assert.deepEqual(f.namedParameters().slice(0, 4).map(([n]) => n), ['conv1.weight', 'bn1.weight', 'bn1.bias', 'layer1.0.conv1.weight']);
+  assert.deepEqual(
+    f
+      .namedParameters()
+      .slice(0, 4)
+      .map(([n]) => n),
+    ['conv1.weight', 'bn1.weight', 'bn1.bias', 'layer1.0.conv1.weight'],
+  );
   assert.ok(f.namedParameters().some(([n]) => n === 'layer2.0.downsample.0.weight'));
   assert.ok(!f.namedParameters().some(([n]) => n.startsWith('layer1.0.downsample')));
   f.dispose();
@@ -97,14 +129,19 @@ test('ResNet18Encoder: paper size is torchvision resnet18 with a CIFAR stem minu
 
 test('ResNet18Encoder: variants (fc Linear, one channel, projection head) have the formula count; any spatial size unless imageSize is set', () => {
   for (const options of [
-    { width: 8, embedDim: 64 }, { width: 8, embedDim: 32 }, { inChannels: 1, width: 4, embedDim: 10 },
+    { width: 8, embedDim: 64 },
+    { width: 8, embedDim: 32 },
+    { inChannels: 1, width: 4, embedDim: 10 },
     { width: 4, embedDim: 16, projection: [32, 8] },
   ]) {
     const f = new ResNet18Encoder({ ...options, gen: new Generator(0) });
     assert.equal(f.numParameters(), resnet18Parameters(options), JSON.stringify(options));
     f.dispose();
   }
-  assert.equal(resnet18Parameters({ width: 8, embedDim: 64 }), resnet18Parameters({ width: 8, embedDim: 32 }) - (64 * 32 + 32));
+  assert.equal(
+    resnet18Parameters({ width: 8, embedDim: 64 }),
+    resnet18Parameters({ width: 8, embedDim: 32 }) - (64 * 32 + 32),
+  );
   const f = new ResNet18Encoder({ width: 4, embedDim: 16, projection: [32, 8], gen: new Generator(0) });
   assert.equal(f.outDim, 8);
   scope(() => {
@@ -117,9 +154,18 @@ test('ResNet18Encoder: variants (fc Linear, one channel, projection head) have t
     assert.ok(maxNormError(e) < 1e-5);
   });
   const fixed = new ResNet18Encoder({ width: 4, embedDim: 16, imageSize: 32, gen: new Generator(0) });
-  assert.throws(() => scope(() => fixed.forward(randn([2, 3, 16, 16]))), /ResNet18Encoder: expects x of shape \[n, 3, 32, 32\], got \[2, 3, 16, 16\]/);
-  assert.throws(() => new ResNet18Encoder({ width: 0, gen: new Generator(0) }), /ResNet18Encoder: width must be a positive integer/);
-  assert.throws(() => new ResNet18Encoder({ width: 4, projection: [8, -1], gen: new Generator(0) }), /projection\[1\] must be a positive integer/);
+  assert.throws(
+    () => scope(() => fixed.forward(randn([2, 3, 16, 16]))),
+    /ResNet18Encoder: expects x of shape \[n, 3, 32, 32\], got \[2, 3, 16, 16\]/,
+  );
+  assert.throws(
+    () => new ResNet18Encoder({ width: 0, gen: new Generator(0) }),
+    /ResNet18Encoder: width must be a positive integer/,
+  );
+  assert.throws(
+    () => new ResNet18Encoder({ width: 4, projection: [8, -1], gen: new Generator(0) }),
+    /projection\[1\] must be a positive integer/,
+  );
   f.dispose();
   fixed.dispose();
 });
@@ -139,12 +185,26 @@ test('ViTEncoder: paper size (dim 384, depth 6, heads 6) has 10,888,832 paramete
     assert.equal(g.numParameters(), vitParameters(options), JSON.stringify(options));
     g.dispose();
   }
-  assert.throws(() => new ViTEncoder({ dim: 30, depth: 1, heads: 4, gen: new Generator(0) }), /ViTEncoder: dim \(30\) must be divisible by heads \(4\)/);
-  assert.throws(() => new ViTEncoder({ imageSize: 30, patch: 4, dim: 16, depth: 1, heads: 4, gen: new Generator(0) }), /imageSize \(30\) must be divisible by patch \(4\)/);
+  assert.throws(
+    () => new ViTEncoder({ dim: 30, depth: 1, heads: 4, gen: new Generator(0) }),
+    /ViTEncoder: dim \(30\) must be divisible by heads \(4\)/,
+  );
+  assert.throws(
+    () => new ViTEncoder({ imageSize: 30, patch: 4, dim: 16, depth: 1, heads: 4, gen: new Generator(0) }),
+    /imageSize \(30\) must be divisible by patch \(4\)/,
+  );
 });
 
 test('ViTEncoder: class token starts at zero, position embedding ~ N(0, 0.02²); training mode equals eval mode (no BatchNorm)', () => {
-  const f = new ViTEncoder({ imageSize: 16, patch: 4, dim: 32, depth: 1, heads: 4, embedDim: 8, gen: new Generator(0) });
+  const f = new ViTEncoder({
+    imageSize: 16,
+    patch: 4,
+    dim: 32,
+    depth: 1,
+    heads: 4,
+    embedDim: 8,
+    gen: new Generator(0),
+  });
   scope(() => {
     assert.equal(f.classToken.abs().max().item(), 0);
     const std = f.posEmbedding.std().item();
@@ -163,14 +223,20 @@ test('PixelMlpEncoder: paper size has 11,025,920 parameters; formula matches var
   assert.equal(f.numParameters(), 11_025_920);
   assert.equal(sumNumel(f), 11_025_920);
   f.dispose();
-  for (const options of [{ inChannels: 1, imageSize: 28, hidden: [64], embedDim: 10 }, { imageSize: 8, hidden: [16, 16], embedDim: 8, projection: [16, 4] }]) {
+  for (const options of [
+    { inChannels: 1, imageSize: 28, hidden: [64], embedDim: 10 },
+    { imageSize: 8, hidden: [16, 16], embedDim: 8, projection: [16, 4] },
+  ]) {
     const g = new PixelMlpEncoder({ ...options, gen: new Generator(0) });
     assert.equal(g.numParameters(), pixelMlpParameters(options), JSON.stringify(options));
     g.dispose();
   }
   const g = new PixelMlpEncoder({ imageSize: 8, hidden: [16], embedDim: 8, gen: new Generator(0) });
   assert.throws(() => scope(() => g.forward(randn([1, 3, 8, 8]))), /more than 1 value per channel/);
-  assert.throws(() => new PixelMlpEncoder({ hidden: [16, 0], gen: new Generator(0) }), /PixelMlpEncoder: hidden\[1\] must be a positive integer/);
+  assert.throws(
+    () => new PixelMlpEncoder({ hidden: [16, 0], gen: new Generator(0) }),
+    /PixelMlpEncoder: hidden\[1\] must be a positive integer/,
+  );
   g.dispose();
 });
 
@@ -190,6 +256,9 @@ test('presets and factory: every kind at both sizes builds with the counted para
   const m = createImageEncoder(mnist, new Generator(0));
   assert.equal(m.numParameters(), imageEncoderParameters(mnist));
   m.dispose();
-  assert.throws(() => createImageEncoder({ kind: 'cnn' } as unknown as ImageEncoderSpec, new Generator(0)), /unknown encoder kind 'cnn'; valid: resnet18, vit, pixel-mlp/);
+  assert.throws(
+    () => createImageEncoder({ kind: 'cnn' } as unknown as ImageEncoderSpec, new Generator(0)),
+    /unknown encoder kind 'cnn'; valid: resnet18, vit, pixel-mlp/,
+  );
   assert.throws(() => imageEncoderPreset('vit', 'huge' as 'cpu'), /unknown size 'huge'/);
 });

@@ -3,7 +3,13 @@
 // marked failed the same way in both modes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { expandRuns, resolveSpec, runExperiment, type ExecutorEvent, type PlannedRun } from '../../src/experiments/index.js';
+import {
+  expandRuns,
+  resolveSpec,
+  runExperiment,
+  type ExecutorEvent,
+  type PlannedRun,
+} from '../../src/experiments/index.js';
 import { RunStore, type RunMeta } from '../../src/runs/index.js';
 import { setNumThreads } from '../../src/torch/index.js';
 import { tempDir } from '../util/temp.js';
@@ -24,7 +30,11 @@ const tinyRuns = (seeds: number[], name = 'executor-tiny'): PlannedRun[] =>
     }),
   ).map((run) => ({ run, labels: { test: 'executor' } }));
 
-async function execute(root: string, runs: PlannedRun[], parallel: number): Promise<{ result: Awaited<ReturnType<typeof runExperiment>>; events: ExecutorEvent[] }> {
+async function execute(
+  root: string,
+  runs: PlannedRun[],
+  parallel: number,
+): Promise<{ result: Awaited<ReturnType<typeof runExperiment>>; events: ExecutorEvent[] }> {
   const store = new RunStore(root);
   const events: ExecutorEvent[] = [];
   try {
@@ -81,7 +91,10 @@ test('parallel 1 and parallel 2 give identical summaries; a second call reuses t
     assertOrdered(events);
     assert.equal(events.filter((e) => e.kind === 'started').length, 2);
     assert.equal(events.filter((e) => e.kind === 'finished').length, 2);
-    assert.ok(events.some((e) => e.kind === 'step'), 'progress is reported');
+    assert.ok(
+      events.some((e) => e.kind === 'step'),
+      'progress is reported',
+    );
   }
   // In process, every step is reported, in order, for one run after the other.
   const steps = one.events.filter((e) => e.kind === 'step');
@@ -101,10 +114,7 @@ test('parallel 1 and parallel 2 give identical summaries; a second call reuses t
     again.events.slice(1).map((e) => e.kind),
     ['cached', 'cached'],
   );
-  assert.deepEqual(
-    again.result.finished.map((m) => m.id).sort(),
-    two.result.finished.map((m) => m.id).sort(),
-  );
+  assert.deepEqual(again.result.finished.map((m) => m.id).sort(), two.result.finished.map((m) => m.id).sort());
 });
 
 test('an interrupted run resumes from its checkpoint; a new seed is trained next to the reused one', async () => {
@@ -133,14 +143,20 @@ test('a failing run is reported and marked failed with its message, in process a
     const [good] = tinyRuns([0], 'executor-ok');
     const [bad] = tinyRuns([0], 'executor-bad');
     // An encoder kind no registry knows: building the run throws inside the trainer.
-    const broken = { ...bad!, run: { ...bad!.run, spec: { ...bad!.run.spec, encoder: { kind: 'no-such-encoder' } as never } } };
+    const broken = {
+      ...bad!,
+      run: { ...bad!.run, spec: { ...bad!.run.spec, encoder: { kind: 'no-such-encoder' } as never } },
+    };
     const { result, events } = await execute(root, [broken, good!], parallel);
     assertOrdered(events);
     assert.equal(result.failed.length, 1);
     assert.equal(result.finished.length, 1, 'the other run still trains');
     const { id, error } = result.failed[0]!;
     assert.match(error, /no-such-encoder/);
-    assert.deepEqual(events.find((e) => e.kind === 'failed'), { kind: 'failed', id, error });
+    assert.deepEqual(
+      events.find((e) => e.kind === 'failed'),
+      { kind: 'failed', id, error },
+    );
     const store = new RunStore(root);
     const meta = store.open(id).meta();
     store.close();

@@ -28,11 +28,19 @@ const HOST: Json = {
   eval: { every: 2, samples: 32, metrics: ['r2'] },
 };
 
-const kindsProviding = (cap: string): string[] => Object.entries(dataKinds as KindRegistry).filter(([, k]) => (k.provides ?? []).includes(cap)).map(([n]) => n);
+const kindsProviding = (cap: string): string[] =>
+  Object.entries(dataKinds as KindRegistry)
+    .filter(([, k]) => (k.provides ?? []).includes(cap))
+    .map(([n]) => n);
 
 /** The input shape of a data kind's example (built once, at tiny size). */
 function inputShapeOf(data: Json): readonly number[] {
-  const spec = resolveSpec({ ...HOST, data, eval: { every: 2, samples: 32, metrics: [] }, loss: { kind: 'nt-xent', tau: 0.5 } });
+  const spec = resolveSpec({
+    ...HOST,
+    data,
+    eval: { every: 2, samples: 32, metrics: [] },
+    loss: { kind: 'nt-xent', tau: 0.5 },
+  });
   const source = buildData(expandRuns(spec)[0]!.spec, runStreams(0));
   try {
     return source.inputShape;
@@ -52,8 +60,20 @@ function encoderFor(shape: readonly number[]): Json {
 function dataHost(example: Json): Json {
   const k = (dataKinds as KindRegistry)[example['kind'] as string]!;
   const provides = new Set(k.provides ?? []);
-  const metrics = provides.has('latents') ? ['r2'] : provides.has('labels') ? ['knn'] : provides.has('positives') ? ['similarity'] : [];
-  return { ...HOST, data: example, encoder: encoderFor(inputShapeOf(example)), loss: { kind: 'nt-xent', tau: 0.5 }, eval: { every: 2, samples: 32, metrics } };
+  const metrics = provides.has('latents')
+    ? ['r2']
+    : provides.has('labels')
+      ? ['knn']
+      : provides.has('positives')
+        ? ['similarity']
+        : [];
+  return {
+    ...HOST,
+    data: example,
+    encoder: encoderFor(inputShapeOf(example)),
+    loss: { kind: 'nt-xent', tau: 0.5 },
+    eval: { every: 2, samples: 32, metrics },
+  };
 }
 
 const firstProviding = (cap: string): Json => {
@@ -73,11 +93,17 @@ function hostSpec(domain: string, example: Json): Json {
     case 'data':
       return dataHost(example);
     case 'encoder': {
-      const inverse: Record<string, string> = { 'inverse-linear': 'linear', 'inverse-spiral': 'spiral', 'inverse-patches': 'patches' };
+      const inverse: Record<string, string> = {
+        'inverse-linear': 'linear',
+        'inverse-spiral': 'spiral',
+        'inverse-patches': 'patches',
+      };
       if (inverse[kind] !== undefined) return { ...HOST, process: { kind: inverse[kind] }, encoder: example };
       if (['resnet18', 'vit', 'pixel-mlp'].includes(kind)) {
         // The first labelled data kind whose inputs are images (vector data kinds may come first).
-        const images = kindsProviding('labels').find((n) => n !== 'latents' && inputShapeOf((dataKinds as KindRegistry)[n]!.example as Json).length === 3);
+        const images = kindsProviding('labels').find(
+          (n) => n !== 'latents' && inputShapeOf((dataKinds as KindRegistry)[n]!.example as Json).length === 3,
+        );
         if (images === undefined) assert.fail(`no image data kind to host encoder '${kind}'`);
         const host = dataHost((dataKinds as KindRegistry)[images]!.example as Json);
         return { ...host, encoder: { ...example, outDim: 4 } };
@@ -86,7 +112,11 @@ function hostSpec(domain: string, example: Json): Json {
       return { ...HOST, encoder: example };
     }
     case 'loss':
-      return { ...HOST, loss: example, ...(kind === 'adapted-infonce' ? { conditional: { kind: 'restricted-vmf', kappa: 3, fixedDims: 1 } } : {}) };
+      return {
+        ...HOST,
+        loss: example,
+        ...(kind === 'adapted-infonce' ? { conditional: { kind: 'restricted-vmf', kappa: 3, fixedDims: 1 } } : {}),
+      };
     case 'auxiliary':
       return { ...HOST, loss: { kind: 'nt-xent', tau: 0.5 }, auxiliary: [example] };
     case 'optimizer':
@@ -119,14 +149,16 @@ for (const [domain, registry] of DOMAINS) {
   for (const [name, kind] of Object.entries(registry) as [string, AnyKind][]) {
     test(`${domain} '${name}' is declared in YAML terms and trains two steps`, async (t) => {
       const p = (kind.example as { path?: unknown }).path;
-      if (domain === 'data' && typeof p === 'string' && !fs.existsSync(p)) return t.skip(`${p} is absent (data '${name}' reads a dataset the user supplies)`);
+      if (domain === 'data' && typeof p === 'string' && !fs.existsSync(p))
+        return t.skip(`${p} is absent (data '${name}' reads a dataset the user supplies)`);
       assert.equal(typeof kind.summary, 'string');
       const spec = resolveSpec(hostSpec(domain, kind.example as Json), { source: `${domain}.${name}` });
       const run = expandRuns(spec)[0]!;
       const result = await trainRun(run);
       assert.equal(result?.steps, 2);
       assert.ok(Number.isFinite(result.finalLoss), `finite loss, got ${result.finalLoss}`);
-      for (const [metric, value] of Object.entries(result.metrics)) assert.ok(Number.isFinite(value), `${metric} = ${value}`);
+      for (const [metric, value] of Object.entries(result.metrics))
+        assert.ok(Number.isFinite(value), `${metric} = ${value}`);
       if (domain === 'metric') assert.ok(Object.keys(result.metrics).length > 0, 'the metric reports a value');
     });
   }

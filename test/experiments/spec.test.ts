@@ -24,8 +24,19 @@ test('defaults are filled in one place and written out in full', () => {
   const spec = resolveSpec(base);
   assert.deepEqual(spec.latent, { dim: 3 });
   assert.deepEqual(spec.process, { kind: 'identity' });
-  assert.deepEqual(spec.encoder, { kind: 'mlp', hidden: [128, 256, 256, 256, 128], batchNorm: true, order: 'act-norm' });
-  assert.deepEqual(spec.train, { iterations: 5000, batch: 2000, optimizer: { kind: 'adam', lr: 1e-3, weightDecay: 0 }, schedule: { kind: 'constant' }, checkpointEvery: 250 });
+  assert.deepEqual(spec.encoder, {
+    kind: 'mlp',
+    hidden: [128, 256, 256, 256, 128],
+    batchNorm: true,
+    order: 'act-norm',
+  });
+  assert.deepEqual(spec.train, {
+    iterations: 5000,
+    batch: 2000,
+    optimizer: { kind: 'adam', lr: 1e-3, weightDecay: 0 },
+    schedule: { kind: 'constant' },
+    checkpointEvery: 250,
+  });
   assert.deepEqual(spec.data, { kind: 'latents' });
   assert.deepEqual(spec.auxiliary, []);
   assert.deepEqual(spec.seeds, [0]);
@@ -33,22 +44,35 @@ test('defaults are filled in one place and written out in full', () => {
 
 test('rejections name the key path and the allowed values', () => {
   assert.deepEqual(issues({ ...base, loss: { kind: 'infonce', tau: 0 } }), ['loss.tau: tau must be > 0 (got 0)']);
-  assert.deepEqual(issues({ ...base, conditional: { kind: 'vmf', kappa: -1 } }), ['conditional.kappa: kappa must be > 0 (got -1)']);
-  assert.deepEqual(issues({ ...base, loss: { kind: 'adapted-infonce', tau: 0.3, rho: 1.5 }, conditional: { kind: 'restricted-vmf', kappa: 3, fixedDims: 1 } }), [
-    'loss.rho: rho must be in [0, 1] (got 1.5)',
+  assert.deepEqual(issues({ ...base, conditional: { kind: 'vmf', kappa: -1 } }), [
+    'conditional.kappa: kappa must be > 0 (got -1)',
   ]);
+  assert.deepEqual(
+    issues({
+      ...base,
+      loss: { kind: 'adapted-infonce', tau: 0.3, rho: 1.5 },
+      conditional: { kind: 'restricted-vmf', kappa: 3, fixedDims: 1 },
+    }),
+    ['loss.rho: rho must be in [0, 1] (got 1.5)'],
+  );
   assert.deepEqual(issues({ ...base, conditional: { kind: 'restricted-vmf', kappa: 3, fixedDims: 2 } }), [
     'conditional.fixedDims: conditional.fixedDims must leave at least 2 varying coordinates (allowed: 0..1 for latent.dim 3), got 2',
   ]);
-  assert.deepEqual(issues({ ...base, conditional: { kind: 'vmff', kappa: 3 } }), ['conditional.kind: got "vmff"; allowed values: vmf, restricted-vmf']);
+  assert.deepEqual(issues({ ...base, conditional: { kind: 'vmff', kappa: 3 } }), [
+    'conditional.kind: got "vmff"; allowed values: vmf, restricted-vmf',
+  ]);
   assert.deepEqual(issues({ ...base, loss: { kind: 'infonce', tau: 0.3, temperature: 1 } }), [
     "loss: unknown key 'temperature' (allowed: kind, tau, negatives, count)",
   ]);
   assert.deepEqual(issues({ ...base, extra: 1 }), [
     "(top level): unknown key 'extra' (allowed: name, description, latent, conditional, process, data, encoder, loss, auxiliary, train, eval, seeds, sweep, derived, presets)",
   ]);
-  assert.deepEqual(issues({ ...base, process: { kind: 'patches', variant: 'x' } }), ['process.variant: got "x"; allowed values: reference, design']);
-  assert.deepEqual(issues({ ...base, train: { iterations: 2.5 } }), ['train.iterations: iterations must be an integer (got 2.5)']);
+  assert.deepEqual(issues({ ...base, process: { kind: 'patches', variant: 'x' } }), [
+    'process.variant: got "x"; allowed values: reference, design',
+  ]);
+  assert.deepEqual(issues({ ...base, train: { iterations: 2.5 } }), [
+    'train.iterations: iterations must be an integer (got 2.5)',
+  ]);
   assert.deepEqual(issues({ ...base, latent: { dim: 4 }, process: { kind: 'spiral' } }), [
     "process.kind: process.kind 'spiral' is defined on S² only (latent.dim 3), got latent.dim 4",
   ]);
@@ -61,13 +85,18 @@ test('rejections name the key path and the allowed values', () => {
 });
 
 test('--set overrides and presets apply before validation', () => {
-  const spec = resolveSpec({ ...base, presets: { quick: { 'train.iterations': 10, 'train.batch': 64 } } }, { preset: 'quick', set: ['loss.tau=0.1', 'seeds=[1, 2]'] });
+  const spec = resolveSpec(
+    { ...base, presets: { quick: { 'train.iterations': 10, 'train.batch': 64 } } },
+    { preset: 'quick', set: ['loss.tau=0.1', 'seeds=[1, 2]'] },
+  );
   assert.equal(spec.train.iterations, 10);
   assert.equal(spec.train.batch, 64);
   assert.equal(spec.loss.kind === 'infonce' && spec.loss.tau, 0.1);
   assert.deepEqual(spec.seeds, [1, 2]);
   assert.deepEqual(issues(base, ['loss.tau=-2']), ['loss.tau: tau must be > 0 (got -2)']);
-  assert.deepEqual(issues({ ...base, presets: { quick: {} } }, [], 'fast'), ["--preset: got 'fast'; allowed values: quick"]);
+  assert.deepEqual(issues({ ...base, presets: { quick: {} } }, [], 'fast'), [
+    "--preset: got 'fast'; allowed values: quick",
+  ]);
   assert.deepEqual(issues(base, ['loss.tau']), ["expected key.path=value, got 'loss.tau'"]);
 });
 
@@ -88,7 +117,9 @@ test('sweeps expand to the cartesian product times the seeds, each fully resolve
     [0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1],
   );
   assert.ok(!('sweep' in runs[0]!.spec));
-  assert.deepEqual(issues({ ...base, sweep: { 'loss.tau': [0.1, -1] } }), ['sweep.loss.tau = -1: loss.tau: tau must be > 0 (got -1)']);
+  assert.deepEqual(issues({ ...base, sweep: { 'loss.tau': [0.1, -1] } }), [
+    'sweep.loss.tau = -1: loss.tau: tau must be > 0 (got -1)',
+  ]);
 });
 
 test('YAML text parses, and a YAML syntax error is a SpecError', () => {
@@ -98,7 +129,10 @@ test('YAML text parses, and a YAML syntax error is a SpecError', () => {
 });
 
 test('derived values follow the settings they are computed from, through --set and sweeps', () => {
-  const spec = resolveSpec({ ...base, conditional: { kind: 'vmf', kappa: '=1/loss.tau' }, sweep: { 'loss.tau': [0.5, 0.25] } }, { set: ['loss.tau=0.1'] });
+  const spec = resolveSpec(
+    { ...base, conditional: { kind: 'vmf', kappa: '=1/loss.tau' }, sweep: { 'loss.tau': [0.5, 0.25] } },
+    { set: ['loss.tau=0.1'] },
+  );
   assert.ok(spec.conditional?.kind === 'vmf' && Math.abs(spec.conditional.kappa - 10) < 1e-12);
   assert.deepEqual(
     expandRuns(spec).map((r) => r.spec.conditional?.kind === 'vmf' && r.spec.conditional.kappa),

@@ -1,7 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { keep, liveTensors, type Tensor } from '../../src/torch/index.js';
-import { expandRuns, resolveSpec, trainRun, type Checkpoint, type MetricsRow, type TrainerSink } from '../../src/experiments/index.js';
+import {
+  expandRuns,
+  resolveSpec,
+  trainRun,
+  type Checkpoint,
+  type MetricsRow,
+  type TrainerSink,
+} from '../../src/experiments/index.js';
 
 /** A sink that keeps everything in memory, cloning checkpoint tensors as a store would persist them. */
 class MemorySink implements TrainerSink {
@@ -77,7 +84,10 @@ test('a run stopped after a checkpoint resumes and ends with the same numbers', 
 });
 
 test('the adapted loss runs with per-anchor negatives from K(z)', async () => {
-  const run = tiny(['conditional={kind: restricted-vmf, kappa: 3.333, fixedDims: 1}', 'loss={kind: adapted-infonce, tau: 0.3, negativesPerAnchor: 4, rho: 0.5}']);
+  const run = tiny([
+    'conditional={kind: restricted-vmf, kappa: 3.333, fixedDims: 1}',
+    'loss={kind: adapted-infonce, tau: 0.3, negativesPerAnchor: 4, rho: 0.5}',
+  ]);
   const sink = new MemorySink();
   const r = await trainRun(run, { sink });
   assert.ok(Number.isFinite(r!.finalLoss));

@@ -62,10 +62,16 @@ test('writeJsonAtomic writes indented JSON with a final newline and rejects unse
   const dir = tempDir();
   const file = path.join(dir, 'config.json');
   writeJsonAtomic(file, { seed: 0, loss: { kind: 'infonce', tau: 0.1 } });
-  assert.equal(fs.readFileSync(file, 'utf8'), '{\n  "seed": 0,\n  "loss": {\n    "kind": "infonce",\n    "tau": 0.1\n  }\n}\n');
+  assert.equal(
+    fs.readFileSync(file, 'utf8'),
+    '{\n  "seed": 0,\n  "loss": {\n    "kind": "infonce",\n    "tau": 0.1\n  }\n}\n',
+  );
   writeJsonAtomic(file, [1, 2], { indent: 0 });
   assert.equal(fs.readFileSync(file, 'utf8'), '[1,2]\n');
-  assert.throws(() => writeJsonAtomic(file, undefined), { name: 'TypeError', message: /undefined cannot be written as JSON/ });
+  assert.throws(() => writeJsonAtomic(file, undefined), {
+    name: 'TypeError',
+    message: /undefined cannot be written as JSON/,
+  });
   assert.equal(fs.readFileSync(file, 'utf8'), '[1,2]\n');
   assert.throws(() => writeJsonAtomic(file, { n: 1n }), TypeError);
   assert.equal(fs.readFileSync(file, 'utf8'), '[1,2]\n');

@@ -10,7 +10,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DTYPES, scope, type Tensor } from '../../src/torch/index.js';
-import { FileFormatError, encodeSafetensors, loadNpy, loadSafetensors, saveNpy, saveSafetensors } from '../../src/io/index.js';
+import {
+  FileFormatError,
+  encodeSafetensors,
+  loadNpy,
+  loadSafetensors,
+  saveNpy,
+  saveSafetensors,
+} from '../../src/io/index.js';
 import { SHAPES, pyValues, sample } from './samples.js';
 import { tempDir as makeTempDir } from '../util/temp.js';
 
@@ -26,7 +33,11 @@ const tempDir = (): string => makeTempDir('io-interop');
 
 function python(args: string[]): string {
   try {
-    return execFileSync(PYTHON, args, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] });
+    return execFileSync(PYTHON, args, {
+      encoding: 'utf8',
+      maxBuffer: 256 * 1024 * 1024,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
   } catch (err) {
     const e = err as { message?: string; stderr?: string };
     throw new Error(`${PYTHON} failed: ${e.stderr ?? e.message ?? String(err)}`);
@@ -43,10 +54,15 @@ interface Described {
 test(`${PYTHON} has numpy and torch (Debian's python3-numpy and python3-torch)`, () => {
   let out: string;
   try {
-    out = execFileSync(PYTHON, ['-c', 'import numpy, torch; print(numpy.__version__, torch.__version__)'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    out = execFileSync(PYTHON, ['-c', 'import numpy, torch; print(numpy.__version__, torch.__version__)'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
   } catch (err) {
     const e = err as { stderr?: string };
-    assert.fail(`the interop tests need numpy and torch in ${PYTHON} (run \`make system-deps\`, which installs python3-torch): ${e.stderr ?? String(err)}`);
+    assert.fail(
+      `the interop tests need numpy and torch in ${PYTHON} (run \`make system-deps\`, which installs python3-torch): ${e.stderr ?? String(err)}`,
+    );
   }
   assert.match(out, /^\d+\.\d+\S* \d+\.\d+/);
 });
@@ -79,7 +95,10 @@ for f in sys.argv[1:]:
               'values': [conv(v, a.dtype) for v in a.ravel().tolist()], 'same_bytes': buf.getvalue() == raw}
 print(json.dumps(out))
 `;
-    const result = JSON.parse(python(['-c', check, ...written.keys()])) as Record<string, Described & { c_contiguous: boolean; same_bytes: boolean }>;
+    const result = JSON.parse(python(['-c', check, ...written.keys()])) as Record<
+      string,
+      Described & { c_contiguous: boolean; same_bytes: boolean }
+    >;
     for (const [file, t] of written) {
       const r = result[file];
       assert.ok(r !== undefined, file);
@@ -112,7 +131,9 @@ test('a Python reader written from the safetensors description (torch.frombuffer
     const n = Number(bytes.readBigUInt64LE(0));
     assert.equal(r.header_length, n);
     assert.deepEqual(r.metadata, metadata);
-    const ourOrder = Object.keys(JSON.parse(bytes.subarray(8, 8 + n).toString('utf8')) as object).filter((k) => k !== '__metadata__');
+    const ourOrder = Object.keys(JSON.parse(bytes.subarray(8, 8 + n).toString('utf8')) as object).filter(
+      (k) => k !== '__metadata__',
+    );
     assert.deepEqual(r.order, ourOrder);
     assert.deepEqual(Object.keys(r.tensors).sort(), [...tensors.keys()].sort());
     for (const [name, t] of tensors) {
@@ -154,6 +175,9 @@ test('we read a safetensors file written in Python from the description, and .np
       assert.deepEqual(pyValues(t), e.values, name);
     }
     assert.deepEqual(loadNpy(path.join(dir, 'big_endian.npy')).toArray(), [1.5, -3, 1e300]);
-    assert.throws(() => loadNpy(path.join(dir, 'fortran.npy')), (err: unknown) => err instanceof FileFormatError && /Fortran-order arrays are not supported/.test(err.message));
+    assert.throws(
+      () => loadNpy(path.join(dir, 'fortran.npy')),
+      (err: unknown) => err instanceof FileFormatError && /Fortran-order arrays are not supported/.test(err.message),
+    );
   });
 });

@@ -10,7 +10,11 @@ import { tempDir as makeTempDir } from '../util/temp.js';
 const tempDir = (): string => makeTempDir('io-npy');
 
 /** A .npy file from a header dict text (padded like numpy unless `raw`) and data bytes. */
-function npy(dict: string, data: Uint8Array = new Uint8Array(0), options: { version?: [number, number]; raw?: boolean } = {}): Buffer {
+function npy(
+  dict: string,
+  data: Uint8Array = new Uint8Array(0),
+  options: { version?: [number, number]; raw?: boolean } = {},
+): Buffer {
   const [major, minor] = options.version ?? [1, 0];
   const lenBytes = major === 1 ? 2 : 4;
   let header = dict;
@@ -55,8 +59,10 @@ test('the preamble is numpy 1.0: magic, version, u16 length, dict text, padded t
     const header = bytes.subarray(10, 10 + hlen).toString('latin1');
     // Exactly what numpy 1.24 writes, including its 21-digit room for the first axis to grow.
     assert.equal(header, "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }" + ' '.repeat(58) + '\n');
-    const descr = (t: ReturnType<typeof zeros>): string => /'descr': '([^']*)'/.exec(encodeNpy(t).toString('latin1'))![1]!;
-    const shapeText = (t: ReturnType<typeof zeros>): string => /'shape': (\([^)]*\))/.exec(encodeNpy(t).toString('latin1'))![1]!;
+    const descr = (t: ReturnType<typeof zeros>): string =>
+      /'descr': '([^']*)'/.exec(encodeNpy(t).toString('latin1'))![1]!;
+    const shapeText = (t: ReturnType<typeof zeros>): string =>
+      /'shape': (\([^)]*\))/.exec(encodeNpy(t).toString('latin1'))![1]!;
     assert.deepEqual(
       DTYPES.map((d) => descr(zeros([1], d))),
       ['<f4', '<f8', '<i8', '<i4', '|b1', '|u1'],
@@ -75,8 +81,14 @@ test('the preamble is numpy 1.0: magic, version, u16 length, dict text, padded t
 test('reads what other writers produce: versions 2.0 and 3.0, double quotes, big-endian data, Python 2 longs', () => {
   scope(() => {
     const i32 = Buffer.from(new Int32Array([1, -2, 3, 4]).buffer);
-    assert.deepEqual(decodeNpy(npy("{'descr': '<i4', 'fortran_order': False, 'shape': (2, 2), }", i32, { version: [2, 0] })).toArray(), [1, -2, 3, 4]);
-    assert.deepEqual(decodeNpy(npy('{"descr": "<i4", "shape": (4,), "fortran_order": False}', i32, { version: [3, 0] })).toArray(), [1, -2, 3, 4]);
+    assert.deepEqual(
+      decodeNpy(npy("{'descr': '<i4', 'fortran_order': False, 'shape': (2, 2), }", i32, { version: [2, 0] })).toArray(),
+      [1, -2, 3, 4],
+    );
+    assert.deepEqual(
+      decodeNpy(npy('{"descr": "<i4", "shape": (4,), "fortran_order": False}', i32, { version: [3, 0] })).toArray(),
+      [1, -2, 3, 4],
+    );
     const be = Buffer.alloc(16);
     be.writeDoubleBE(1.5, 0);
     be.writeDoubleBE(-1e300, 8);
@@ -86,10 +98,19 @@ test('reads what other writers produce: versions 2.0 and 3.0, double quotes, big
     const be32 = Buffer.alloc(8);
     be32.writeInt32BE(-7, 0);
     be32.writeInt32BE(65536, 4);
-    assert.deepEqual(decodeNpy(npy("{'descr': '>i4', 'fortran_order': False, 'shape': (2,), }", be32)).toArray(), [-7, 65536]);
-    assert.deepEqual(decodeNpy(npy("{'descr': '<u1', 'fortran_order': False, 'shape': (1,), }", Buffer.from([200]))).toArray(), [200]);
+    assert.deepEqual(
+      decodeNpy(npy("{'descr': '>i4', 'fortran_order': False, 'shape': (2,), }", be32)).toArray(),
+      [-7, 65536],
+    );
+    assert.deepEqual(
+      decodeNpy(npy("{'descr': '<u1', 'fortran_order': False, 'shape': (1,), }", Buffer.from([200]))).toArray(),
+      [200],
+    );
     // An unaligned view into a larger buffer still decodes.
-    const file = Buffer.concat([Buffer.from([0]), npy("{'descr': '<f8', 'fortran_order': False, 'shape': (), }", Buffer.from(new Float64Array([2.5]).buffer))]);
+    const file = Buffer.concat([
+      Buffer.from([0]),
+      npy("{'descr': '<f8', 'fortran_order': False, 'shape': (), }", Buffer.from(new Float64Array([2.5]).buffer)),
+    ]);
     assert.equal(decodeNpy(file.subarray(1)).item(), 2.5);
   });
 });
@@ -101,27 +122,83 @@ test('malformed or unsupported .npy data gives a FileFormatError naming the file
     npy(`{'descr': '${descr}', 'fortran_order': ${fortran}, 'shape': ${shape}, }`, data);
   const cases: [string, Buffer, RegExp][] = [
     ['not npy', Buffer.from('PK\x03\x04 this is a zip file'), /it does not start with the magic string "\\x93NUMPY"/],
-    ['truncated preamble', Buffer.from([0x93, 0x4e, 0x55, 0x4d]), /the file is 4 bytes, too short for a \.npy preamble \(is it truncated\?\)/],
-    ['unknown version', npy("{'descr': '<f4', 'fortran_order': False, 'shape': (), }", Buffer.alloc(4), { version: [4, 0] }), /unsupported format version 4\.0 \(supported: 1\.0, 2\.0, 3\.0\)/],
-    ['header beyond the file', npy("{'descr': '<f4', 'fortran_order': False, 'shape': (), }").subarray(0, 30), /the header length 118 extends beyond the end of the file \(20 bytes follow; is it truncated\?\)/],
+    [
+      'truncated preamble',
+      Buffer.from([0x93, 0x4e, 0x55, 0x4d]),
+      /the file is 4 bytes, too short for a \.npy preamble \(is it truncated\?\)/,
+    ],
+    [
+      'unknown version',
+      npy("{'descr': '<f4', 'fortran_order': False, 'shape': (), }", Buffer.alloc(4), { version: [4, 0] }),
+      /unsupported format version 4\.0 \(supported: 1\.0, 2\.0, 3\.0\)/,
+    ],
+    [
+      'header beyond the file',
+      npy("{'descr': '<f4', 'fortran_order': False, 'shape': (), }").subarray(0, 30),
+      /the header length 118 extends beyond the end of the file \(20 bytes follow; is it truncated\?\)/,
+    ],
     ['not a dict', npy('[1, 2]'), /malformed header: expected '\{'/],
     ['unterminated dict', npy("{'descr': '<f4', 'shape': (2,"), /malformed header/],
     ['an expression', npy("{'descr': __import__('os'), }"), /malformed header: unexpected "__import__"/],
-    ['text after the dict', npy("{'descr': '<f4', 'fortran_order': False, 'shape': (), } x"), /unexpected text after the dict/],
-    ['missing key', npy("{'descr': '<f4', 'shape': (1,), }", Buffer.alloc(4)), /exactly the keys 'descr', 'fortran_order' and 'shape', found 'descr', 'shape'/],
-    ['extra key', npy("{'descr': '<f4', 'fortran_order': False, 'shape': (1,), 'x': 1}", Buffer.alloc(4)), /exactly the keys .* found 'descr', 'fortran_order', 'shape', 'x'/],
-    ['structured dtype', npy("{'descr': [('a', '<f4'), ('b', '<i4')], 'fortran_order': False, 'shape': (1,), }", Buffer.alloc(8)), /structured dtypes are not supported/],
-    ['float16', f4('(1,)', Buffer.alloc(2), '<f2'), /unsupported dtype '<f2' \(supported: <f4, <f8, <i8, <i4, \|b1, \|u1, in either byte order\)/],
+    [
+      'text after the dict',
+      npy("{'descr': '<f4', 'fortran_order': False, 'shape': (), } x"),
+      /unexpected text after the dict/,
+    ],
+    [
+      'missing key',
+      npy("{'descr': '<f4', 'shape': (1,), }", Buffer.alloc(4)),
+      /exactly the keys 'descr', 'fortran_order' and 'shape', found 'descr', 'shape'/,
+    ],
+    [
+      'extra key',
+      npy("{'descr': '<f4', 'fortran_order': False, 'shape': (1,), 'x': 1}", Buffer.alloc(4)),
+      /exactly the keys .* found 'descr', 'fortran_order', 'shape', 'x'/,
+    ],
+    [
+      'structured dtype',
+      npy("{'descr': [('a', '<f4'), ('b', '<i4')], 'fortran_order': False, 'shape': (1,), }", Buffer.alloc(8)),
+      /structured dtypes are not supported/,
+    ],
+    [
+      'float16',
+      f4('(1,)', Buffer.alloc(2), '<f2'),
+      /unsupported dtype '<f2' \(supported: <f4, <f8, <i8, <i4, \|b1, \|u1, in either byte order\)/,
+    ],
     ['unicode strings', f4('(1,)', Buffer.alloc(12), '<U3'), /unsupported dtype '<U3'/],
     ['objects', f4('(1,)', Buffer.alloc(8), '|O'), /unsupported dtype '\|O'/],
     ['no byte order', f4('(1,)', Buffer.alloc(4), '|f4'), /dtype '\|f4' needs a byte order/],
-    ['fortran order', f4('(2, 2)', Buffer.alloc(16), '<f4', 'True'), /Fortran-order arrays are not supported; save a C-order copy \(numpy\.ascontiguousarray\(a\)\) instead/],
-    ['fortran_order not a bool', f4('(1,)', Buffer.alloc(4), '<f4', '0'), /'fortran_order' must be True or False, got 0/],
-    ['negative dimension', f4('(-1,)', Buffer.alloc(4)), /'shape' must be a tuple of non-negative integers, got \[-1\]/],
+    [
+      'fortran order',
+      f4('(2, 2)', Buffer.alloc(16), '<f4', 'True'),
+      /Fortran-order arrays are not supported; save a C-order copy \(numpy\.ascontiguousarray\(a\)\) instead/,
+    ],
+    [
+      'fortran_order not a bool',
+      f4('(1,)', Buffer.alloc(4), '<f4', '0'),
+      /'fortran_order' must be True or False, got 0/,
+    ],
+    [
+      'negative dimension',
+      f4('(-1,)', Buffer.alloc(4)),
+      /'shape' must be a tuple of non-negative integers, got \[-1\]/,
+    ],
     ['shape not a tuple', f4("'2'", Buffer.alloc(8)), /'shape' must be a tuple of non-negative integers, got "2"/],
-    ['truncated data', f4('(2, 3)', Buffer.alloc(20)), /shape \(2, 3\) of '<f4' needs 24 data bytes, but only 20 follow the header \(is it truncated\?\)/],
-    ['trailing bytes', f4('(2,)', Buffer.alloc(12)), /4 unexpected bytes follow the 8 data bytes of shape \(2\) of '<f4'/],
-    ['bool byte not 0 or 1', f4('(3,)', Buffer.from([0, 1, 5]), '|b1'), /bool element 2 has byte value 5, expected 0 or 1/],
+    [
+      'truncated data',
+      f4('(2, 3)', Buffer.alloc(20)),
+      /shape \(2, 3\) of '<f4' needs 24 data bytes, but only 20 follow the header \(is it truncated\?\)/,
+    ],
+    [
+      'trailing bytes',
+      f4('(2,)', Buffer.alloc(12)),
+      /4 unexpected bytes follow the 8 data bytes of shape \(2\) of '<f4'/,
+    ],
+    [
+      'bool byte not 0 or 1',
+      f4('(3,)', Buffer.from([0, 1, 5]), '|b1'),
+      /bool element 2 has byte value 5, expected 0 or 1/,
+    ],
   ];
   const before = liveTensors();
   for (const [what, bytes, pattern] of cases) {

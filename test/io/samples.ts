@@ -16,17 +16,36 @@ export function sample(dtype: Dtype, shape: number[], salt = 0): Tensor {
   const at = <T>(list: T[], i: number): T => list[(i + salt) % list.length]!;
   switch (dtype) {
     case 'float32':
-      return tensor(Float32Array.from({ length: n }, (_, i) => at(FLOATS, i) + (i > 8 ? i / 3 : 0)), shape);
+      return tensor(
+        Float32Array.from({ length: n }, (_, i) => at(FLOATS, i) + (i > 8 ? i / 3 : 0)),
+        shape,
+      );
     case 'float64':
-      return tensor(Float64Array.from({ length: n }, (_, i) => (i === 5 ? 1e300 : at(FLOATS, i) + i / 7)), shape);
+      return tensor(
+        Float64Array.from({ length: n }, (_, i) => (i === 5 ? 1e300 : at(FLOATS, i) + i / 7)),
+        shape,
+      );
     case 'int64':
-      return tensor(BigInt64Array.from({ length: n }, (_, i) => at(INT64, i)), shape);
+      return tensor(
+        BigInt64Array.from({ length: n }, (_, i) => at(INT64, i)),
+        shape,
+      );
     case 'int32':
-      return tensor(Int32Array.from({ length: n }, (_, i) => at(INT32, i) + (i > 4 ? i : 0)), shape);
+      return tensor(
+        Int32Array.from({ length: n }, (_, i) => at(INT32, i) + (i > 4 ? i : 0)),
+        shape,
+      );
     case 'bool':
-      return tensor(Uint8Array.from({ length: n }, (_, i) => ((i + salt) % 3 === 0 ? 1 : 0)), shape, 'bool');
+      return tensor(
+        Uint8Array.from({ length: n }, (_, i) => ((i + salt) % 3 === 0 ? 1 : 0)),
+        shape,
+        'bool',
+      );
     case 'uint8':
-      return tensor(Uint8Array.from({ length: n }, (_, i) => (255 - i * 37 - salt) & 0xff), shape);
+      return tensor(
+        Uint8Array.from({ length: n }, (_, i) => (255 - i * 37 - salt) & 0xff),
+        shape,
+      );
   }
 }
 

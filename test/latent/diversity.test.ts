@@ -2,7 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { F, Generator, linalg, randn, scope, tensor, type Tensor } from '../../src/torch/index.js';
 import {
-  diversityDiagnostic, RestrictedVonMisesFisher, UniformSphere, VonMisesFisher, type Conditional,
+  diversityDiagnostic,
+  RestrictedVonMisesFisher,
+  UniformSphere,
+  VonMisesFisher,
+  type Conditional,
 } from '../../src/latent/index.js';
 
 const axes = (k: number, count: number): number[][] =>
@@ -21,15 +25,27 @@ test('diversity holds for vMF on S² and S⁹ (no unperturbed direction, full sp
       // Isotropic conditional, uniform anchors: Σ ∝ I, so even the smallest eigenvalue is a large
       // fraction of the largest — nowhere near the 1e-8 threshold.
       assert.ok(r.spectrum[k - 1]! > 0.5 * r.spectrum[0]!, `k=${k} κ=${kappa}: ${r.spectrum}`);
-      assert.ok(r.spectrum.every((x, i) => i === 0 || x <= r.spectrum[i - 1]!), 'spectrum not descending');
+      assert.ok(
+        r.spectrum.every((x, i) => i === 0 || x <= r.spectrum[i - 1]!),
+        'spectrum not descending',
+      );
     }
   }
 });
 
 test('diversity is violated by the restricted conditional: exactly the first fixedDims axes never move', () => {
   const gen = new Generator(42);
-  for (const [k, m] of [[3, 1], [10, 1], [10, 2], [10, 8]] as const) {
-    const r = diversityDiagnostic(new UniformSphere(k), new RestrictedVonMisesFisher({ kappa: 3.33, fixedDims: m }), gen);
+  for (const [k, m] of [
+    [3, 1],
+    [10, 1],
+    [10, 2],
+    [10, 8],
+  ] as const) {
+    const r = diversityDiagnostic(
+      new UniformSphere(k),
+      new RestrictedVonMisesFisher({ kappa: 3.33, fixedDims: m }),
+      gen,
+    );
     assert.equal(r.holds, false, `k=${k} m=${m}`);
     assert.deepEqual(r.unperturbed, axes(k, m), `k=${k} m=${m}`);
     // The held coordinates' displacements are exactly zero, so is their second moment and the
@@ -51,7 +67,8 @@ test('a never-moved direction off the axes is reported as an eigenvector of Σ',
     // The restricted conditional in a rotated frame y = zQ: it keeps z·q₁, q₁ = Q[:, 0].
     const rotated: Conditional = {
       name: 'rotated-restricted',
-      sample: (z: Tensor, g: Generator): Tensor => scope(() => restricted.sample(z.to('float64').matmul(Q), g).matmul(Q.T)),
+      sample: (z: Tensor, g: Generator): Tensor =>
+        scope(() => restricted.sample(z.to('float64').matmul(Q), g).matmul(Q.T)),
     };
     const r = diversityDiagnostic(new UniformSphere(k, 'float64'), rotated, gen);
     assert.equal(r.holds, false);
@@ -96,8 +113,17 @@ test('diversityDiagnostic: option checks and a wrong-shaped conditional are clea
   const m = new UniformSphere(3);
   const c = new VonMisesFisher({ kappa: 1 });
   const gen = new Generator(0);
-  assert.throws(() => diversityDiagnostic(m, c, gen, { samples: 0 }), { name: 'RangeError', message: 'diversityDiagnostic(): samples must be an integer >= 1, got 0' });
-  assert.throws(() => diversityDiagnostic(m, c, gen, { relativeThreshold: 1 }), /relativeThreshold must be a number in \[0, 1\), got 1/);
+  assert.throws(() => diversityDiagnostic(m, c, gen, { samples: 0 }), {
+    name: 'RangeError',
+    message: 'diversityDiagnostic(): samples must be an integer >= 1, got 0',
+  });
+  assert.throws(
+    () => diversityDiagnostic(m, c, gen, { relativeThreshold: 1 }),
+    /relativeThreshold must be a number in \[0, 1\), got 1/,
+  );
   const bad: Conditional = { name: 'bad', sample: (z: Tensor): Tensor => z.narrow(1, 0, 2).clone() };
-  assert.throws(() => diversityDiagnostic(m, bad, gen), /conditional 'bad' returned shape \[4096, 2\] for anchors \[4096, 3\]/);
+  assert.throws(
+    () => diversityDiagnostic(m, bad, gen),
+    /conditional 'bad' returned shape \[4096, 2\] for anchors \[4096, 3\]/,
+  );
 });

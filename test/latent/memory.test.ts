@@ -2,8 +2,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Generator, liveTensors, memoryStats, resetPeakMemory } from '../../src/torch/index.js';
 import {
-  ConstrainedSupport, diversityDiagnostic, FullSphereSupport, RestrictedVonMisesFisher, UniformSphere, VonMisesFisher,
-  sampleUniformSphere, sampleVonMisesFisher,
+  ConstrainedSupport,
+  diversityDiagnostic,
+  FullSphereSupport,
+  RestrictedVonMisesFisher,
+  UniformSphere,
+  VonMisesFisher,
+  sampleUniformSphere,
+  sampleVonMisesFisher,
 } from '../../src/latent/index.js';
 
 test('samplers and the diagnostic free every intermediate: only the returned tensor stays alive', () => {

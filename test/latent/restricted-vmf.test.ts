@@ -7,7 +7,12 @@ import { assertWithinSE, estimate, maxNormError, sameBits } from './stats.js';
 test('restricted vMF keeps u bit for bit and stays on the sphere (float32 and float64)', () => {
   const gen = new Generator(21);
   for (const dtype of ['float32', 'float64'] as const) {
-    for (const [k, m] of [[3, 1], [10, 1], [10, 2], [10, 8]] as const) {
+    for (const [k, m] of [
+      [3, 1],
+      [10, 1],
+      [10, 2],
+      [10, 8],
+    ] as const) {
       scope(() => {
         const z = sampleUniformSphere(5000, k, gen, dtype);
         const zt = new RestrictedVonMisesFisher({ kappa: 3.33, fixedDims: m }).sample(z, gen);
@@ -17,7 +22,19 @@ test('restricted vMF keeps u bit for bit and stays on the sphere (float32 and fl
         assert.ok(!sameBits(zt.narrow(1, m, k - m), z.narrow(1, m, k - m)), 'v was not resampled');
         assert.ok(maxNormError(zt) < (dtype === 'float32' ? 1e-6 : 1e-12), `${dtype} k=${k} m=${m}: off the sphere`);
         // |ṽ| = r = |v|: the sub-sphere's radius is preserved.
-        const rErr = zt.narrow(1, m, k - m).to('float64').norm(2, 1).sub(z.narrow(1, m, k - m).to('float64').norm(2, 1)).abs().max().item();
+        const rErr = zt
+          .narrow(1, m, k - m)
+          .to('float64')
+          .norm(2, 1)
+          .sub(
+            z
+              .narrow(1, m, k - m)
+              .to('float64')
+              .norm(2, 1),
+          )
+          .abs()
+          .max()
+          .item();
         assert.ok(rErr < (dtype === 'float32' ? 1e-6 : 1e-12));
       });
     }
@@ -26,7 +43,10 @@ test('restricted vMF keeps u bit for bit and stays on the sphere (float32 and fl
 
 test('restricted vMF: the v-part is vMF on its sub-sphere, E[ṽ·v̂] = A_l(κ) within 5 SE', () => {
   const gen = new Generator(22);
-  for (const [k, m] of [[3, 1], [10, 2]] as const) {
+  for (const [k, m] of [
+    [3, 1],
+    [10, 2],
+  ] as const) {
     for (const kappa of [3.33, 30]) {
       scope(() => {
         const n = 20000;
@@ -44,13 +64,24 @@ test('restricted vMF: the v-part is vMF on its sub-sphere, E[ṽ·v̂] = A_l(κ)
 
 test('restricted vMF: an anchor with v = 0 (K(z) = {z}) is its own positive, without NaN', () => {
   scope(() => {
-    const z = tensor([[1, 0, 0], [0, 0, 1], [-0.6, 0.8, 0]], undefined, 'float64');
+    const z = tensor(
+      [
+        [1, 0, 0],
+        [0, 0, 1],
+        [-0.6, 0.8, 0],
+      ],
+      undefined,
+      'float64',
+    );
     const zt = new RestrictedVonMisesFisher({ kappa: 3.33, fixedDims: 1 }).sample(z, new Generator(0));
     assert.equal(zt.select(0, 0).sub(z.select(0, 0)).abs().max().item(), 0); // (the v-part may be −0)
     assert.equal(zt.isfinite().all().item(), 1);
     assert.ok(maxNormError(zt) < 1e-12);
     const z4 = tensor([[0.6, 0.8, 0, 0]], undefined, 'float32');
-    assert.equal(new RestrictedVonMisesFisher({ kappa: 1, fixedDims: 2 }).sample(z4, new Generator(0)).sub(z4).abs().max().item(), 0);
+    assert.equal(
+      new RestrictedVonMisesFisher({ kappa: 1, fixedDims: 2 }).sample(z4, new Generator(0)).sub(z4).abs().max().item(),
+      0,
+    );
   });
 });
 
@@ -63,16 +94,29 @@ test('restricted vMF: fixedDims out of range is a RangeError naming the allowed 
     assert.equal(c.name, 'restricted-vmf');
     assert.throws(() => c.sample(z3, gen), {
       name: 'RangeError',
-      message: 'sampleRestrictedVonMisesFisher(): fixedDims must be an integer in 1..k−2 so that at least 2 coordinates vary; allowed values for k = 3: 1..1; got 2',
+      message:
+        'sampleRestrictedVonMisesFisher(): fixedDims must be an integer in 1..k−2 so that at least 2 coordinates vary; allowed values for k = 3: 1..1; got 2',
     });
-    assert.throws(() => new RestrictedVonMisesFisher({ kappa: 3.33, fixedDims: 9 }).sample(z10, gen), /allowed values for k = 10: 1\.\.8; got 9/);
-    assert.throws(() => c.sample(sampleUniformSphere(4, 2, gen), gen), /allowed values for k = 2: none \(k must be >= 3\); got 2/);
+    assert.throws(
+      () => new RestrictedVonMisesFisher({ kappa: 3.33, fixedDims: 9 }).sample(z10, gen),
+      /allowed values for k = 10: 1\.\.8; got 9/,
+    );
+    assert.throws(
+      () => c.sample(sampleUniformSphere(4, 2, gen), gen),
+      /allowed values for k = 2: none \(k must be >= 3\); got 2/,
+    );
     assert.throws(() => new RestrictedVonMisesFisher({ kappa: 3.33, fixedDims: 0 }), {
       name: 'RangeError',
       message: 'RestrictedVonMisesFisher: fixedDims must be an integer >= 1, got 0',
     });
-    assert.throws(() => new RestrictedVonMisesFisher({ kappa: 3.33, fixedDims: 1.5 }), /fixedDims must be an integer >= 1, got 1.5/);
-    assert.throws(() => new RestrictedVonMisesFisher({ kappa: -2, fixedDims: 1 }), /kappa must be a finite number >= 0, got -2/);
+    assert.throws(
+      () => new RestrictedVonMisesFisher({ kappa: 3.33, fixedDims: 1.5 }),
+      /fixedDims must be an integer >= 1, got 1.5/,
+    );
+    assert.throws(
+      () => new RestrictedVonMisesFisher({ kappa: -2, fixedDims: 1 }),
+      /kappa must be a finite number >= 0, got -2/,
+    );
   });
 });
 

@@ -49,7 +49,9 @@ export function sameBits(a: Tensor, b: Tensor): boolean {
   const [x, y] = [a.contiguous(), b.contiguous()];
   try {
     const [dx, dy] = [x.data(), y.data()];
-    return Buffer.from(dx.buffer, dx.byteOffset, dx.byteLength).equals(Buffer.from(dy.buffer, dy.byteOffset, dy.byteLength));
+    return Buffer.from(dx.buffer, dx.byteOffset, dx.byteLength).equals(
+      Buffer.from(dy.buffer, dy.byteOffset, dy.byteLength),
+    );
   } finally {
     x.dispose();
     y.dispose();

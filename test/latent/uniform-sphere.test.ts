@@ -16,7 +16,8 @@ test('uniform sphere: unit rows, mean 0 and covariance I/k within 5 standard err
       for (let i = 0; i < k; i++) {
         const zi = z.select(1, i);
         assertWithinSE(estimate(zi), 0, `k=${k} mean[${i}]`);
-        for (let j = i; j < k; j++) assertWithinSE(estimate(zi.mul(z.select(1, j))), i === j ? 1 / k : 0, `k=${k} cov[${i},${j}]`);
+        for (let j = i; j < k; j++)
+          assertWithinSE(estimate(zi.mul(z.select(1, j))), i === j ? 1 / k : 0, `k=${k} cov[${i},${j}]`);
       }
     });
   }
@@ -32,7 +33,10 @@ test('UniformSphere: a Marginal with dim and dtype; seeded; rejects a bad dimens
     assert.ok(sameBits(a, sampleUniformSphere(5, 4, new Generator(7))));
     assert.ok(!sameBits(a, m.sample(5, new Generator(8))));
     assert.deepEqual(m.sample(0, new Generator(0)).shape, [0, 4]);
-    assert.throws(() => new UniformSphere(0), { name: 'RangeError', message: 'UniformSphere: dim must be an integer >= 1, got 0' });
+    assert.throws(() => new UniformSphere(0), {
+      name: 'RangeError',
+      message: 'UniformSphere: dim must be an integer >= 1, got 0',
+    });
     assert.throws(() => new UniformSphere(2.5), /dim must be an integer >= 1, got 2.5/);
   });
 });

@@ -1,7 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { eye, F, Generator, randn, scope, tensor, type Tensor } from '../../src/torch/index.js';
-import { meanResultantLength, sampleUniformSphere, sampleVonMisesFisher, VonMisesFisher } from '../../src/latent/index.js';
+import {
+  meanResultantLength,
+  sampleUniformSphere,
+  sampleVonMisesFisher,
+  VonMisesFisher,
+} from '../../src/latent/index.js';
 import { assertWithinSE, estimate, maxNormError, sameBits } from './stats.js';
 
 const KAPPAS = [0.001, 1, 3.33, 30, 1e4];
@@ -22,14 +27,26 @@ test('meanResultantLength: A_3(κ) = coth κ − 1/κ and A_1(κ) = tanh κ', ()
 
 test('meanResultantLength matches I_{k/2}(κ)/I_{k/2−1}(κ) from 40-digit references (mpmath)', () => {
   const reference: [number, number, number][] = [
-    [2, 0.001, 0.00049999993750001042], [2, 1, 0.44638996589653451], [2, 3.33, 0.83170527588247117],
-    [2, 30, 0.98318955536533609], [2, 1e4, 0.99994999874987498],
-    [4, 0.001, 0.00024999998958333398], [4, 1, 0.24019372387008974], [4, 3.33, 0.60174839128112297],
-    [4, 30, 0.95043120072108995], [4, 1e4, 0.99985000375037505],
-    [10, 0.001, 9.9999999166666679e-5], [10, 1, 0.099178382399712559], [10, 3.33, 0.30636721164859631],
-    [10, 30, 0.85901368829239464], [10, 1e4, 0.99955007875787308],
-    [100, 0.001, 9.9999999990196078e-6], [100, 1, 0.0099990197963354615], [100, 3.33, 0.033263875000896878],
-    [100, 30, 0.27731896464439103], [100, 1e4, 0.99506200487848212],
+    [2, 0.001, 0.00049999993750001042],
+    [2, 1, 0.44638996589653451],
+    [2, 3.33, 0.83170527588247117],
+    [2, 30, 0.98318955536533609],
+    [2, 1e4, 0.99994999874987498],
+    [4, 0.001, 0.00024999998958333398],
+    [4, 1, 0.24019372387008974],
+    [4, 3.33, 0.60174839128112297],
+    [4, 30, 0.95043120072108995],
+    [4, 1e4, 0.99985000375037505],
+    [10, 0.001, 9.9999999166666679e-5],
+    [10, 1, 0.099178382399712559],
+    [10, 3.33, 0.30636721164859631],
+    [10, 30, 0.85901368829239464],
+    [10, 1e4, 0.99955007875787308],
+    [100, 0.001, 9.9999999990196078e-6],
+    [100, 1, 0.0099990197963354615],
+    [100, 3.33, 0.033263875000896878],
+    [100, 30, 0.27731896464439103],
+    [100, 1e4, 0.99506200487848212],
   ];
   for (const [k, kappa, expected] of reference) {
     const got = meanResultantLength(k, kappa);
@@ -56,8 +73,14 @@ test('meanResultantLength: Bessel recurrence A_{k+2} = 1/A_k − k/κ, limits κ
       prev = a;
     }
   }
-  assert.throws(() => meanResultantLength(0, 1), { name: 'RangeError', message: 'meanResultantLength(): k must be an integer >= 1, got 0' });
-  assert.throws(() => meanResultantLength(3, -1), { name: 'RangeError', message: 'meanResultantLength(): kappa must be a finite number >= 0, got -1' });
+  assert.throws(() => meanResultantLength(0, 1), {
+    name: 'RangeError',
+    message: 'meanResultantLength(): k must be an integer >= 1, got 0',
+  });
+  assert.throws(() => meanResultantLength(3, -1), {
+    name: 'RangeError',
+    message: 'meanResultantLength(): kappa must be a finite number >= 0, got -1',
+  });
 });
 
 test('vMF: E[μ·z] = A_k(κ) and E[(μ·z)²] = 1 − (k−1)A_k(κ)/κ within 5 SE, per-row μ, k ∈ {3, 10}', () => {
@@ -82,7 +105,10 @@ test('vMF: E[μ·z] = A_k(κ) and E[(μ·z)²] = 1 − (k−1)A_k(κ)/κ within 
 
 test('vMF: the tangent part is isotropic around μ (E[z_j] = 0, E[z_j²] = (1 − E[W²])/(k−1) for j ≠ μ axis)', () => {
   const gen = new Generator(12);
-  for (const [k, kappa] of [[3, 3.33], [10, 30]] as const) {
+  for (const [k, kappa] of [
+    [3, 3.33],
+    [10, 30],
+  ] as const) {
     scope(() => {
       const n = 20000;
       const mu = eye(k, 'float64').narrow(0, 0, 1).expand(n, k); // every row μ = e_1
@@ -124,14 +150,21 @@ test('vMF: no NaN and unit norm at κ = 0, 1e-3 and 1e4 (float32 and float64, k 
           const z = sampleVonMisesFisher(mu, kappa, gen);
           assert.equal(z.dtype, dtype);
           assert.equal(z.isfinite().all().item(), 1, `${dtype} k=${k} κ=${kappa}: non-finite samples`);
-          assert.ok(maxNormError(z) < (dtype === 'float32' ? 1e-6 : 1e-12), `${dtype} k=${k} κ=${kappa}: off the sphere`);
+          assert.ok(
+            maxNormError(z) < (dtype === 'float32' ? 1e-6 : 1e-12),
+            `${dtype} k=${k} κ=${kappa}: off the sphere`,
+          );
         });
       }
     }
   }
   scope(() => {
     const mu = directions(20000, 2, gen);
-    assertWithinSE(estimate(rowDot(mu, sampleVonMisesFisher(mu, 3.33, gen))), meanResultantLength(2, 3.33), 'k=2 κ=3.33 E[μ·z]');
+    assertWithinSE(
+      estimate(rowDot(mu, sampleVonMisesFisher(mu, 3.33, gen))),
+      meanResultantLength(2, 3.33),
+      'k=2 κ=3.33 E[μ·z]',
+    );
   });
 });
 
@@ -155,14 +188,36 @@ test('VonMisesFisher: a Conditional named vmf; argument checks with clear messag
     assert.deepEqual(pos.shape, [10, 3]);
     assert.equal(pos.dtype, 'float32');
     for (const bad of [-1, Number.NaN, Number.POSITIVE_INFINITY])
-      assert.throws(() => new VonMisesFisher({ kappa: bad }), { name: 'RangeError', message: `VonMisesFisher: kappa must be a finite number >= 0, got ${bad}` });
-    assert.throws(() => c.sample(tensor([1, 0, 0]), new Generator(0)), { name: 'RangeError', message: 'VonMisesFisher.sample(): anchors must have shape [n, k], got [3]' });
-    assert.throws(() => c.sample(tensor([[1], [1]]), new Generator(0)), /anchors must have k >= 2 columns, got \[2, 1\]/);
-    assert.throws(() => c.sample(tensor([[1, 0]], undefined, 'int64'), new Generator(0)), { name: 'TypeError', message: /must be float32 or float64, got int64/ });
-    assert.throws(() => c.sample(tensor([[1, 0], [0, 0]]), new Generator(0)), {
+      assert.throws(() => new VonMisesFisher({ kappa: bad }), {
+        name: 'RangeError',
+        message: `VonMisesFisher: kappa must be a finite number >= 0, got ${bad}`,
+      });
+    assert.throws(() => c.sample(tensor([1, 0, 0]), new Generator(0)), {
       name: 'RangeError',
-      message: 'sampleVonMisesFisher(): every row of mu must be a finite nonzero (unit) direction',
+      message: 'VonMisesFisher.sample(): anchors must have shape [n, k], got [3]',
     });
+    assert.throws(
+      () => c.sample(tensor([[1], [1]]), new Generator(0)),
+      /anchors must have k >= 2 columns, got \[2, 1\]/,
+    );
+    assert.throws(() => c.sample(tensor([[1, 0]], undefined, 'int64'), new Generator(0)), {
+      name: 'TypeError',
+      message: /must be float32 or float64, got int64/,
+    });
+    assert.throws(
+      () =>
+        c.sample(
+          tensor([
+            [1, 0],
+            [0, 0],
+          ]),
+          new Generator(0),
+        ),
+      {
+        name: 'RangeError',
+        message: 'sampleVonMisesFisher(): every row of mu must be a finite nonzero (unit) direction',
+      },
+    );
     assert.throws(() => c.sample(tensor([[Number.NaN, 0]]), new Generator(0)), /finite nonzero/);
   });
 });

@@ -28,11 +28,21 @@ test('alignmentUniformityLoss equals the naive loop (defaults and other α, t, w
     const gen = new Generator(12);
     const A = F.normalize(randn([7, 4], gen, 'float64'), 1);
     const P = F.normalize(A.add(randn([7, 4], gen, 'float64').mul(0.3)), 1);
-    for (const [opts, alpha, t, weight] of [[{}, 2, 2, 1], [{ alpha: 1, t: 0.5, weight: 0.3 }, 1, 0.5, 0.3], [{ alpha: 3 }, 3, 2, 1]] as const) {
+    for (const [opts, alpha, t, weight] of [
+      [{}, 2, 2, 1],
+      [{ alpha: 1, t: 0.5, weight: 0.3 }, 1, 0.5, 0.3],
+      [{ alpha: 3 }, 3, 2, 1],
+    ] as const) {
       const out = alignmentUniformityLoss(opts)({ anchors: A, positives: P });
       const [al, un, loss] = naive(rows(A), rows(P), alpha, t, weight);
-      assert.ok(Math.abs(out.parts['alignment']!.item() - al) < 1e-12, `alignment ${out.parts['alignment']!.item()} vs ${al}`);
-      assert.ok(Math.abs(out.parts['uniformity']!.item() - un) < 1e-12, `uniformity ${out.parts['uniformity']!.item()} vs ${un}`);
+      assert.ok(
+        Math.abs(out.parts['alignment']!.item() - al) < 1e-12,
+        `alignment ${out.parts['alignment']!.item()} vs ${al}`,
+      );
+      assert.ok(
+        Math.abs(out.parts['uniformity']!.item() - un) < 1e-12,
+        `uniformity ${out.parts['uniformity']!.item()} vs ${un}`,
+      );
       assert.ok(Math.abs(out.loss.item() - loss) < 1e-12);
       assert.deepEqual(out.perAnchor.shape, [7]);
       assert.ok(Math.abs(out.perAnchor.mean().item() - loss) < 1e-12);
@@ -68,13 +78,25 @@ test('alignmentUniformityLoss gradient equals finite differences of the naive lo
 });
 
 test('alignmentUniformityLoss rejects bad options and batches with clear messages', () => {
-  assert.throws(() => alignmentUniformityLoss({ alpha: 0 }), { name: 'RangeError', message: 'alignmentUniformityLoss: alpha must be a finite number > 0, got 0' });
-  assert.throws(() => alignmentUniformityLoss({ t: -1 }), /alignmentUniformityLoss: t must be a finite number > 0, got -1/);
-  assert.throws(() => alignmentUniformityLoss({ weight: -0.5 }), /alignmentUniformityLoss: weight must be a finite number >= 0, got -0.5/);
+  assert.throws(() => alignmentUniformityLoss({ alpha: 0 }), {
+    name: 'RangeError',
+    message: 'alignmentUniformityLoss: alpha must be a finite number > 0, got 0',
+  });
+  assert.throws(
+    () => alignmentUniformityLoss({ t: -1 }),
+    /alignmentUniformityLoss: t must be a finite number > 0, got -1/,
+  );
+  assert.throws(
+    () => alignmentUniformityLoss({ weight: -0.5 }),
+    /alignmentUniformityLoss: weight must be a finite number >= 0, got -0.5/,
+  );
   scope(() => {
     const gen = new Generator(0);
     const x = randn([1, 3], gen, 'float64');
     assert.throws(() => alignmentUniformityLoss()({ anchors: x, positives: x }), /at least 2 instances/);
-    assert.throws(() => alignmentUniformityLoss()({ anchors: randn([3, 2], gen), positives: randn([3, 4], gen) }), /must both be \[B, d\]/);
+    assert.throws(
+      () => alignmentUniformityLoss()({ anchors: randn([3, 2], gen), positives: randn([3, 4], gen) }),
+      /must both be \[B, d\]/,
+    );
   });
 });

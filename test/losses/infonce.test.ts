@@ -14,7 +14,7 @@ const dot = (a: number[], b: number[]): number => a.reduce((s, x, i) => s + x * 
 /** InfoNCE written as a plain loop straight from Paper A's per-anchor formula. */
 function naiveInfoNCE(A: number[][], P: number[][], N: number[][] | number[][][], tau: number): number[] {
   return A.map((a, i) => {
-    const negs = (Array.isArray(N[0]![0]) ? (N as number[][][])[i]! : (N as number[][]));
+    const negs = Array.isArray(N[0]![0]) ? (N as number[][][])[i]! : (N as number[][]);
     const sp = dot(a, P[i]!) / tau;
     const denom = Math.exp(sp) + negs.reduce((s, n) => s + Math.exp(dot(a, n) / tau), 0);
     return -Math.log(Math.exp(sp) / denom);
@@ -77,7 +77,10 @@ test('ntXent equals the naive loop, is symmetric in the two views, and has the k
 });
 
 test('losses reject a non-positive temperature and malformed batches with clear messages', () => {
-  assert.throws(() => infoNCE({ tau: 0 }), { name: 'RangeError', message: 'infoNCE: temperature tau must be a finite number > 0, got 0' });
+  assert.throws(() => infoNCE({ tau: 0 }), {
+    name: 'RangeError',
+    message: 'infoNCE: temperature tau must be a finite number > 0, got 0',
+  });
   assert.throws(() => ntXent({ tau: -1 }), /ntXent: temperature tau must be a finite number > 0, got -1/);
   scope(() => {
     const x = tensor([[1, 0]]);

@@ -21,7 +21,8 @@ function naiveAPE(z: Tensor, h: Tensor): number {
     return s;
   };
   let total = 0;
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (i !== j) total += Math.abs(dot(Z, k, i, j) - dot(H, d, i, j));
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) if (i !== j) total += Math.abs(dot(Z, k, i, j) - dot(H, d, i, j));
   return total / (n * (n - 1));
 }
 
@@ -75,7 +76,9 @@ test('ape rejects malformed inputs and options with clear messages', () => {
       name: 'RangeError',
       message: 'ape(): truth and recovered must have the same number of samples (rows), got 10 and 8',
     });
-    assert.throws(() => ape(z, z, { maxSamples: 1 }), { message: 'ape(): maxSamples must be an integer >= 2 or Infinity, got 1' });
+    assert.throws(() => ape(z, z, { maxSamples: 1 }), {
+      message: 'ape(): maxSamples must be an integer >= 2 or Infinity, got 1',
+    });
     assert.throws(() => ape(z, z, { maxSamples: 2.5 }), /maxSamples must be an integer >= 2 or Infinity, got 2.5/);
     assert.throws(() => ape(z, z, { chunkSize: 0 }), { message: 'ape(): chunkSize must be an integer >= 1, got 0' });
   });

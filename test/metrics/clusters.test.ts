@@ -5,13 +5,18 @@ import { kmeans, kmeansInertia } from '../../src/metrics/kmeans.js';
 import { adjustedRandIndex, normalizedMutualInfo } from '../../src/metrics/cluster-agreement.js';
 import { silhouette } from '../../src/metrics/silhouette.js';
 
-const close = (a: number, b: number, tol: number, what = ''): void => assert.ok(Math.abs(a - b) <= tol, `${what} ${a} vs ${b}`);
+const close = (a: number, b: number, tol: number, what = ''): void =>
+  assert.ok(Math.abs(a - b) <= tol, `${what} ${a} vs ${b}`);
 
 /** k Gaussian blobs (std `std`) around centres 10·(random unit-ish directions); labels by blob. */
 function blobs(k: number, perBlob: number, d: number, std: number, gen: Generator): { x: Tensor; y: number[] } {
   return scope(() => {
     const centres = randn([k, d], gen, 'float64').mul(10);
-    const parts = Array.from({ length: k }, (_, j) => randn([perBlob, d], gen, 'float64').mul(std).add(centres.narrow(0, j, 1)));
+    const parts = Array.from({ length: k }, (_, j) =>
+      randn([perBlob, d], gen, 'float64')
+        .mul(std)
+        .add(centres.narrow(0, j, 1)),
+    );
     return { x: cat(parts, 0), y: Array.from({ length: k * perBlob }, (_, i) => Math.floor(i / perBlob)) };
   });
 }
@@ -119,13 +124,24 @@ test('kmeans inertia is never above that of random initial centres, and is deter
     close(kmeans(small, 7, { gen: new Generator(0) }).inertia, 0, 1e-12);
     const single = kmeans(small, 1, { gen: new Generator(0) });
     const sRows = small.toArray();
-    for (let t = 0; t < 4; t++) close(single.centers[0]![t]!, [0, 1, 2, 3, 4, 5, 6].reduce((s, i) => s + sRows[i * 4 + t]!, 0) / 7, 1e-12);
+    for (let t = 0; t < 4; t++)
+      close(single.centers[0]![t]!, [0, 1, 2, 3, 4, 5, 6].reduce((s, i) => s + sRows[i * 4 + t]!, 0) / 7, 1e-12);
   });
 });
 
 test('kmeans handles duplicate points and validates its arguments', () => {
   scope(() => {
-    const x = tensor([[0, 0], [0, 0], [0, 0], [5, 5], [5, 5]], undefined, 'float64');
+    const x = tensor(
+      [
+        [0, 0],
+        [0, 0],
+        [0, 0],
+        [5, 5],
+        [5, 5],
+      ],
+      undefined,
+      'float64',
+    );
     const res = kmeans(x, 2, { gen: new Generator(0) });
     close(res.inertia, 0, 1e-12);
     close(adjustedRandIndex(res.labels, [0, 0, 0, 1, 1]), 1, 0);
@@ -133,7 +149,18 @@ test('kmeans handles duplicate points and validates its arguments', () => {
     assert.throws(() => kmeans(x, 0, { gen: new Generator(0) }), /k must be/);
     assert.throws(() => kmeans(x, 2, {} as never), /Generator/);
     assert.throws(() => kmeans(x.reshape(10), 2, { gen: new Generator(0) }), /2-d/);
-    assert.throws(() => kmeans(tensor([[0, NaN], [1, 1]]), 1, { gen: new Generator(0) }), /non-finite/);
+    assert.throws(
+      () =>
+        kmeans(
+          tensor([
+            [0, NaN],
+            [1, 1],
+          ]),
+          1,
+          { gen: new Generator(0) },
+        ),
+      /non-finite/,
+    );
   });
 });
 
@@ -165,7 +192,8 @@ test('silhouette matches the hand-written definition (including a singleton clus
     labels[22] = 9; // a singleton cluster: s = 0
     const rows = Array.from({ length: 23 }, (_, i) => x.toArray().slice(i * 3, i * 3 + 3));
     const want = naiveSilhouette(rows, labels);
-    for (const blockSize of [1, 5, 1024]) close(silhouette(x, labels, { blockSize }), want, 1e-10, `block ${blockSize}`);
+    for (const blockSize of [1, 5, 1024])
+      close(silhouette(x, labels, { blockSize }), want, 1e-10, `block ${blockSize}`);
   });
 });
 

@@ -64,7 +64,11 @@ function assertValid(cost: number[][], a: Assignment): void {
 
 test('hungarian matches brute force on 30 random 4×4, 3×5 and 5×3 cost matrices', () => {
   const draw = prng(1);
-  for (const [n, m] of [[4, 4], [3, 5], [5, 3]] as const) {
+  for (const [n, m] of [
+    [4, 4],
+    [3, 5],
+    [5, 3],
+  ] as const) {
     for (let trial = 0; trial < 30; trial++) {
       const cost = matrix(n, m, () => draw() * 20 - 5); // negative costs too
       const a = hungarian(cost);
@@ -77,7 +81,13 @@ test('hungarian matches brute force on 30 random 4×4, 3×5 and 5×3 cost matric
 
 test('hungarian matches brute force with many ties (small integer costs) and when maximising', () => {
   const draw = prng(2);
-  for (const [n, m] of [[4, 4], [3, 5], [5, 3], [6, 6], [2, 7]] as const) {
+  for (const [n, m] of [
+    [4, 4],
+    [3, 5],
+    [5, 3],
+    [6, 6],
+    [2, 7],
+  ] as const) {
     for (let trial = 0; trial < 30; trial++) {
       const cost = matrix(n, m, () => Math.floor(draw() * 4));
       const min = hungarian(cost);
@@ -101,13 +111,31 @@ test('hungarian matches brute force on random 7×7 matrices', () => {
 });
 
 test('hungarian on known and degenerate cases', () => {
-  assert.deepEqual(hungarian([[4, 1, 3], [2, 1, 5]]), {
-    rowToCol: [1, 0],
-    colToRow: [1, 0, -1],
-    pairs: [[0, 1], [1, 0]],
-    total: 3,
-  });
-  assert.deepEqual(hungarian([[0.9, 0.1], [0.2, 0.8]], { maximize: true }).rowToCol, [0, 1]);
+  assert.deepEqual(
+    hungarian([
+      [4, 1, 3],
+      [2, 1, 5],
+    ]),
+    {
+      rowToCol: [1, 0],
+      colToRow: [1, 0, -1],
+      pairs: [
+        [0, 1],
+        [1, 0],
+      ],
+      total: 3,
+    },
+  );
+  assert.deepEqual(
+    hungarian(
+      [
+        [0.9, 0.1],
+        [0.2, 0.8],
+      ],
+      { maximize: true },
+    ).rowToCol,
+    [0, 1],
+  );
   assert.deepEqual(hungarian([]), { rowToCol: [], colToRow: [], pairs: [], total: 0 });
   assert.deepEqual(hungarian([[7]]).pairs, [[0, 0]]);
   // One column: the cheapest row gets it, the others stay unmatched.
@@ -115,7 +143,9 @@ test('hungarian on known and degenerate cases', () => {
   assert.deepEqual(col.rowToCol, [-1, 0, -1]);
   assert.equal(col.total, 1);
   // A 50×50 identity-cost problem (diagonal free, everything else costly) is solved exactly.
-  const big = Array.from({ length: 50 }, (_, i) => Array.from({ length: 50 }, (_, j) => (i === j ? 0 : 1 + ((i * 7 + j) % 5))));
+  const big = Array.from({ length: 50 }, (_, i) =>
+    Array.from({ length: 50 }, (_, j) => (i === j ? 0 : 1 + ((i * 7 + j) % 5))),
+  );
   assert.equal(hungarian(big).total, 0);
 });
 
@@ -124,6 +154,9 @@ test('hungarian rejects ragged and non-finite cost matrices with clear messages'
     name: 'RangeError',
     message: 'hungarian(): cost must be rectangular; row 0 has 2 entries, row 1 has 1',
   });
-  assert.throws(() => hungarian([[1, NaN]]), { name: 'RangeError', message: 'hungarian(): cost[0][1] must be a finite number, got NaN' });
+  assert.throws(() => hungarian([[1, NaN]]), {
+    name: 'RangeError',
+    message: 'hungarian(): cost[0][1] must be a finite number, got NaN',
+  });
   assert.throws(() => hungarian([[1], [Infinity]]), /cost\[1\]\[0\] must be a finite number, got Infinity/);
 });

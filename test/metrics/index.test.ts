@@ -1,6 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { F, Generator, isGradEnabled, keep, linalg, liveTensors, randn, scope, type Tensor } from '../../src/torch/index.js';
+import {
+  F,
+  Generator,
+  isGradEnabled,
+  keep,
+  linalg,
+  liveTensors,
+  randn,
+  scope,
+  type Tensor,
+} from '../../src/torch/index.js';
 import {
   METRIC_NAMES,
   ape,
@@ -61,7 +71,13 @@ test('metrics leave no tensors behind, accept float32 and grad-requiring inputs,
   const [z, zHat] = keep(
     scope(() => {
       const zz = F.normalize(randn([400, 3], gen), 1); // float32
-      return [zz, zz.matmul(linalg.qr(randn([3, 3], gen)).Q).detach().requiresGrad_()];
+      return [
+        zz,
+        zz
+          .matmul(linalg.qr(randn([3, 3], gen)).Q)
+          .detach()
+          .requiresGrad_(),
+      ];
     }),
   );
   try {

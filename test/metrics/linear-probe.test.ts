@@ -38,7 +38,14 @@ test('linearProbe is exactly 100 % on a margin-separated two-class problem', () 
     const make = (n: number): { x: Tensor; y: Tensor } =>
       scope(() => {
         const y = randint(0, 2, [n], gen);
-        const x = randn([n, 5], gen).add(y.to('float32').mul(2).sub(1).unsqueeze(1).mul(tensor([4, 0, 0, 0, 0])));
+        const x = randn([n, 5], gen).add(
+          y
+            .to('float32')
+            .mul(2)
+            .sub(1)
+            .unsqueeze(1)
+            .mul(tensor([4, 0, 0, 0, 0])),
+        );
         return { x, y };
       });
     const [tr, te] = [make(400), make(400)];

@@ -17,12 +17,19 @@ test('mcc is 1 for a coordinate permutation with sign flips, and recovers the ma
     // truth i is matched to the recovered j with perm[j] = i, with correlation s_j.
     assert.deepEqual(
       res.matching.map((p) => [p.truth, p.recovered, Math.round(p.correlation)]),
-      [[0, 1, 1], [1, 3, 1], [2, 0, -1], [3, 2, -1]],
+      [
+        [0, 1, 1],
+        [1, 3, 1],
+        [2, 0, -1],
+        [3, 2, -1],
+      ],
     );
     assert.equal(res.correlations.length, 4);
     assert.equal(res.correlations[0]!.length, 4);
     // Per-dimension affine rescaling does not change Pearson correlations either.
-    const scaled = columns(z, perm).mul(tensor([3, -0.5, 2, 7], [4], 'float64')).add(tensor([1, 2, 3, 4], [4], 'float64'));
+    const scaled = columns(z, perm)
+      .mul(tensor([3, -0.5, 2, 7], [4], 'float64'))
+      .add(tensor([1, 2, 3, 4], [4], 'float64'));
     assert.ok(Math.abs(mcc(z, scaled).mcc - 1) < 1e-12);
   });
 });
@@ -32,15 +39,27 @@ test('mcc on rectangular problems matches min(k, d) dimensions', () => {
     const gen = new Generator(1);
     const z = sphere(2000, 3, gen);
     // d > k: the three latents hidden among two noise columns.
-    const wide = cat([randn([2000, 1], gen, 'float64'), z.narrow(1, 2, 1).neg(), z.narrow(1, 0, 2), randn([2000, 1], gen, 'float64')], 1);
+    const wide = cat(
+      [randn([2000, 1], gen, 'float64'), z.narrow(1, 2, 1).neg(), z.narrow(1, 0, 2), randn([2000, 1], gen, 'float64')],
+      1,
+    );
     const w = mcc(z, wide);
     assert.ok(Math.abs(w.mcc - 1) < 1e-12);
-    assert.deepEqual(w.matching.map((p) => p.recovered), [2, 3, 1]);
+    assert.deepEqual(
+      w.matching.map((p) => p.recovered),
+      [2, 3, 1],
+    );
     // d < k: only two latents recovered; both are matched perfectly.
     const narrow = mcc(z, columns(z, [2, 1]));
     assert.equal(narrow.matching.length, 2);
     assert.ok(Math.abs(narrow.mcc - 1) < 1e-12);
-    assert.deepEqual(narrow.matching.map((p) => [p.truth, p.recovered]), [[1, 1], [2, 0]]);
+    assert.deepEqual(
+      narrow.matching.map((p) => [p.truth, p.recovered]),
+      [
+        [1, 1],
+        [2, 0],
+      ],
+    );
   });
 });
 
@@ -74,7 +93,10 @@ test('pearsonMatrix equals the textbook formula; a constant column correlates 0'
       for (let j = 0; j < 3; j++) assert.ok(Math.abs(C[i]![j]! - pearson(col(Z, 2, i), col(H, 3, j))) < 1e-12);
     const withConstant = cat([h, tensor(new Array<number>(30).fill(5), [30, 1], 'float64')], 1);
     const res = mcc(z, withConstant);
-    assert.deepEqual(res.correlations.map((row) => row[3]), [0, 0]);
+    assert.deepEqual(
+      res.correlations.map((row) => row[3]),
+      [0, 0],
+    );
     assert.ok(Number.isFinite(res.mcc));
   });
 });
@@ -87,7 +109,9 @@ test('mcc rejects malformed inputs with clear messages', () => {
       name: 'RangeError',
       message: 'mcc(): truth and recovered must have the same number of samples (rows), got 10 and 11',
     });
-    assert.throws(() => mcc(z.reshape(2, 5, 3), z), { message: 'mcc(): truth must be a 2-d tensor [n, dim], got shape [2, 5, 3]' });
+    assert.throws(() => mcc(z.reshape(2, 5, 3), z), {
+      message: 'mcc(): truth must be a 2-d tensor [n, dim], got shape [2, 5, 3]',
+    });
     assert.throws(() => mcc(z.mul(Infinity), z), { message: 'mcc(): truth contains non-finite values (NaN or ±Inf)' });
   });
 });

@@ -50,7 +50,10 @@ test('h_λ with λ = 0.5 is visibly not orthogonal', () => {
     const gen = new Generator(2);
     const z = sphere(2000, 3, gen);
     const res = orthogonality(z, hLambda(z, 0.5));
-    assert.ok(res.orthogonalityError > 0.1, `orthogonalityError = ${res.orthogonalityError}, σ = ${res.singularValues}`);
+    assert.ok(
+      res.orthogonalityError > 0.1,
+      `orthogonalityError = ${res.orthogonalityError}, σ = ${res.singularValues}`,
+    );
     assert.ok(res.procrustesResidual > 0.05, `residual = ${res.procrustesResidual}`);
   });
 });

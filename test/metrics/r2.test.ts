@@ -126,7 +126,16 @@ test('r2 with a held-out split: sizes, determinism from the generator, exact map
 
 test('r2 follows sklearn for a constant truth dimension (predicted exactly → 1)', () => {
   scope(() => {
-    const z = tensor([[1, 0], [1, 1], [1, 2], [1, 4]], undefined, 'float64');
+    const z = tensor(
+      [
+        [1, 0],
+        [1, 1],
+        [1, 2],
+        [1, 4],
+      ],
+      undefined,
+      'float64',
+    );
     const zHat = tensor([[0], [1], [2], [4]], undefined, 'float64');
     assert.deepEqual(r2(z, zHat).perDim, [1, 1]);
   });
@@ -140,12 +149,17 @@ test('r2 rejects malformed inputs with clear messages', () => {
       name: 'RangeError',
       message: 'r2(): truth and recovered must have the same number of samples (rows), got 10 and 12',
     });
-    assert.throws(() => r2(z, z.select(1, 0)), { message: 'r2(): recovered must be a 2-d tensor [n, dim], got shape [10]' });
+    assert.throws(() => r2(z, z.select(1, 0)), {
+      message: 'r2(): recovered must be a 2-d tensor [n, dim], got shape [10]',
+    });
     assert.throws(() => r2(z.narrow(0, 0, 1), z.narrow(0, 0, 1)), { message: 'r2(): needs at least 2 samples, got 1' });
     assert.throws(() => r2(z, z, { testFraction: 1, gen }), {
       message: 'r2(): split.testFraction must be a number in (0, 1), got 1',
     });
-    assert.throws(() => r2(z, z, { testFraction: 0.05, gen }), /leaves 1 test and 9 train samples; needs at least 2 and 1/);
+    assert.throws(
+      () => r2(z, z, { testFraction: 0.05, gen }),
+      /leaves 1 test and 9 train samples; needs at least 2 and 1/,
+    );
     assert.throws(() => r2(z, z.mul(NaN)), { message: 'r2(): recovered contains non-finite values (NaN or ±Inf)' });
     assert.throws(() => fitAffine(z, sphere(9, 3, gen)), {
       message: 'fitAffine(): x and y must have the same number of samples (rows), got 10 and 9',

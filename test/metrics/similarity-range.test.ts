@@ -6,8 +6,24 @@ import { scope, tensor } from '../../src/torch/index.js';
 test('similarityRange: extremes of positive and cross-view negative similarities on a constructed case; the Thm 5.1 deviation', () => {
   scope(() => {
     // u = e1, e2, −e1 (unnormalised rows are normalised); v = u except v_2 = (e1 + e2)/√2.
-    const u = tensor([[2, 0], [0, 1], [-1, 0]], undefined, 'float64');
-    const v = tensor([[1, 0], [1, 1], [-1, 0]], undefined, 'float64');
+    const u = tensor(
+      [
+        [2, 0],
+        [0, 1],
+        [-1, 0],
+      ],
+      undefined,
+      'float64',
+    );
+    const v = tensor(
+      [
+        [1, 0],
+        [1, 1],
+        [-1, 0],
+      ],
+      undefined,
+      'float64',
+    );
     const r = similarityRange(u, v);
     const h = Math.SQRT1_2;
     // Positives: 1, h, 1. Negatives: u1·v2 = h, u1·v3 = −1, u2·v1 = 0, u2·v3 = 0, u3·v1 = −1, u3·v2 = −h.

@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { F, Generator, eye, randn, scope, tensor, type Tensor } from '../../src/torch/index.js';
 import { similarityStats } from '../../src/metrics/similarity-stats.js';
 
-const close = (a: number, b: number, tol: number, what: string): void => assert.ok(Math.abs(a - b) < tol, `${what}: ${a} vs ${b}`);
+const close = (a: number, b: number, tol: number, what: string): void =>
+  assert.ok(Math.abs(a - b) < tol, `${what}: ${a} vs ${b}`);
 
 /** A regular simplex of n unit vectors in R^n: e_i − 1/n, normalised; every pair has cosine −1/(n−1). */
 function simplex(n: number): Tensor {
@@ -40,12 +41,14 @@ test('similarityStats equals a naive loop on random (unnormalised) embeddings an
     const [u, v] = [randn([5, 3], gen, 'float64'), randn([5, 3], gen, 'float64')];
     const U = [...Array(5).keys()].map((i) => u.select(0, i).toArray());
     const V = [...Array(5).keys()].map((i) => v.select(0, i).toArray());
-    const cos = (a: number[], b: number[]): number => a.reduce((s, x, k) => s + x * b[k]!, 0) / Math.hypot(...a) / Math.hypot(...b);
+    const cos = (a: number[], b: number[]): number =>
+      a.reduce((s, x, k) => s + x * b[k]!, 0) / Math.hypot(...a) / Math.hypot(...b);
     const pos = U.map((a, i) => cos(a, V[i]!));
     const neg: number[] = [];
     for (let i = 0; i < 5; i++) for (let j = 0; j < 5; j++) if (i !== j) neg.push(cos(U[i]!, V[j]!));
     const within: number[] = [...neg];
-    for (let i = 0; i < 5; i++) for (let j = 0; j < 5; j++) if (i !== j) within.push(cos(U[i]!, U[j]!), cos(V[i]!, V[j]!));
+    for (let i = 0; i < 5; i++)
+      for (let j = 0; j < 5; j++) if (i !== j) within.push(cos(U[i]!, U[j]!), cos(V[i]!, V[j]!));
     const mv = (xs: number[]): [number, number] => {
       const m = xs.reduce((s, x) => s + x, 0) / xs.length;
       return [m, xs.reduce((s, x) => s + (x - m) ** 2, 0) / xs.length];

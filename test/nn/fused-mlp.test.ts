@@ -13,7 +13,9 @@ function twins(order: 'act-norm' | 'norm-act', momentum?: number | null) {
   const plain = make();
   (plain as FusedMlp).fused = false;
   if (momentum !== undefined)
-    for (const net of [fused, plain]) for (const m of net.modules()) if (m instanceof BatchNorm1d) (m as { momentum: number | null }).momentum = momentum;
+    for (const net of [fused, plain])
+      for (const m of net.modules())
+        if (m instanceof BatchNorm1d) (m as { momentum: number | null }).momentum = momentum;
   return { fused, plain };
 }
 
@@ -31,7 +33,9 @@ for (const momentum of [0.1, null]) {
         assert.ok(maxRel(yf, yp) < 1e-5, `step ${step}: outputs`);
         const gf = grad(yf, fused.parameters(), { gradOutputs: [gOut] });
         const gp = grad(yp, plain.parameters(), { gradOutputs: [gOut] });
-        gf.forEach((g, i) => assert.ok(maxRel(g!, gp[i]!) < 1e-4, `step ${step}: gradient of ${fused.namedParameters()[i]![0]}`));
+        gf.forEach((g, i) =>
+          assert.ok(maxRel(g!, gp[i]!) < 1e-4, `step ${step}: gradient of ${fused.namedParameters()[i]![0]}`),
+        );
       }
       const sf = fused.stateDict();
       const sp = plain.stateDict();

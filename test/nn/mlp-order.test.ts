@@ -11,5 +11,8 @@ const layers = (order?: 'act-norm' | 'norm-act') =>
 test("mlp block order: 'norm-act' (default) is Linear → BatchNorm → ReLU, 'act-norm' is Linear → ReLU → BatchNorm", () => {
   assert.deepEqual(layers(), ['Linear', 'BatchNorm1d', 'ReLU', 'Linear', 'BatchNorm1d', 'ReLU', 'Linear']);
   assert.deepEqual(layers('act-norm'), ['Linear', 'ReLU', 'BatchNorm1d', 'Linear', 'ReLU', 'BatchNorm1d', 'Linear']);
-  assert.throws(() => mlp({ inDim: 3, hidden: [4], outDim: 2, gen: new Generator(0), order: 'x' as 'act-norm' }), /order must be 'norm-act' or 'act-norm', got 'x'/);
+  assert.throws(
+    () => mlp({ inDim: 3, hidden: [4], outDim: 2, gen: new Generator(0), order: 'x' as 'act-norm' }),
+    /order must be 'norm-act' or 'act-norm', got 'x'/,
+  );
 });

@@ -1,7 +1,17 @@
 // Module: registration, naming, modes, state dicts, ownership of tensors.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Generator, liveTensors, noGrad, ones, randn, scope, tensor, zeros, type Tensor } from '../../src/torch/index.js';
+import {
+  Generator,
+  liveTensors,
+  noGrad,
+  ones,
+  randn,
+  scope,
+  tensor,
+  zeros,
+  type Tensor,
+} from '../../src/torch/index.js';
 import { BatchNorm1d, Linear, Module, ReLU, Sequential, mlp } from '../../src/nn/index.js';
 
 const PAPER_A_HIDDEN = [128, 256, 256, 256, 128];
@@ -36,33 +46,80 @@ test('mlp: PyTorch-style names, layer layout and the parameter-count formula (Pa
   assert.equal(names.length, 2 * 6 + 2 * 5);
   assert.equal(net.length, 16);
   assert.equal(net.numParameters(), mlpParamCount(3, PAPER_A_HIDDEN, 3, true));
-  assert.equal(net.numParameters(), 3 * 128 + 128 + 128 * 256 + 256 + 2 * (256 * 256 + 256) + 256 * 128 + 128 + 128 * 3 + 3 + 2 * 1024);
+  assert.equal(
+    net.numParameters(),
+    3 * 128 + 128 + 128 * 256 + 256 + 2 * (256 * 256 + 256) + 256 * 128 + 128 + 128 * 3 + 3 + 2 * 1024,
+  );
   assert.deepEqual(net.parameters()[0]!.shape, [128, 3]);
-  assert.deepEqual(net.namedBuffers().map(([n]) => n).slice(0, 3), ['1.running_mean', '1.running_var', '1.num_batches_tracked']);
+  assert.deepEqual(
+    net
+      .namedBuffers()
+      .map(([n]) => n)
+      .slice(0, 3),
+    ['1.running_mean', '1.running_var', '1.num_batches_tracked'],
+  );
   net.dispose();
 
-  const plain = mlp({ inDim: 5, hidden: [7, 9], outDim: 2, batchNorm: false, activation: 'tanh', gen: new Generator(0) });
-  assert.deepEqual(plain.namedParameters().map(([n]) => n), ['0.weight', '0.bias', '2.weight', '2.bias', '4.weight', '4.bias']);
+  const plain = mlp({
+    inDim: 5,
+    hidden: [7, 9],
+    outDim: 2,
+    batchNorm: false,
+    activation: 'tanh',
+    gen: new Generator(0),
+  });
+  assert.deepEqual(
+    plain.namedParameters().map(([n]) => n),
+    ['0.weight', '0.bias', '2.weight', '2.bias', '4.weight', '4.bias'],
+  );
   assert.equal(plain.numParameters(), mlpParamCount(5, [7, 9], 2, false));
   assert.equal(plain.buffers().length, 0);
-  assert.match(plain.toString(), /^Sequential\(\n {2}\(0\): Linear\(in_features=5, out_features=7, bias=True\)\n {2}\(1\): Tanh\(\)/);
+  assert.match(
+    plain.toString(),
+    /^Sequential\(\n {2}\(0\): Linear\(in_features=5, out_features=7, bias=True\)\n {2}\(1\): Tanh\(\)/,
+  );
   plain.dispose();
-  assert.throws(() => mlp({ inDim: 3, hidden: [0], outDim: 2, gen: new Generator(0) }), /mlp: hidden\[0\] must be a positive integer, got 0/);
+  assert.throws(
+    () => mlp({ inDim: 3, hidden: [0], outDim: 2, gen: new Generator(0) }),
+    /mlp: hidden\[0\] must be a positive integer, got 0/,
+  );
 });
 
 test('nested modules get dotted names; state dict = own parameters, buffers, then children', () => {
   const enc = new Encoder(new Generator(1));
   assert.deepEqual(
     enc.namedParameters().map(([n]) => n),
-    ['scale', 'layers.0.weight', 'layers.0.bias', 'layers.1.weight', 'layers.1.bias', 'layers.3.weight', 'layers.3.bias'],
+    [
+      'scale',
+      'layers.0.weight',
+      'layers.0.bias',
+      'layers.1.weight',
+      'layers.1.bias',
+      'layers.3.weight',
+      'layers.3.bias',
+    ],
   );
   scope(() => {
     assert.deepEqual(
       [...enc.stateDict().keys()],
-      ['scale', 'layers.0.weight', 'layers.0.bias', 'layers.1.weight', 'layers.1.bias', 'layers.1.running_mean', 'layers.1.running_var', 'layers.1.num_batches_tracked', 'layers.3.weight', 'layers.3.bias'],
+      [
+        'scale',
+        'layers.0.weight',
+        'layers.0.bias',
+        'layers.1.weight',
+        'layers.1.bias',
+        'layers.1.running_mean',
+        'layers.1.running_var',
+        'layers.1.num_batches_tracked',
+        'layers.3.weight',
+        'layers.3.bias',
+      ],
     );
   });
-  assert.deepEqual(enc.namedModules().map(([n]) => n), ['', 'layers', 'layers.0', 'layers.1', 'layers.2', 'layers.3']);
+  assert.deepEqual(
+    enc.namedModules().map(([n]) => n),
+    ['', 'layers', 'layers.0', 'layers.1', 'layers.2', 'layers.3'],
+  );
   enc.dispose();
 });
 
@@ -79,7 +136,7 @@ test('parameters are leaf tensors with requiresGrad that outlive the scope they 
   const before = liveTensors();
   const net = scope(() => {
     const m = mlp({ inDim: 3, hidden: [8], outDim: 2, gen: new Generator(0) });
-    m.forward(randn([4, 3], new Generator(1)));   // temporaries: freed by the scope
+    m.forward(randn([4, 3], new Generator(1))); // temporaries: freed by the scope
     return m;
   });
   for (const p of net.parameters()) {
@@ -107,7 +164,10 @@ test('registration rejects duplicate names, dots, non-leaf and integer parameter
   scope(() => {
     const leaf = zeros([2]).requiresGrad_();
     assert.throws(() => m.registerParameter('y', leaf.mul(2)), /parameter 'y' must be a leaf tensor/);
-    assert.throws(() => m.registerParameter('z', zeros([2], 'int64')), /parameter 'z' must be float32 or float64, got int64/);
+    assert.throws(
+      () => m.registerParameter('z', zeros([2], 'int64')),
+      /parameter 'z' must be float32 or float64, got int64/,
+    );
   });
   m.dispose();
 });
@@ -165,21 +225,30 @@ test('loadStateDict names missing keys, unexpected keys and shape mismatches, an
     const missing = new Map(good);
     missing.delete('1.running_var');
     missing.set('0.weight', zeros([4, 3]));
-    assert.throws(() => net.loadStateDict(missing), (err: Error) => {
-      assert.match(err.message, /loadStateDict\(\) for Sequential failed/);
-      assert.match(err.message, /missing key\(s\): 1\.running_var/);
-      return true;
-    });
+    assert.throws(
+      () => net.loadStateDict(missing),
+      (err: Error) => {
+        assert.match(err.message, /loadStateDict\(\) for Sequential failed/);
+        assert.match(err.message, /missing key\(s\): 1\.running_var/);
+        return true;
+      },
+    );
     assert.deepEqual(net.parameters()[0]!.toArray(), before, 'nothing copied');
 
     const extra = new Map(good).set('9.weight', zeros([1]));
     assert.throws(() => net.loadStateDict(extra), /unexpected key\(s\): 9\.weight/);
 
     const wrongShape = new Map(good).set('3.weight', zeros([3, 4]));
-    assert.throws(() => net.loadStateDict(wrongShape), /size mismatch for 3\.weight: the state dict has shape \[3, 4\], the module has \[2, 4\]/);
+    assert.throws(
+      () => net.loadStateDict(wrongShape),
+      /size mismatch for 3\.weight: the state dict has shape \[3, 4\], the module has \[2, 4\]/,
+    );
     assert.throws(() => net.loadStateDict(wrongShape, { strict: false }), /size mismatch for 3\.weight/);
 
-    const partial = new Map([['0.bias', tensor([1, 2, 3, 4])], ['extra', zeros([1])]]);
+    const partial = new Map([
+      ['0.bias', tensor([1, 2, 3, 4])],
+      ['extra', zeros([1])],
+    ]);
     const result = net.loadStateDict(partial, { strict: false });
     assert.deepEqual(result.unexpectedKeys, ['extra']);
     assert.equal(result.missingKeys.length, good.size - 1);
@@ -191,7 +260,11 @@ test('loadStateDict names missing keys, unexpected keys and shape mismatches, an
 test('zeroGrad drops the gradients of every parameter', () => {
   const net = mlp({ inDim: 3, hidden: [4], outDim: 2, gen: new Generator(0) });
   scope(() => {
-    net.forward(randn([5, 3], new Generator(1))).square().sum().backward();
+    net
+      .forward(randn([5, 3], new Generator(1)))
+      .square()
+      .sum()
+      .backward();
     assert.ok(net.parameters().every((p) => p.grad !== undefined));
     net.zeroGrad();
     assert.ok(net.parameters().every((p) => p.grad === undefined));

@@ -7,9 +7,10 @@ import { mlp } from '../../src/nn/index.js';
 import { assertClose, parityFixtures, toStateDict, toTensor } from '../util/fixtures.js';
 
 const fx = parityFixtures().mlp;
-const build = (seed = 12345) => mlp({ inDim: fx.config.inDim, hidden: fx.config.hidden, outDim: fx.config.outDim, gen: new Generator(seed) });
+const build = (seed = 12345) =>
+  mlp({ inDim: fx.config.inDim, hidden: fx.config.hidden, outDim: fx.config.outDim, gen: new Generator(seed) });
 
-test('mlp state-dict keys, order and shapes are PyTorch nn.Sequential\'s', () => {
+test("mlp state-dict keys, order and shapes are PyTorch nn.Sequential's", () => {
   const net = build();
   scope(() => {
     const sd = net.stateDict();
@@ -22,7 +23,7 @@ test('mlp state-dict keys, order and shapes are PyTorch nn.Sequential\'s', () =>
   net.dispose();
 });
 
-test('mlp default init from Generator(s) equals PyTorch\'s after torch.manual_seed(s)', () => {
+test("mlp default init from Generator(s) equals PyTorch's after torch.manual_seed(s)", () => {
   const net = build(fx.config.initSeed);
   scope(() => {
     for (const [k, t] of net.stateDict()) assertClose(t, fx.init[k]!, { atol: 0, label: k });
@@ -41,7 +42,10 @@ test('mlp train-mode forward, gradients, running stats and eval forward match Py
     assertClose(loss.item(), fx.loss, { atol: 1e-4, label: 'loss (sum of 128 terms)' });
     loss.backward();
     const named = net.namedParameters();
-    assert.deepEqual(named.map(([n]) => n), Object.keys(fx.grads));
+    assert.deepEqual(
+      named.map(([n]) => n),
+      Object.keys(fx.grads),
+    );
     for (const [name, p] of named) assertClose(p.grad!, fx.grads[name]!, { label: `grad ${name}` });
     for (const [k, t] of net.stateDict()) {
       if (k.includes('running') || k.includes('num_batches')) assertClose(t, fx.stateAfterForward[k]!, { label: k });

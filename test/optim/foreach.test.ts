@@ -22,22 +22,67 @@ function trajectory(make: Make, options: AdamOptions, multiTensor: boolean): num
       opt.zeroGrad();
       const [a, b] = groups[0]!;
       const [c] = groups[1]!;
-      const loss = a!.matmul(b!).pow(2).sum().add(c!.mul(randn([3, 4], data, 'float64')).sum().float()).add(a!.abs().sum().mul(0.1));
+      const loss = a!
+        .matmul(b!)
+        .pow(2)
+        .sum()
+        .add(
+          c!
+            .mul(randn([3, 4], data, 'float64'))
+            .sum()
+            .float(),
+        )
+        .add(a!.abs().sum().mul(0.1));
       loss.backward();
       opt.step();
     });
   }
-  const out = [...groups.flat().map((t) => t.toArray()), ...[...opt.stateDict().state.values()].map((t) => t.toArray())];
+  const out = [
+    ...groups.flat().map((t) => t.toArray()),
+    ...[...opt.stateDict().state.values()].map((t) => t.toArray()),
+  ];
   opt.dispose();
   for (const t of groups.flat()) t.dispose();
   return out;
 }
 
 const cases: [string, Make, AdamOptions][] = [
-  ['Adam', (p, o) => new Adam(p.map((params) => ({ params })), o), { lr: 0.01 }],
-  ['Adam with L2 weight decay', (p, o) => new Adam(p.map((params) => ({ params })), o), { lr: 0.01, weightDecay: 0.1, betas: [0.8, 0.99] }],
-  ['AdamW', (p, o) => new AdamW(p.map((params) => ({ params })), o), { lr: 0.01, weightDecay: 0.05 }],
-  ['Adam amsgrad (per-parameter path either way)', (p, o) => new Adam(p.map((params) => ({ params })), o), { lr: 0.01, amsgrad: true }],
+  [
+    'Adam',
+    (p, o) =>
+      new Adam(
+        p.map((params) => ({ params })),
+        o,
+      ),
+    { lr: 0.01 },
+  ],
+  [
+    'Adam with L2 weight decay',
+    (p, o) =>
+      new Adam(
+        p.map((params) => ({ params })),
+        o,
+      ),
+    { lr: 0.01, weightDecay: 0.1, betas: [0.8, 0.99] },
+  ],
+  [
+    'AdamW',
+    (p, o) =>
+      new AdamW(
+        p.map((params) => ({ params })),
+        o,
+      ),
+    { lr: 0.01, weightDecay: 0.05 },
+  ],
+  [
+    'Adam amsgrad (per-parameter path either way)',
+    (p, o) =>
+      new Adam(
+        p.map((params) => ({ params })),
+        o,
+      ),
+    { lr: 0.01, amsgrad: true },
+  ],
 ];
 for (const [name, make, options] of cases)
   test(`${name}: the foreach path is bit-identical to the per-parameter path`, () => {

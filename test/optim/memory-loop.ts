@@ -60,12 +60,19 @@ export async function train(yieldEvery: number | undefined): Promise<Trace> {
   opt.dispose();
   net.dispose();
   // Parameters, buffers and Adam's four state tensors per parameter (step, exp_avg, exp_avg_sq, max_exp_avg_sq).
-  assert.equal(before - liveTensors(), 5 * net.parameters().length + net.buffers().length, 'dispose frees model and optimizer');
+  assert.equal(
+    before - liveTensors(),
+    5 * net.parameters().length + net.buffers().length,
+    'dispose frees model and optimizer',
+  );
   return trace;
 }
 
 export function check(t: Trace): void {
   assert.equal(t.liveAtEnd, t.liveAt100, 'live tensors after the last step equal those before step 100');
-  assert.ok(t.rssGrowthMb < RSS_TOLERANCE_MB, `RSS grew ${t.rssGrowthMb.toFixed(1)} MB between step 500 and step ${STEPS}`);
+  assert.ok(
+    t.rssGrowthMb < RSS_TOLERANCE_MB,
+    `RSS grew ${t.rssGrowthMb.toFixed(1)} MB between step 500 and step ${STEPS}`,
+  );
   assert.ok(t.lastLoss < t.firstLoss, `training made progress (${t.firstLoss} → ${t.lastLoss})`);
 }

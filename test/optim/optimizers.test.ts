@@ -26,7 +26,11 @@ function runEngine(make: (p: Tensor) => Optimizer, p0: Vec, grads: Vec[]): Vec {
 }
 
 /** SGD from the PyTorch documentation's pseudo-code. */
-function refSGD(p0: Vec, grads: Vec[], h: { lr: number; momentum: number; dampening: number; weightDecay: number; nesterov: boolean }): Vec {
+function refSGD(
+  p0: Vec,
+  grads: Vec[],
+  h: { lr: number; momentum: number; dampening: number; weightDecay: number; nesterov: boolean },
+): Vec {
   const p = [...p0];
   let b: Vec | undefined;
   for (const g0 of grads) {
@@ -69,11 +73,14 @@ function refAdam(
 }
 
 function randomGrads(steps: number, n: number, seed: number): Vec[] {
-  return scope(() => randn([steps, n], new Generator(seed), 'float64').mul(0.5).toArray()).reduce<Vec[]>((rows, x, i) => {
-    if (i % n === 0) rows.push([]);
-    rows.at(-1)!.push(x);
-    return rows;
-  }, []);
+  return scope(() => randn([steps, n], new Generator(seed), 'float64').mul(0.5).toArray()).reduce<Vec[]>(
+    (rows, x, i) => {
+      if (i % n === 0) rows.push([]);
+      rows.at(-1)!.push(x);
+      return rows;
+    },
+    [],
+  );
 }
 
 const P0 = [0.5, -1.25, 2, 0.01];
@@ -86,45 +93,89 @@ test('SGD matches the reference loop: plain, momentum with dampening, Nesterov w
     { lr: 0.05, momentum: 0.8, dampening: 0, weightDecay: 0.1, nesterov: true },
   ];
   for (const h of configs) {
-    assertClose(runEngine((p) => new SGD([p], h), P0, grads), refSGD(P0, grads, h), { atol: 1e-12, label: JSON.stringify(h) });
+    assertClose(
+      runEngine((p) => new SGD([p], h), P0, grads),
+      refSGD(P0, grads, h),
+      { atol: 1e-12, label: JSON.stringify(h) },
+    );
   }
   // maximize ascends: the same as descending on −g.
   const neg = grads.map((g) => g.map((x) => -x));
-  assertClose(runEngine((p) => new SGD([p], { lr: 0.1, momentum: 0.5, maximize: true }), P0, grads), refSGD(P0, neg, { ...configs[0]!, momentum: 0.5 }), { atol: 1e-12 });
+  assertClose(
+    runEngine((p) => new SGD([p], { lr: 0.1, momentum: 0.5, maximize: true }), P0, grads),
+    refSGD(P0, neg, { ...configs[0]!, momentum: 0.5 }),
+    { atol: 1e-12 },
+  );
 });
 
 test('Adam and AdamW match the reference loop (bias correction, L2 vs decoupled decay, amsgrad)', () => {
   const grads = randomGrads(8, 4, 2);
   const base = { lr: 0.01, betas: [0.9, 0.999] as [number, number], eps: 1e-8, weightDecay: 0, amsgrad: false };
-  for (const h of [base, { ...base, weightDecay: 0.1 }, { ...base, betas: [0.5, 0.9] as [number, number], amsgrad: true, eps: 1e-3 }]) {
-    assertClose(runEngine((p) => new Adam([p], h), P0, grads), refAdam(P0, grads, h, false), { atol: 1e-12, label: `Adam ${JSON.stringify(h)}` });
-    assertClose(runEngine((p) => new AdamW([p], h), P0, grads), refAdam(P0, grads, h, true), { atol: 1e-12, label: `AdamW ${JSON.stringify(h)}` });
+  for (const h of [
+    base,
+    { ...base, weightDecay: 0.1 },
+    { ...base, betas: [0.5, 0.9] as [number, number], amsgrad: true, eps: 1e-3 },
+  ]) {
+    assertClose(
+      runEngine((p) => new Adam([p], h), P0, grads),
+      refAdam(P0, grads, h, false),
+      { atol: 1e-12, label: `Adam ${JSON.stringify(h)}` },
+    );
+    assertClose(
+      runEngine((p) => new AdamW([p], h), P0, grads),
+      refAdam(P0, grads, h, true),
+      { atol: 1e-12, label: `AdamW ${JSON.stringify(h)}` },
+    );
   }
   // The first Adam step moves every coordinate by lr (up to eps): m̂/√v̂ = sign(g).
   const one = runEngine((p) => new Adam([p], { lr: 0.1 }), P0, [[3, -0.001, 1e-2, 50]]);
-  assertClose(one.map((x, i) => x - P0[i]!), [-0.1, 0.1, -0.1, -0.1], { atol: 1e-5 });
+  assertClose(
+    one.map((x, i) => x - P0[i]!),
+    [-0.1, 0.1, -0.1, -0.1],
+    { atol: 1e-5 },
+  );
 });
 
 test('decoupled decay differs from L2 decay: with a zero gradient AdamW shrinks p by (1 − lr·λ), Adam steps by lr', () => {
   const zero = [[0, 0, 0, 0]];
-  assertClose(runEngine((p) => new AdamW([p], { lr: 0.1, weightDecay: 0.5 }), P0, zero), P0.map((x) => x * 0.95), { atol: 1e-12 });
-  assertClose(runEngine((p) => new Adam([p], { lr: 0.1, weightDecay: 0.5 }), P0, zero), P0.map((x) => x - 0.1 * Math.sign(x)), { atol: 1e-6 });
+  assertClose(
+    runEngine((p) => new AdamW([p], { lr: 0.1, weightDecay: 0.5 }), P0, zero),
+    P0.map((x) => x * 0.95),
+    { atol: 1e-12 },
+  );
+  assertClose(
+    runEngine((p) => new Adam([p], { lr: 0.1, weightDecay: 0.5 }), P0, zero),
+    P0.map((x) => x - 0.1 * Math.sign(x)),
+    { atol: 1e-6 },
+  );
 });
 
 test('constructor arguments are checked with clear messages', () => {
   scope(() => {
     const p = zeros([2]).requiresGrad_();
-    assert.throws(() => new Adam([p], { lr: -1 }), { name: 'RangeError', message: 'Adam: invalid learning rate: -1 (must be a finite number >= 0)' });
-    assert.throws(() => new Adam([p], { betas: [1, 0.999] }), /Adam: invalid beta parameter at index 0: 1 \(must be in \[0, 1\)\)/);
+    assert.throws(() => new Adam([p], { lr: -1 }), {
+      name: 'RangeError',
+      message: 'Adam: invalid learning rate: -1 (must be a finite number >= 0)',
+    });
+    assert.throws(
+      () => new Adam([p], { betas: [1, 0.999] }),
+      /Adam: invalid beta parameter at index 0: 1 \(must be in \[0, 1\)\)/,
+    );
     assert.throws(() => new AdamW([p], { betas: [0.9, -0.1] }), /AdamW: invalid beta parameter at index 1: -0.1/);
     assert.throws(() => new Adam([p], { eps: -1e-8 }), /Adam: invalid epsilon value: -1e-8/);
     assert.throws(() => new AdamW([p], { weightDecay: -0.1 }), /AdamW: invalid weight_decay value: -0.1/);
     assert.throws(() => new SGD([p], { lr: Number.NaN }), /SGD: invalid learning rate: NaN/);
-    assert.throws(() => new SGD([p], { lr: 0.1, nesterov: true }), /SGD: Nesterov momentum requires a momentum and zero dampening/);
+    assert.throws(
+      () => new SGD([p], { lr: 0.1, nesterov: true }),
+      /SGD: Nesterov momentum requires a momentum and zero dampening/,
+    );
     assert.throws(() => new SGD([p], { lr: 0.1, momentum: 0.9, dampening: 0.1, nesterov: true }), /Nesterov/);
     assert.throws(() => new SGD([p], { lr: 0.1, momentum: -0.5 }), /SGD: invalid momentum value: -0.5/);
     assert.throws(() => new SGD([p], {} as { lr: number }), /SGD: a learning rate \(options.lr\) is required/);
-    assert.throws(() => new Adam([p], { weight_decay: 0.1 } as object), /Adam: unknown option 'weight_decay'; valid: lr, betas, eps, weightDecay, amsgrad, maximize/);
+    assert.throws(
+      () => new Adam([p], { weight_decay: 0.1 } as object),
+      /Adam: unknown option 'weight_decay'; valid: lr, betas, eps, weightDecay, amsgrad, maximize/,
+    );
     assert.throws(() => new Adam([]), /Adam: got an empty parameter list/);
     assert.throws(() => new Adam([p, p]), /a parameter appears more than once/);
     assert.throws(() => new Adam([p.mul(2)]), /can't optimize a non-leaf tensor/);
@@ -150,9 +201,15 @@ test('parameter groups: per-group hyper-parameters, defaults for the rest, lr se
     assert.deepEqual(a.toArray(), [0.9, 0.9]);
     assert.deepEqual(b.toArray(), [0.5, 0.5]);
     opt.lr = 0.01;
-    assert.deepEqual(opt.paramGroups.map((g) => g.lr), [0.01, 0.01]);
+    assert.deepEqual(
+      opt.paramGroups.map((g) => g.lr),
+      [0.01, 0.01],
+    );
     assert.equal(opt.lr, 0.01);
-    assert.throws(() => new SGD([{ params: [a], moment: 0.9 } as { params: Tensor[] }], { lr: 0.1 }), /unknown option\(s\) 'moment' in parameter group 0/);
+    assert.throws(
+      () => new SGD([{ params: [a], moment: 0.9 } as { params: Tensor[] }], { lr: 0.1 }),
+      /unknown option\(s\) 'moment' in parameter group 0/,
+    );
     opt.dispose();
   });
 });
@@ -174,9 +231,16 @@ test('parameters without a gradient are left alone and get no state; zeroGrad dr
 
 test('step() frees its temporaries: the live-tensor count is flat after the state exists', () => {
   const net = mlp({ inDim: 3, hidden: [8], outDim: 2, gen: new Generator(0) });
-  for (const opt of [new Adam(net.parameters(), { amsgrad: true, weightDecay: 0.1 }), new SGD(net.parameters(), { lr: 0.1, momentum: 0.9, nesterov: true, weightDecay: 0.1 })]) {
+  for (const opt of [
+    new Adam(net.parameters(), { amsgrad: true, weightDecay: 0.1 }),
+    new SGD(net.parameters(), { lr: 0.1, momentum: 0.9, nesterov: true, weightDecay: 0.1 }),
+  ]) {
     scope(() => {
-      net.forward(randn([4, 3], new Generator(1))).square().sum().backward();
+      net
+        .forward(randn([4, 3], new Generator(1)))
+        .square()
+        .sum()
+        .backward();
       opt.step(); // creates the state
       const before = liveTensors();
       for (let i = 0; i < 5; i++) opt.step();
@@ -261,7 +325,17 @@ test('optimizer state dict: PyTorch keys and step counts, copies, and checked lo
     assert.equal(sd.state.size, 3 * net.parameters().length);
     const step = sd.state.get('0.step')!;
     assert.deepEqual([step.shape, step.dtype, step.item()], [[], 'float32', 3]);
-    assert.deepEqual(sd.paramGroups, [{ lr: 0.01, betas: [0.8, 0.9], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false, params: [0, 1, 2, 3, 4, 5] }]);
+    assert.deepEqual(sd.paramGroups, [
+      {
+        lr: 0.01,
+        betas: [0.8, 0.9],
+        eps: 1e-8,
+        weightDecay: 0,
+        amsgrad: false,
+        maximize: false,
+        params: [0, 1, 2, 3, 4, 5],
+      },
+    ]);
     // A snapshot: further steps do not change it, and changing it does not change the optimizer.
     const expAvg = sd.state.get('0.exp_avg')!.toArray();
     trainSteps(net, opt, new Generator(2), 1);
@@ -272,17 +346,29 @@ test('optimizer state dict: PyTorch keys and step counts, copies, and checked lo
     const other = mlp({ inDim: 3, hidden: [4], outDim: 2, gen: new Generator(1) });
     const fresh = new Adam(other.parameters());
     const badShape = { ...sd, state: new Map(sd.state).set('0.exp_avg', zeros([3, 3])) };
-    assert.throws(() => fresh.loadStateDict(badShape), /Adam.loadStateDict\(\): size mismatch for '0.exp_avg': the state dict has shape \[3, 3\], expected \[4, 3\]/);
+    assert.throws(
+      () => fresh.loadStateDict(badShape),
+      /Adam.loadStateDict\(\): size mismatch for '0.exp_avg': the state dict has shape \[3, 3\], expected \[4, 3\]/,
+    );
     const badKey = { ...sd, state: new Map(sd.state).set('0.momentum', zeros([4, 3])) };
-    assert.throws(() => fresh.loadStateDict(badKey), /unknown state entry '0.momentum'; valid names: step, exp_avg, exp_avg_sq, max_exp_avg_sq/);
+    assert.throws(
+      () => fresh.loadStateDict(badKey),
+      /unknown state entry '0.momentum'; valid names: step, exp_avg, exp_avg_sq, max_exp_avg_sq/,
+    );
     const badIndex = { ...sd, state: new Map(sd.state).set('6.step', zeros([])) };
     assert.throws(() => fresh.loadStateDict(badIndex), /state key '6.step' does not name a parameter index below 6/);
     const badLr = { ...sd, paramGroups: [{ ...sd.paramGroups[0]!, lr: -1 }] };
     assert.throws(() => fresh.loadStateDict(badLr), /Adam: invalid learning rate: -1/);
-    assert.throws(() => fresh.loadStateDict({ ...sd, paramGroups: [] }), /the state dict has 0 parameter group\(s\), the optimizer has 1/);
+    assert.throws(
+      () => fresh.loadStateDict({ ...sd, paramGroups: [] }),
+      /the state dict has 0 parameter group\(s\), the optimizer has 1/,
+    );
     assert.equal(fresh.stateDict().state.size, 0, 'failed loads change nothing');
     const sgd = new SGD(other.parameters(), { lr: 0.1 });
-    assert.throws(() => sgd.loadStateDict(sd), /SGD.loadStateDict\(\): parameter group 0 hyper-parameters do not match; missing: momentum, dampening, nesterov; unexpected: betas, eps, amsgrad/);
+    assert.throws(
+      () => sgd.loadStateDict(sd),
+      /SGD.loadStateDict\(\): parameter group 0 hyper-parameters do not match; missing: momentum, dampening, nesterov; unexpected: betas, eps, amsgrad/,
+    );
     other.dispose();
   });
   opt.dispose();

@@ -23,9 +23,18 @@ test('cosineWithWarmup: linear ramp, peak, half-way, floor', () => {
   const floor = cosineWithWarmup({ lr: 1, warmupSteps: 0, totalSteps: 10, minLr: 0.1 });
   assertClose([0, 5, 10, 11].map(floor), [1, 0.55, 0.1, 0.1], { atol: 1e-12, label: 'with minLr' });
   const values = Array.from({ length: 1001 }, (_, i) => s(100 + i));
-  assert.ok(values.every((v, i) => i === 0 || v <= values[i - 1]!), 'non-increasing after warm-up');
-  assert.throws(() => cosineWithWarmup({ lr: 1, warmupSteps: 10, totalSteps: 10 }), /totalSteps must be an integer > warmupSteps \(10\), got 10/);
-  assert.throws(() => cosineWithWarmup({ lr: 1, warmupSteps: 0, totalSteps: 10, minLr: 2 }), /minLr must be in \[0, lr\], got 2/);
+  assert.ok(
+    values.every((v, i) => i === 0 || v <= values[i - 1]!),
+    'non-increasing after warm-up',
+  );
+  assert.throws(
+    () => cosineWithWarmup({ lr: 1, warmupSteps: 10, totalSteps: 10 }),
+    /totalSteps must be an integer > warmupSteps \(10\), got 10/,
+  );
+  assert.throws(
+    () => cosineWithWarmup({ lr: 1, warmupSteps: 0, totalSteps: 10, minLr: 2 }),
+    /minLr must be in \[0, lr\], got 2/,
+  );
   assert.throws(() => constantLR(-1), /constantLR: lr must be a finite number >= 0, got -1/);
 });
 
@@ -43,7 +52,10 @@ test('LRScheduler sets schedule(n) after n steps on every group, and resumes fro
     seen.push(sched.lastLr);
   }
   assert.deepEqual(seen, [0.2, 0.1, 0.1, 0.05, 0.05]);
-  assert.deepEqual(opt.paramGroups.map((g) => g.lr), [0.05, 0.05]);
+  assert.deepEqual(
+    opt.paramGroups.map((g) => g.lr),
+    [0.05, 0.05],
+  );
   assert.equal(sched.stepCount, 5);
 
   const opt2 = new Adam([p]);

@@ -20,7 +20,13 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../.
 const builtAddon = path.join(root, 'native/build/Release/clab_native.node');
 const tsc = path.join(root, 'node_modules/typescript/bin/tsc');
 const { NODE_TEST_CONTEXT: _ctx, ...parentEnv } = process.env;
-const env = { ...parentEnv, CLAB_THREADS: '1', npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' };
+const env = {
+  ...parentEnv,
+  CLAB_THREADS: '1',
+  npm_config_audit: 'false',
+  npm_config_fund: 'false',
+  npm_config_update_notifier: 'false',
+};
 
 function run(cmd: string, args: string[], cwd: string, extra: Record<string, string> = {}): SpawnSyncReturns<string> {
   const r = spawnSync(cmd, args, { cwd, env: { ...env, ...extra }, encoding: 'utf8', timeout: 300_000 });
@@ -62,54 +68,89 @@ process.stdout.write(JSON.stringify({ losses }));
 // Strict, and the published declarations are checked too (skipLibCheck off). No @types/node of
 // the consumer's own: what the declarations need must come with clab.
 const TSCONFIG = {
-  compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', lib: ['ES2023'], strict: true, skipLibCheck: false, outDir: 'out' },
+  compilerOptions: {
+    target: 'ES2022',
+    module: 'NodeNext',
+    moduleResolution: 'NodeNext',
+    lib: ['ES2023'],
+    strict: true,
+    skipLibCheck: false,
+    outDir: 'out',
+  },
   include: ['train.ts'],
 };
 
-test('npm pack → npm install the tarball → a strict TypeScript consumer imports clab and trains three steps', { timeout: 900_000 }, () => {
-  assert.ok(fs.existsSync(builtAddon), 'make build first');
-  const work = tempDir('pack');
+test(
+  'npm pack → npm install the tarball → a strict TypeScript consumer imports clab and trains three steps',
+  { timeout: 900_000 },
+  () => {
+    assert.ok(fs.existsSync(builtAddon), 'make build first');
+    const work = tempDir('pack');
 
-  // The tarball: the library, its declarations, the native sources and install step; no tests, benches or fixtures.
-  const packed = JSON.parse(ok(run('npm', ['pack', '--json', '--pack-destination', work], root), 'npm pack')) as [{ filename: string; files: { path: string }[] }];
-  const files = packed[0].files.map((f) => f.path);
-  for (const f of ['dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/cli/main.js', 'native/binding.gyp', 'native/install.mjs', 'package.json'])
-    assert.ok(files.includes(f), `the tarball has ${f}`);
-  const stray = files.filter((f) => /^(dist\/)?(test|bench|examples)\/|fixtures|\.map$|native\/build\//.test(f));
-  assert.deepEqual(stray, [], 'no tests, benches, fixtures or build outputs in the tarball');
-  const tarball = path.join(work, packed[0].filename);
+    // The tarball: the library, its declarations, the native sources and install step; no tests, benches or fixtures.
+    const packed = JSON.parse(ok(run('npm', ['pack', '--json', '--pack-destination', work], root), 'npm pack')) as [
+      { filename: string; files: { path: string }[] },
+    ];
+    const files = packed[0].files.map((f) => f.path);
+    for (const f of [
+      'dist/src/index.js',
+      'dist/src/index.d.ts',
+      'dist/src/cli/main.js',
+      'native/binding.gyp',
+      'native/install.mjs',
+      'package.json',
+    ])
+      assert.ok(files.includes(f), `the tarball has ${f}`);
+    const stray = files.filter((f) => /^(dist\/)?(test|bench|examples)\/|fixtures|\.map$|native\/build\//.test(f));
+    assert.deepEqual(stray, [], 'no tests, benches, fixtures or build outputs in the tarball');
+    const tarball = path.join(work, packed[0].filename);
 
-  const project = path.join(work, 'consumer');
-  fs.mkdirSync(project);
-  fs.writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true, type: 'module' }));
-  ok(run('npm', ['install', '--ignore-scripts', '--prefer-offline', tarball], project), 'npm install');
-  const installed = path.join(project, 'node_modules/clab');
-  assert.equal(fs.existsSync(path.join(installed, 'native/build')), false, 'no addon before the install step');
+    const project = path.join(work, 'consumer');
+    fs.mkdirSync(project);
+    fs.writeFileSync(
+      path.join(project, 'package.json'),
+      JSON.stringify({ name: 'consumer', version: '1.0.0', private: true, type: 'module' }),
+    );
+    ok(run('npm', ['install', '--ignore-scripts', '--prefer-offline', tarball], project), 'npm install');
+    const installed = path.join(project, 'node_modules/clab');
+    assert.equal(fs.existsSync(path.join(installed, 'native/build')), false, 'no addon before the install step');
 
-  // Without libtorch the install step finishes, and the first import names the package and the variable.
-  const noTorch = run(process.execPath, [path.join(installed, 'native/install.mjs')], installed, { LIBTORCH: path.join(work, 'no-libtorch'), INIT_CWD: project });
-  assert.equal(noTorch.status, 0, noTorch.stderr);
-  assert.match(noTorch.stderr, /libtorch-dev/);
-  const failedImport = run(process.execPath, ['--input-type=module', '-e', "await import('clab')"], project);
-  assert.notEqual(failedImport.status, 0);
-  assert.match(failedImport.stderr, /libtorch-dev[\s\S]*LIBTORCH=/);
+    // Without libtorch the install step finishes, and the first import names the package and the variable.
+    const noTorch = run(process.execPath, [path.join(installed, 'native/install.mjs')], installed, {
+      LIBTORCH: path.join(work, 'no-libtorch'),
+      INIT_CWD: project,
+    });
+    assert.equal(noTorch.status, 0, noTorch.stderr);
+    assert.match(noTorch.stderr, /libtorch-dev/);
+    const failedImport = run(process.execPath, ['--input-type=module', '-e', "await import('clab')"], project);
+    assert.notEqual(failedImport.status, 0);
+    assert.match(failedImport.stderr, /libtorch-dev[\s\S]*LIBTORCH=/);
 
-  // The install step through npm's lifecycle, with libtorch: node-gyp configures here, no download.
-  const rebuilt = run('npm', ['rebuild', 'clab', '--foreground-scripts'], project, { CLAB_NATIVE_ADDON: builtAddon, npm_config_nodedir: '' });
-  ok(rebuilt, 'npm rebuild clab');
-  assert.match(rebuilt.stdout + rebuilt.stderr, /gyp info ok/);
-  assert.doesNotMatch(rebuilt.stdout + rebuilt.stderr, /download/i, 'node-gyp used the local Node headers');
-  assert.ok(fs.existsSync(path.join(installed, 'native/build/Release/clab_native.node')));
+    // The install step through npm's lifecycle, with libtorch: node-gyp configures here, no download.
+    const rebuilt = run('npm', ['rebuild', 'clab', '--foreground-scripts'], project, {
+      CLAB_NATIVE_ADDON: builtAddon,
+      npm_config_nodedir: '',
+    });
+    ok(rebuilt, 'npm rebuild clab');
+    assert.match(rebuilt.stdout + rebuilt.stderr, /gyp info ok/);
+    assert.doesNotMatch(rebuilt.stdout + rebuilt.stderr, /download/i, 'node-gyp used the local Node headers');
+    assert.ok(fs.existsSync(path.join(installed, 'native/build/Release/clab_native.node')));
 
-  fs.writeFileSync(path.join(project, 'train.ts'), CONSUMER);
-  fs.writeFileSync(path.join(project, 'tsconfig.json'), JSON.stringify(TSCONFIG));
-  ok(run(process.execPath, [tsc, '-p', 'tsconfig.json'], project), 'tsc (strict consumer, skipLibCheck off)');
-  const { losses } = JSON.parse(ok(run(process.execPath, ['out/train.js'], project), 'the consumer script')) as { losses: number[] };
-  assert.equal(losses.length, 3);
-  for (const l of losses) assert.ok(Number.isFinite(l) && l > 0, `loss ${l}`);
+    fs.writeFileSync(path.join(project, 'train.ts'), CONSUMER);
+    fs.writeFileSync(path.join(project, 'tsconfig.json'), JSON.stringify(TSCONFIG));
+    ok(run(process.execPath, [tsc, '-p', 'tsconfig.json'], project), 'tsc (strict consumer, skipLibCheck off)');
+    const { losses } = JSON.parse(ok(run(process.execPath, ['out/train.js'], project), 'the consumer script')) as {
+      losses: number[];
+    };
+    assert.equal(losses.length, 3);
+    for (const l of losses) assert.ok(Number.isFinite(l) && l > 0, `loss ${l}`);
 
-  // The bin through npm's symlink prints the version (the entry check resolves the link).
-  const bin = path.join(project, 'node_modules/.bin/clab');
-  assert.ok(fs.lstatSync(bin).isSymbolicLink());
-  assert.equal(ok(run(bin, ['--version'], project), 'clab --version').trim(), JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).version);
-});
+    // The bin through npm's symlink prints the version (the entry check resolves the link).
+    const bin = path.join(project, 'node_modules/.bin/clab');
+    assert.ok(fs.lstatSync(bin).isSymbolicLink());
+    assert.equal(
+      ok(run(bin, ['--version'], project), 'clab --version').trim(),
+      JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).version,
+    );
+  },
+);

@@ -36,7 +36,10 @@ test('identity: disposing the output leaves the input intact; gradient is all on
 });
 
 test('identity: wrong dimensions give clear errors', () => {
-  assert.throws(() => new IdentityProcess({ dim: 0 }), { name: 'RangeError', message: 'identity: dim must be an integer ≥ 1, got 0' });
+  assert.throws(() => new IdentityProcess({ dim: 0 }), {
+    name: 'RangeError',
+    message: 'identity: dim must be an integer ≥ 1, got 0',
+  });
   scope(() => {
     assert.throws(() => new IdentityProcess().apply(sphere(2, new Generator(0), 'float32', 4)), {
       name: 'RangeError',

@@ -25,7 +25,10 @@ test('invertible-mlp: cl-ica construction — unit-norm columns, every layer und
       assert.ok(Math.abs(cond - g.conditionNumbers[i]!) < 1e-9);
       assert.ok(cond <= g.conditionThreshold, `layer ${i}: cond ${cond} > ${g.conditionThreshold}`);
     }
-    assert.throws(() => g.weight(3), { name: 'RangeError', message: 'invertible-mlp: layer index must be in [0, 2], got 3' });
+    assert.throws(() => g.weight(3), {
+      name: 'RangeError',
+      message: 'invertible-mlp: layer index must be in [0, 2], got 3',
+    });
     // An explicit threshold is honoured, for wider and deeper networks too.
     const wide = new InvertibleMlpProcess(new Generator(1), { dim: 10, layers: 4, condThreshold: 30 });
     assert.equal(wide.conditionThreshold, 30);
@@ -52,7 +55,10 @@ test('invertible-mlp: apply equals the layer-by-layer computation by hand (x·W�
 test('invertible-mlp: injective and numerically invertible layer by layer; nonlinear', () => {
   scope(() => {
     const g = new InvertibleMlpProcess(new Generator(4));
-    for (const [dtype, tol] of [['float32', 1e-4], ['float64', 1e-10]] as const) {
+    for (const [dtype, tol] of [
+      ['float32', 1e-4],
+      ['float64', 1e-10],
+    ] as const) {
       const z = sphere(500, new Generator(5), dtype);
       const x = g.apply(z);
       assert.equal(x.dtype, dtype);
@@ -97,12 +103,17 @@ test('invertible-mlp: gradient through apply matches finite differences; weights
 
 test('invertible-mlp: option checks and wrong input dimension', () => {
   const gen = new Generator(0);
-  assert.throws(() => new InvertibleMlpProcess(gen, { layers: 0 }), { name: 'RangeError', message: 'invertible-mlp: layers must be an integer ≥ 1, got 0' });
+  assert.throws(() => new InvertibleMlpProcess(gen, { layers: 0 }), {
+    name: 'RangeError',
+    message: 'invertible-mlp: layers must be an integer ≥ 1, got 0',
+  });
   assert.throws(() => new InvertibleMlpProcess(gen, { negativeSlope: 0 }), {
     name: 'RangeError',
     message: 'invertible-mlp: negativeSlope must be > 0 for LeakyReLU to be invertible, got 0',
   });
-  assert.throws(() => new InvertibleMlpProcess(gen, { condQuantile: 1 }), { message: 'invertible-mlp: condQuantile must be in [0, 1), got 1' });
+  assert.throws(() => new InvertibleMlpProcess(gen, { condQuantile: 1 }), {
+    message: 'invertible-mlp: condQuantile must be in [0, 1), got 1',
+  });
   assert.throws(() => new InvertibleMlpProcess(gen, { condThreshold: 0.5 }), { message: /condThreshold must be ≥ 1/ });
   // An unreachable threshold fails after maxAttempts draws instead of looping forever.
   assert.throws(() => new InvertibleMlpProcess(gen, { dim: 5, condThreshold: 1, maxAttempts: 20 }), {

@@ -38,7 +38,10 @@ test('linear: x = Wz + b computed by hand, in float32 and float64', () => {
     const g = new LinearProcess(new Generator(2));
     const w = rows(g.weight);
     const b = g.bias.toArray();
-    for (const [dtype, tol] of [['float64', 1e-12], ['float32', 1e-5]] as const) {
+    for (const [dtype, tol] of [
+      ['float64', 1e-12],
+      ['float32', 1e-5],
+    ] as const) {
       const z = sphere(20, gen, dtype);
       const x = g.apply(z);
       assert.deepEqual(x.shape, [20, 7]);
@@ -59,7 +62,11 @@ test('linear: x = Wz + b computed by hand, in float32 and float64', () => {
 test('linear: same seed → same parameters and outputs; different seed → different', () => {
   scope(() => {
     const z = sphere(10, new Generator(3), 'float64');
-    const [a, b, c] = [new LinearProcess(new Generator(7)), new LinearProcess(new Generator(7)), new LinearProcess(new Generator(8))];
+    const [a, b, c] = [
+      new LinearProcess(new Generator(7)),
+      new LinearProcess(new Generator(7)),
+      new LinearProcess(new Generator(8)),
+    ];
     assert.deepEqual(a.weight.toArray(), b.weight.toArray());
     assert.deepEqual(a.bias.toArray(), b.bias.toArray());
     assert.deepEqual(a.apply(z).toArray(), b.apply(z).toArray());
@@ -74,7 +81,13 @@ test('linear: options (dimensions, diagonal range, bias) and their checks', () =
     const g = new LinearProcess(gen, { inDim: 10, outDim: 70, bias: 'zero' });
     assert.deepEqual([g.inDim, g.outDim], [10, 70]);
     assert.deepEqual(g.bias.toArray(), new Array(70).fill(0));
-    assert.equal(linalg.svd(g.weight).S.toArray().filter((s) => s > 1e-6).length, 10);
+    assert.equal(
+      linalg
+        .svd(g.weight)
+        .S.toArray()
+        .filter((s) => s > 1e-6).length,
+      10,
+    );
     // Square (outDim = inDim): W is the diagonal block alone. The reference range U(0, 1) is accepted.
     const sq = new LinearProcess(gen, { inDim: 3, outDim: 3, diagonalRange: [0, 1], bias: 'normal' });
     const w = rows(sq.weight);
@@ -83,9 +96,16 @@ test('linear: options (dimensions, diagonal range, bias) and their checks', () =
       name: 'RangeError',
       message: 'linear: outDim must be ≥ inDim (3) for W to have full column rank, got 2',
     });
-    assert.throws(() => new LinearProcess(gen, { outDim: 3, diagonalRange: [0, 0] }), { name: 'Error', message: /rank-deficient/ });
-    assert.throws(() => new LinearProcess(gen, { inDim: 0 }), { message: 'linear: inDim must be an integer ≥ 1, got 0' });
-    assert.throws(() => new LinearProcess(gen, { diagonalRange: [2, 1] }), { message: 'linear: diagonalRange must satisfy low ≤ high, got [2, 1]' });
+    assert.throws(() => new LinearProcess(gen, { outDim: 3, diagonalRange: [0, 0] }), {
+      name: 'Error',
+      message: /rank-deficient/,
+    });
+    assert.throws(() => new LinearProcess(gen, { inDim: 0 }), {
+      message: 'linear: inDim must be an integer ≥ 1, got 0',
+    });
+    assert.throws(() => new LinearProcess(gen, { diagonalRange: [2, 1] }), {
+      message: 'linear: diagonalRange must satisfy low ≤ high, got [2, 1]',
+    });
     assert.throws(() => new LinearProcess(gen, { bias: 'ones' as never }), {
       message: "linear: bias must be one of 'uniform', 'normal', 'zero', got 'ones'",
     });

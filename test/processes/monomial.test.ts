@@ -10,7 +10,16 @@ test('monomial: each coordinate to its powers 1..D, coordinate-major (values by 
     assert.equal(g.name, 'monomial');
     assert.deepEqual([g.inDim, g.outDim, g.degree], [3, 9, 3]);
     for (const dtype of ['float32', 'float64'] as const) {
-      const x = g.apply(tensor([[0.5, -2, 3], [0, 1, -1]], undefined, dtype));
+      const x = g.apply(
+        tensor(
+          [
+            [0.5, -2, 3],
+            [0, 1, -1],
+          ],
+          undefined,
+          dtype,
+        ),
+      );
       assert.equal(x.dtype, dtype);
       assert.deepEqual(x.shape, [2, 9]);
       assert.deepEqual(x.toArray(), [0.5, 0.25, 0.125, -2, 4, -8, 3, 9, 27, 0, 0, 0, 1, 1, 1, -1, 1, -1]);
@@ -43,8 +52,14 @@ test('monomial: gradient Σ_p p·z^(p−1), defined at z = 0 and for negative z'
 });
 
 test('monomial: option checks and wrong input dimension', () => {
-  assert.throws(() => new MonomialProcess({ degree: 0 }), { name: 'RangeError', message: 'monomial: degree must be an integer ≥ 1, got 0' });
-  assert.throws(() => new MonomialProcess({ dim: 2.5 }), { name: 'RangeError', message: 'monomial: dim must be an integer ≥ 1, got 2.5' });
+  assert.throws(() => new MonomialProcess({ degree: 0 }), {
+    name: 'RangeError',
+    message: 'monomial: degree must be an integer ≥ 1, got 0',
+  });
+  assert.throws(() => new MonomialProcess({ dim: 2.5 }), {
+    name: 'RangeError',
+    message: 'monomial: dim must be an integer ≥ 1, got 2.5',
+  });
   scope(() => {
     assert.throws(() => new MonomialProcess().apply(sphere(3, new Generator(0))), {
       name: 'RangeError',

@@ -11,7 +11,11 @@ test('patches (reference): slices in |z3| as bucketize(|z3|, linspace(0, 1, K+1)
     const g = new PatchesProcess();
     assert.equal(g.name, 'patches');
     assert.deepEqual([g.slices, g.variant], [4, 'reference']);
-    const h = tensor([0, 1e-9, 0.25, 0.2500001, 0.5, 0.75, 0.7500001, 1, -0.25, -0.3, -1, 1.0000001], undefined, 'float64');
+    const h = tensor(
+      [0, 1e-9, 0.25, 0.2500001, 0.5, 0.75, 0.7500001, 1, -0.25, -0.3, -1, 1.0000001],
+      undefined,
+      'float64',
+    );
     const k = g.slice(h);
     assert.equal(k.dtype, 'int64');
     assert.deepEqual(k.toArray(), [-1, 0, 0, 1, 1, 2, 3, 3, 0, 1, 3, 4]);
@@ -53,7 +57,10 @@ test('patches: outputs stay on S², inverse round trip, dtype preserved (both va
   scope(() => {
     const gen = new Generator(0);
     for (const variant of VARIANTS)
-      for (const [dtype, tol] of [['float32', 1e-5], ['float64', 1e-12]] as const) {
+      for (const [dtype, tol] of [
+        ['float32', 1e-5],
+        ['float64', 1e-12],
+      ] as const) {
         const g = new PatchesProcess({ variant });
         const z = sphere(2000, gen, dtype);
         const x = g.apply(z);
@@ -111,8 +118,14 @@ test('patches: gradient through apply is defined (rotations; slice choice carrie
 });
 
 test('patches: defined on S² only, with clear errors', () => {
-  assert.throws(() => new PatchesProcess({ dim: 2 }), { name: 'RangeError', message: 'patches: defined on S² only (inDim 3), got inDim 2' });
-  assert.throws(() => new PatchesProcess({ slices: 0 }), { name: 'RangeError', message: 'patches: slices must be an integer ≥ 1, got 0' });
+  assert.throws(() => new PatchesProcess({ dim: 2 }), {
+    name: 'RangeError',
+    message: 'patches: defined on S² only (inDim 3), got inDim 2',
+  });
+  assert.throws(() => new PatchesProcess({ slices: 0 }), {
+    name: 'RangeError',
+    message: 'patches: slices must be an integer ≥ 1, got 0',
+  });
   assert.throws(() => new PatchesProcess({ variant: 'paper' as never }), {
     name: 'RangeError',
     message: "patches: variant must be 'reference' or 'design', got 'paper'",

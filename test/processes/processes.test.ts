@@ -5,9 +5,17 @@ import { Generator, liveTensors, scope } from '../../src/torch/index.js';
 import { createProcess, PROCESS_KINDS, type Process, type ProcessSpec } from '../../src/processes/index.js';
 import { maxAbsDiff, sphere } from './helpers.js';
 
-const OUT_DIM: Record<string, number> = { identity: 3, linear: 7, spiral: 3, patches: 3, 'invertible-mlp': 3, monomial: 21 };
+const OUT_DIM: Record<string, number> = {
+  identity: 3,
+  linear: 7,
+  spiral: 3,
+  patches: 3,
+  'invertible-mlp': 3,
+  monomial: 21,
+};
 
-const all = (seed: number): Process[] => PROCESS_KINDS.map((kind) => createProcess({ kind } as ProcessSpec, 3, new Generator(seed)));
+const all = (seed: number): Process[] =>
+  PROCESS_KINDS.map((kind) => createProcess({ kind } as ProcessSpec, 3, new Generator(seed)));
 
 test('every process: float32 and float64 in → same dtype out, shape [n, outDim], both dtypes agree', () => {
   scope(() => {
@@ -72,11 +80,18 @@ test('every process: parameters survive the scope that built them; apply leaks n
 
 test('createProcess: S²-only processes reject other latent dimensions; unknown kinds list the valid ones', () => {
   const gen = new Generator(0);
-  assert.throws(() => createProcess({ kind: 'spiral' }, 10, gen), { name: 'RangeError', message: 'spiral: defined on S² only (inDim 3), got inDim 10' });
-  assert.throws(() => createProcess({ kind: 'patches', slices: 4 }, 2, gen), { name: 'RangeError', message: 'patches: defined on S² only (inDim 3), got inDim 2' });
+  assert.throws(() => createProcess({ kind: 'spiral' }, 10, gen), {
+    name: 'RangeError',
+    message: 'spiral: defined on S² only (inDim 3), got inDim 10',
+  });
+  assert.throws(() => createProcess({ kind: 'patches', slices: 4 }, 2, gen), {
+    name: 'RangeError',
+    message: 'patches: defined on S² only (inDim 3), got inDim 2',
+  });
   assert.throws(() => createProcess({ kind: 'castle' } as unknown as ProcessSpec, 3, gen), {
     name: 'RangeError',
-    message: "createProcess: unknown process kind 'castle'; valid kinds: identity, linear, spiral, patches, invertible-mlp, monomial",
+    message:
+      "createProcess: unknown process kind 'castle'; valid kinds: identity, linear, spiral, patches, invertible-mlp, monomial",
   });
   const g = createProcess({ kind: 'linear', outDim: 70, bias: 'zero' }, 10, gen);
   assert.deepEqual([g.name, g.inDim, g.outDim], ['linear', 10, 70]);

@@ -10,14 +10,24 @@ test('spiral: rotates (z1, z2) by nπ·z3 and keeps z3 (values by hand)', () => 
     const g = new SpiralProcess();
     assert.equal(g.name, 'spiral');
     assert.equal(g.turns, 2);
-    const z = tensor([[0.6, 0, 0.8], [0, 0.6, -0.8], [1, 0, 0]], undefined, 'float64');
+    const z = tensor(
+      [
+        [0.6, 0, 0.8],
+        [0, 0.6, -0.8],
+        [1, 0, 0],
+      ],
+      undefined,
+      'float64',
+    );
     const t = 2 * Math.PI * 0.8;
     const expected = [
       [0.6 * Math.cos(t), 0.6 * Math.sin(t), 0.8],
       [0.6 * Math.sin(t), 0.6 * Math.cos(t), -0.8],
       [1, 0, 0],
     ];
-    rows(g.apply(z)).forEach((r, i) => r.forEach((v, j) => assert.ok(Math.abs(v - expected[i]![j]!) < 1e-12, `${v} vs ${expected[i]![j]}`)));
+    rows(g.apply(z)).forEach((r, i) =>
+      r.forEach((v, j) => assert.ok(Math.abs(v - expected[i]![j]!) < 1e-12, `${v} vs ${expected[i]![j]}`)),
+    );
     assert.deepEqual(g.angle(z).toArray(), [t, -t, 0]);
     // turns = 0 is the identity.
     assert.equal(maxAbsDiff(new SpiralProcess({ turns: 0 }).apply(z), z), 0);
@@ -28,7 +38,10 @@ test('spiral: inverse ∘ spiral = id (1e-5 in float32), outputs stay on S², dt
   scope(() => {
     const gen = new Generator(0);
     const g = new SpiralProcess();
-    for (const [dtype, tol] of [['float32', 1e-5], ['float64', 1e-12]] as const) {
+    for (const [dtype, tol] of [
+      ['float32', 1e-5],
+      ['float64', 1e-12],
+    ] as const) {
       const z = sphere(2000, gen, dtype);
       const x = g.apply(z);
       assert.equal(x.dtype, dtype);
@@ -65,14 +78,22 @@ test('spiral: gradient through apply matches finite differences', () => {
 });
 
 test('spiral: defined on S² only, with clear errors', () => {
-  assert.throws(() => new SpiralProcess({ dim: 4 }), { name: 'RangeError', message: 'spiral: defined on S² only (inDim 3), got inDim 4' });
-  assert.throws(() => new SpiralProcess({ turns: Number.NaN }), { message: 'spiral: turns must be a finite number, got NaN' });
+  assert.throws(() => new SpiralProcess({ dim: 4 }), {
+    name: 'RangeError',
+    message: 'spiral: defined on S² only (inDim 3), got inDim 4',
+  });
+  assert.throws(() => new SpiralProcess({ turns: Number.NaN }), {
+    message: 'spiral: turns must be a finite number, got NaN',
+  });
   scope(() => {
     const z = sphere(5, new Generator(0), 'float32', 4);
     assert.throws(() => new SpiralProcess().apply(z), {
       name: 'RangeError',
       message: 'spiral: expects z of shape [n, 3] (defined on S² only: inDim 3), got [5, 4]',
     });
-    assert.throws(() => new SpiralProcess().inverse(z), { name: 'RangeError', message: 'spiral: expects x of shape [n, 3] (outDim 3), got [5, 4]' });
+    assert.throws(() => new SpiralProcess().inverse(z), {
+      name: 'RangeError',
+      message: 'spiral: expects x of shape [n, 3] (outDim 3), got [5, 4]',
+    });
   });
 });

@@ -4,7 +4,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { expandRuns, parseSpecText, resolveSpec, runExperiment, SpecError, trainRun } from '../../src/experiments/index.js';
+import {
+  expandRuns,
+  parseSpecText,
+  resolveSpec,
+  runExperiment,
+  SpecError,
+  trainRun,
+} from '../../src/experiments/index.js';
 import { trainStoredRun } from '../../src/experiments/executor.js';
 import { infoNCE } from '../../src/losses/index.js';
 import { RunStore, type RunHandle } from '../../src/runs/index.js';
@@ -37,7 +44,10 @@ async function stoppedAt30(): Promise<{ store: RunStore; handle: RunHandle }> {
 function tensorRange(file: string, name: string): [number, number] {
   const bytes = fs.readFileSync(file);
   const n = Number(bytes.readBigUInt64LE(0));
-  const header = JSON.parse(bytes.subarray(8, 8 + n).toString('utf8')) as Record<string, { data_offsets: [number, number] }>;
+  const header = JSON.parse(bytes.subarray(8, 8 + n).toString('utf8')) as Record<
+    string,
+    { data_offsets: [number, number] }
+  >;
   const [a, b] = header[name]!.data_offsets;
   return [8 + n + a, 8 + n + b];
 }
@@ -45,9 +55,14 @@ function tensorRange(file: string, name: string): [number, number] {
 /** The model tensor with the most bytes (a weight matrix). */
 function largestModelTensor(file: string): string {
   const bytes = fs.readFileSync(file);
-  const header = JSON.parse(bytes.subarray(8, 8 + Number(bytes.readBigUInt64LE(0))).toString('utf8')) as Record<string, { data_offsets?: [number, number] }>;
-  const size = (k: string): number => (header[k]!.data_offsets![1] - header[k]!.data_offsets![0]);
-  return Object.keys(header).filter((k) => k.startsWith('model.')).sort((a, b) => size(b) - size(a))[0]!;
+  const header = JSON.parse(bytes.subarray(8, 8 + Number(bytes.readBigUInt64LE(0))).toString('utf8')) as Record<
+    string,
+    { data_offsets?: [number, number] }
+  >;
+  const size = (k: string): number => header[k]!.data_offsets![1] - header[k]!.data_offsets![0];
+  return Object.keys(header)
+    .filter((k) => k.startsWith('model.'))
+    .sort((a, b) => size(b) - size(a))[0]!;
 }
 
 function flip16(file: string, at: number): void {
@@ -70,7 +85,10 @@ test('1. --seeds 1000000000 and --seeds 2000 exit 2 before any work; a stopped r
   const slow = writeSpec(dir, TINY.replace('iterations: 40', 'iterations: 4000'), 'slow.yaml');
   for (const parallel of ['1', '2']) {
     const store = path.join(dir, `stop-${parallel}`);
-    const { child, exited } = await clabUntil(['run', slow, '--seeds', '30', '--root', store, '--parallel', parallel], /start /);
+    const { child, exited } = await clabUntil(
+      ['run', slow, '--seeds', '30', '--root', store, '--parallel', parallel],
+      /start /,
+    );
     child.kill('SIGTERM');
     const [code] = await exited;
     assert.equal(code, 130);
@@ -114,7 +132,10 @@ test('4. a truncated meta.json or summary.json is named, listed as damaged, and 
     const [first] = (await runExperiment(planned, { store })).finished;
     const target = path.join(first!.dir, file);
     fs.truncateSync(target, Math.floor(fs.statSync(target).size / 2));
-    assert.throws(() => store.open(first!.id), (err: Error) => err.message.includes(target) && /damaged/.test(err.message));
+    assert.throws(
+      () => store.open(first!.id),
+      (err: Error) => err.message.includes(target) && /damaged/.test(err.message),
+    );
     store.reindex();
     const listed = store.list();
     assert.equal(listed.length, 1, 'the run stays listed');
@@ -136,7 +157,15 @@ test('5. thread counts are bounded in the library and in CLAB_THREADS', () => {
   for (const n of [1e9, 1000, MAX_THREADS + 1, 0, 1.5]) assert.throws(() => setNumThreads(n), RangeError, String(n));
   assert.equal(getNumThreads(), before);
   setNumThreads(MAX_THREADS);
-  assert.equal(scope(() => full([64, 64], 1).matmul(full([64, 64], 1)).sum().item()), 64 ** 3);
+  assert.equal(
+    scope(() =>
+      full([64, 64], 1)
+        .matmul(full([64, 64], 1))
+        .sum()
+        .item(),
+    ),
+    64 ** 3,
+  );
   setNumThreads(before);
   const r = clab(['ls', '--root', tmp()], { env: { CLAB_THREADS: '1000000000' } });
   assert.equal(r.code, 2);
@@ -155,7 +184,10 @@ test('6. numbers float32 cannot hold are refused before any work, naming the key
     assert.equal(r.code, 2, r.stderr);
     assert.ok(r.stderr.includes(`${key}: got`), r.stderr);
   }
-  assert.throws(() => resolveSpec(parseSpecText(TINY.replace('batch: 32', 'batch: 100000000'), 's')), (e: SpecError) => /train\.batch: one training step needs ≈ [\d.]+ GB/.test(e.message));
+  assert.throws(
+    () => resolveSpec(parseSpecText(TINY.replace('batch: 32', 'batch: 100000000'), 's')),
+    (e: SpecError) => /train\.batch: one training step needs ≈ [\d.]+ GB/.test(e.message),
+  );
   assert.deepEqual(runDirs(path.join(dir, 'runs')), []);
 });
 
@@ -164,10 +196,20 @@ test('7. a 40,000-key file is refused at once; duplicate keys found in one pass;
   const many = writeSpec(dir, Array.from({ length: 40_000 }, (_, i) => `k${i}: ${i}`).join('\n'), 'many.yaml');
   let r = clab(['run', many, '--root', path.join(dir, 'runs')]);
   assert.equal(r.code, 2);
-  assert.match(r.stderr, /many\.yaml: invalid experiment spec\n\s+- \(file\): about 40000 keys; a spec may have at most 5000/);
+  assert.match(
+    r.stderr,
+    /many\.yaml: invalid experiment spec\n\s+- \(file\): about 40000 keys; a spec may have at most 5000/,
+  );
   const dup = `${TINY}${Array.from({ length: 3000 }, (_, i) => `x${i}: 1`).join('\n')}\nx17: 2\n`;
-  assert.throws(() => parseSpecText(dup, 'dup.yaml'), (e: SpecError) => e.issues.some((i) => i.startsWith('x17: Map keys must be unique')));
-  const bomb = writeSpec(dir, `a: &a [x,x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\n`, 'bomb.yaml');
+  assert.throws(
+    () => parseSpecText(dup, 'dup.yaml'),
+    (e: SpecError) => e.issues.some((i) => i.startsWith('x17: Map keys must be unique')),
+  );
+  const bomb = writeSpec(
+    dir,
+    `a: &a [x,x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\n`,
+    'bomb.yaml',
+  );
   r = clab(['run', bomb, '--root', path.join(dir, 'runs')]);
   assert.equal(r.code, 2, r.stderr);
   assert.match(r.stderr, /bomb\.yaml: invalid experiment spec\n\s+- \(aliases\): /);
@@ -202,12 +244,20 @@ test('9. report --suite cannot write outside reports/; an unknown YAML tag is an
   fs.mkdirSync(suiteDir);
   const src = path.resolve('experiments/loss-is-not-enough');
   for (const f of ['base.yaml', 'published.json']) fs.copyFileSync(path.join(src, f), path.join(suiteDir, f));
-  fs.writeFileSync(path.join(suiteDir, 'evil.yaml'), fs.readFileSync(path.join(src, 'table1.yaml'), 'utf8').replace(/^suite: .*$/m, 'suite: x/../../../escaped'));
-  const r = clab(['report', '--suite', path.join(suiteDir, 'evil.yaml'), '--root', path.join(dir, 'runs')], { cwd: work });
+  fs.writeFileSync(
+    path.join(suiteDir, 'evil.yaml'),
+    fs.readFileSync(path.join(src, 'table1.yaml'), 'utf8').replace(/^suite: .*$/m, 'suite: x/../../../escaped'),
+  );
+  const r = clab(['report', '--suite', path.join(suiteDir, 'evil.yaml'), '--root', path.join(dir, 'runs')], {
+    cwd: work,
+  });
   assert.equal(r.code, 2, r.stderr);
   assert.match(r.stderr, /outside reports\//);
   assert.equal(fs.existsSync(path.join(dir, 'escaped')), false);
-  assert.throws(() => parseSpecText('name: a\nloss: !custom { kind: infonce, tau: 0.3 }\n', 'tag.yaml'), (e: SpecError) => /Unresolved tag: !custom/.test(e.message) && e.exitCode === 2);
+  assert.throws(
+    () => parseSpecText('name: a\nloss: !custom { kind: infonce, tau: 0.3 }\n', 'tag.yaml'),
+    (e: SpecError) => /Unresolved tag: !custom/.test(e.message) && e.exitCode === 2,
+  );
 });
 
 test('10. losses and metrics refuse NaN/Inf naming the argument; a collapsed representation is a warning in the summary', async () => {
@@ -215,7 +265,10 @@ test('10. losses and metrics refuse NaN/Inf naming the argument; a collapsed rep
   scope(() => {
     const a = randn([8, 3]);
     const nan = full([8, 3], NaN);
-    assert.throws(() => loss({ anchors: a, positives: nan, negatives: a }), /infoNCE: argument 'positives' holds NaN or ±Inf \(24 of 24/);
+    assert.throws(
+      () => loss({ anchors: a, positives: nan, negatives: a }),
+      /infoNCE: argument 'positives' holds NaN or ±Inf \(24 of 24/,
+    );
     assert.throws(() => loss({ anchors: a, positives: a, negatives: full([4, 3], Infinity) }), /argument 'negatives'/);
   });
   const { r2 } = await import('../../src/metrics/index.js');
@@ -225,7 +278,16 @@ test('10. losses and metrics refuse NaN/Inf naming the argument; a collapsed rep
     assert.throws(() => alignment(randn([10, 3]), full([10, 3], NaN)), /alignment\(\): argument 'y' holds NaN/);
   });
   const store = new RunStore(tmp());
-  const spec = resolveSpec(parseSpecText(TINY.replace('loss: { kind: infonce, tau: 0.3 }', 'loss: { kind: infonce, tau: 0.3 }\nencoder: { kind: mlp, hidden: [16, 16], batchNorm: false }').replace(/encoder: \{ kind: mlp, hidden: \[16, 16\] \}\n/, ''), 's'), { set: ['train.optimizer={kind: sgd, lr: 1e10}'] });
+  const spec = resolveSpec(
+    parseSpecText(
+      TINY.replace(
+        'loss: { kind: infonce, tau: 0.3 }',
+        'loss: { kind: infonce, tau: 0.3 }\nencoder: { kind: mlp, hidden: [16, 16], batchNorm: false }',
+      ).replace(/encoder: \{ kind: mlp, hidden: \[16, 16\] \}\n/, ''),
+      's',
+    ),
+    { set: ['train.optimizer={kind: sgd, lr: 1e10}'] },
+  );
   const h = store.create(expandRuns(spec)[0]!);
   const meta = await trainStoredRun(store, h.id).catch((e: Error) => e);
   assert.ok(!(meta instanceof Error), String(meta));

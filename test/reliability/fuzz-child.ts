@@ -7,13 +7,25 @@ import path from 'node:path';
 import { main } from '../../src/cli/main.js';
 
 /** Valid specs train two small steps: the fuzzer tests that they run, not how well. */
-const SMALL = ['--set', 'train.iterations=2', '--set', 'eval.every=1', '--set', 'eval.samples=64', '--set', 'train.checkpointEvery=1'];
+const SMALL = [
+  '--set',
+  'train.iterations=2',
+  '--set',
+  'eval.every=1',
+  '--set',
+  'eval.samples=64',
+  '--set',
+  'train.checkpointEvery=1',
+];
 
 async function runOne(file: string, root: string, small: boolean): Promise<{ code: number; stderr: string }> {
   let stderr = '';
   const write = process.stderr.write.bind(process.stderr);
   const out = process.stdout.write.bind(process.stdout);
-  process.stderr.write = ((chunk: string | Uint8Array) => ((stderr += chunk.toString()), true)) as typeof process.stderr.write;
+  process.stderr.write = ((chunk: string | Uint8Array) => (
+    (stderr += chunk.toString()),
+    true
+  )) as typeof process.stderr.write;
   process.stdout.write = (() => true) as typeof process.stdout.write;
   process.exitCode = undefined;
   try {

@@ -18,14 +18,21 @@ export interface CliOutcome {
 }
 
 /** Runs the jobs in one child (restarted after an abort); `timeoutMs` per spec counts as a hang. */
-export async function runThroughCli(dir: string, jobs: { yaml: string; small: boolean }[], timeoutMs = 60_000): Promise<CliOutcome[]> {
+export async function runThroughCli(
+  dir: string,
+  jobs: { yaml: string; small: boolean }[],
+  timeoutMs = 60_000,
+): Promise<CliOutcome[]> {
   const outcomes: CliOutcome[] = [];
   let next = 0;
   while (next < jobs.length) {
     const file = path.join(dir, `jobs-${next}.json`);
     fs.writeFileSync(file, JSON.stringify(jobs.slice(next)));
     const offset = next;
-    const child = spawn(process.execPath, [CHILD], { env: { ...process.env, CLAB_FUZZ_JOBS: file, CLAB_THREADS: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CHILD], {
+      env: { ...process.env, CLAB_FUZZ_JOBS: file, CLAB_THREADS: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let current: number | undefined;
     let buffer = '';
     let timer: NodeJS.Timeout | undefined;
@@ -38,7 +45,12 @@ export async function runThroughCli(dir: string, jobs: { yaml: string; small: bo
     child.stdout.on('data', (chunk: Buffer) => {
       buffer += chunk.toString();
       for (let nl = buffer.indexOf('\n'); nl >= 0; nl = buffer.indexOf('\n')) {
-        const line = JSON.parse(buffer.slice(0, nl)) as { begin?: number; end?: number; code?: number; stderr?: string };
+        const line = JSON.parse(buffer.slice(0, nl)) as {
+          begin?: number;
+          end?: number;
+          code?: number;
+          stderr?: string;
+        };
         buffer = buffer.slice(nl + 1);
         if (line.begin !== undefined) {
           current = offset + line.begin;
@@ -50,7 +62,9 @@ export async function runThroughCli(dir: string, jobs: { yaml: string; small: bo
         }
       }
     });
-    const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on('close', (c, s) => resolve([c, s])));
+    const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
+      child.on('close', (c, s) => resolve([c, s])),
+    );
     clearTimeout(timer);
     if (current !== undefined) {
       outcomes.push({ index: current, code: undefined, stderr: '', aborted: signal ?? `exit ${code}` });

@@ -11,7 +11,10 @@ if (isEntry) {
   const seed = Number(process.argv[3] ?? Date.now() % 100_000);
   const started = Date.now();
   const summary = fuzz(specs, seed);
-  const jobs = [...summary.invalidSamples.map((s) => ({ ...s, small: false })), ...summary.validSamples.map((s) => ({ ...s, small: true }))];
+  const jobs = [
+    ...summary.invalidSamples.map((s) => ({ ...s, small: false })),
+    ...summary.validSamples.map((s) => ({ ...s, small: true })),
+  ];
   const outcomes = await runThroughCli(tempDir('fuzz-run'), jobs);
   let aborts = 0;
   let stacks = 0;
@@ -27,7 +30,8 @@ if (isEntry) {
     else if (!job.small && o.code !== 2) notTwo++;
     else if (job.small && o.code === 0) trained++;
     else if (job.small && o.code === 1) late.push(`${job.origin}: ${o.stderr.trim().split('\n').pop()}`);
-    if (o.aborted !== undefined || STACK_FRAME.test(o.stderr) || (!job.small && o.code !== 2)) console.error(`--- ${job.origin} (${o.aborted ?? `exit ${o.code}`}):\n${job.yaml}\n${o.stderr}`);
+    if (o.aborted !== undefined || STACK_FRAME.test(o.stderr) || (!job.small && o.code !== 2))
+      console.error(`--- ${job.origin} (${o.aborted ?? `exit ${o.code}`}):\n${job.yaml}\n${o.stderr}`);
   }
   const lines = [
     `clab spec fuzzer — ${new Date().toISOString().slice(0, 10)}, seed ${seed}, ${((Date.now() - started) / 1000).toFixed(0)} s`,
@@ -38,5 +42,6 @@ if (isEntry) {
     ...[...new Set(late)].slice(0, 10).map((l) => `  late: ${l}`),
   ];
   console.log(lines.join('\n'));
-  process.exitCode = aborts + stacks + hangs + notTwo + summary.crashes.length + summary.unnamedIssues.length > 0 ? 1 : 0;
+  process.exitCode =
+    aborts + stacks + hangs + notTwo + summary.crashes.length + summary.unnamedIssues.length > 0 ? 1 : 0;
 }

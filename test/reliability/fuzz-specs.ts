@@ -38,21 +38,52 @@ const DOMAINS: { domain: string; registry: KindRegistry; place: (spec: Json, exa
   { domain: 'encoder', registry: encoderKinds as KindRegistry, place: (s, e) => ({ ...s, encoder: e }) },
   { domain: 'loss', registry: lossKinds as KindRegistry, place: (s, e) => ({ ...s, loss: e }) },
   { domain: 'auxiliary', registry: auxiliaryKinds as KindRegistry, place: (s, e) => ({ ...s, auxiliary: [e] }) },
-  { domain: 'optimizer', registry: optimizerKinds as KindRegistry, place: (s, e) => ({ ...s, train: { ...(s['train'] as Json), optimizer: e } }) },
-  { domain: 'schedule', registry: scheduleKinds as KindRegistry, place: (s, e) => ({ ...s, train: { ...(s['train'] as Json), schedule: e } }) },
-  { domain: 'metric', registry: metricKinds as KindRegistry, place: (s, e) => ({ ...s, eval: { ...(s['eval'] as Json), metrics: [e] } }) },
+  {
+    domain: 'optimizer',
+    registry: optimizerKinds as KindRegistry,
+    place: (s, e) => ({ ...s, train: { ...(s['train'] as Json), optimizer: e } }),
+  },
+  {
+    domain: 'schedule',
+    registry: scheduleKinds as KindRegistry,
+    place: (s, e) => ({ ...s, train: { ...(s['train'] as Json), schedule: e } }),
+  },
+  {
+    domain: 'metric',
+    registry: metricKinds as KindRegistry,
+    place: (s, e) => ({ ...s, eval: { ...(s['eval'] as Json), metrics: [e] } }),
+  },
 ];
 
 /** Every registered kind, as [domain, kind name, host spec holding its example]. */
 export function everyKind(): { domain: string; kind: string; spec: Json }[] {
   return DOMAINS.flatMap(({ domain, registry, place }) =>
-    Object.entries(registry).map(([kind, k]) => ({ domain, kind, spec: place(structuredClone(HOST), structuredClone(k.example) as Json) })),
+    Object.entries(registry).map(([kind, k]) => ({
+      domain,
+      kind,
+      spec: place(structuredClone(HOST), structuredClone(k.example) as Json),
+    })),
   );
 }
 
 /** Values a careless or hostile spec might hold. */
 const hostile: fc.Arbitrary<unknown> = fc.oneof(
-  fc.constantFrom(1e39, -1e39, 1e308, -1, 0, 0.5, 1e-45, 2 ** 31, 2 ** 53, 1e9, 1e15, Number.NaN, Number.POSITIVE_INFINITY, -0.0),
+  fc.constantFrom(
+    1e39,
+    -1e39,
+    1e308,
+    -1,
+    0,
+    0.5,
+    1e-45,
+    2 ** 31,
+    2 ** 53,
+    1e9,
+    1e15,
+    Number.NaN,
+    Number.POSITIVE_INFINITY,
+    -0.0,
+  ),
   fc.integer({ min: -5, max: 5000 }),
   fc.double({ noNaN: false }),
   fc.constantFrom('', 'x', 'vmff', '../../etc', '1e3', 'null', '!!js/function', '<script>'),
@@ -62,7 +93,11 @@ const hostile: fc.Arbitrary<unknown> = fc.oneof(
 );
 
 /** Every key path of `value` (objects and lists), e.g. ['loss', 'tau'] or ['seeds', 0]. */
-function pathsOf(value: unknown, prefix: (string | number)[] = [], out: (string | number)[][] = []): (string | number)[][] {
+function pathsOf(
+  value: unknown,
+  prefix: (string | number)[] = [],
+  out: (string | number)[][] = [],
+): (string | number)[][] {
   if (Array.isArray(value)) value.forEach((v, i) => (out.push([...prefix, i]), pathsOf(v, [...prefix, i], out)));
   else if (value !== null && typeof value === 'object')
     for (const [k, v] of Object.entries(value)) {
@@ -72,13 +107,31 @@ function pathsOf(value: unknown, prefix: (string | number)[] = [], out: (string 
   return out;
 }
 
-type Mutation = { op: 'set'; pick: number; value: unknown } | { op: 'delete'; pick: number } | { op: 'add'; pick: number; key: string; value: unknown } | { op: 'seeds'; seeds: number[] };
+type Mutation =
+  | { op: 'set'; pick: number; value: unknown }
+  | { op: 'delete'; pick: number }
+  | { op: 'add'; pick: number; key: string; value: unknown }
+  | { op: 'seeds'; seeds: number[] };
 
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   { weight: 6, arbitrary: fc.record({ op: fc.constant('set' as const), pick: fc.nat(), value: hostile }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('delete' as const), pick: fc.nat() }) },
-  { weight: 1, arbitrary: fc.record({ op: fc.constant('add' as const), pick: fc.nat(), key: fc.constantFrom('extra', 'kindd', 'lr', 'tau', '__proto__', 'constructor'), value: hostile }) },
-  { weight: 1, arbitrary: fc.record({ op: fc.constant('seeds' as const), seeds: fc.array(fc.integer({ min: -1, max: 3 }), { maxLength: 4 }) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      op: fc.constant('add' as const),
+      pick: fc.nat(),
+      key: fc.constantFrom('extra', 'kindd', 'lr', 'tau', '__proto__', 'constructor'),
+      value: hostile,
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      op: fc.constant('seeds' as const),
+      seeds: fc.array(fc.integer({ min: -1, max: 3 }), { maxLength: 4 }),
+    }),
+  },
 );
 
 function apply(spec: Json, m: Mutation): Json {
@@ -98,7 +151,8 @@ function apply(spec: Json, m: Mutation): Json {
     else delete parent[last];
   } else {
     const target = parent[last];
-    if (target !== null && typeof target === 'object' && !Array.isArray(target)) Object.defineProperty(target, m.key, { value: m.value, enumerable: true, writable: true, configurable: true });
+    if (target !== null && typeof target === 'object' && !Array.isArray(target))
+      Object.defineProperty(target, m.key, { value: m.value, enumerable: true, writable: true, configurable: true });
   }
   return out;
 }
@@ -108,10 +162,14 @@ export function specArbitrary(): fc.Arbitrary<{ origin: string; spec: Json }> {
   const kinds = everyKind();
   return fc
     .record({ base: fc.constantFrom(...kinds), mutations: fc.array(mutation, { minLength: 0, maxLength: 3 }) })
-    .map(({ base, mutations }) => ({ origin: `${base.domain}:${base.kind}`, spec: mutations.reduce(apply, base.spec) }));
+    .map(({ base, mutations }) => ({
+      origin: `${base.domain}:${base.kind}`,
+      spec: mutations.reduce(apply, base.spec),
+    }));
 }
 
-export type Verdict = { kind: 'valid'; runs: number } | { kind: 'invalid'; issues: string[] } | { kind: 'crash'; error: string };
+export type Verdict =
+  { kind: 'valid'; runs: number } | { kind: 'invalid'; issues: string[] } | { kind: 'crash'; error: string };
 
 /** A key path at the start of an issue: `a.b.0.c: …`, `(top level): …`, `(file): …`, `--seeds: …`. */
 const NAMES_KEY = /^(\(top level\)|\(file\)|\(aliases\)|--[a-z-]+|[A-Za-z_$][\w$-]*(\.[\w$=/.-]+)*( = .*)?)(: | )/;
@@ -123,7 +181,10 @@ export function judge(text: string): Verdict {
     return { kind: 'valid', runs: expandRuns(spec).length };
   } catch (err) {
     if (err instanceof SpecError) return { kind: 'invalid', issues: err.issues };
-    return { kind: 'crash', error: err instanceof Error ? `${err.name}: ${err.message}\n${err.stack ?? ''}` : String(err) };
+    return {
+      kind: 'crash',
+      error: err instanceof Error ? `${err.name}: ${err.message}\n${err.stack ?? ''}` : String(err),
+    };
   }
 }
 
@@ -154,10 +215,24 @@ export interface FuzzSummary {
 export function fuzz(numRuns: number, seed: number): FuzzSummary {
   const kindsTotal = everyKind().length;
   const covered = new Set<string>();
-  const summary: FuzzSummary = { specs: 0, valid: 0, invalid: 0, crashes: [], unnamedIssues: [], kindsCovered: 0, kindsTotal, slowestMs: 0, validSamples: [], invalidSamples: [] };
+  const summary: FuzzSummary = {
+    specs: 0,
+    valid: 0,
+    invalid: 0,
+    crashes: [],
+    unnamedIssues: [],
+    kindsCovered: 0,
+    kindsTotal,
+    slowestMs: 0,
+    validSamples: [],
+    invalidSamples: [],
+  };
   const samples = fc.sample(specArbitrary(), { numRuns, seed });
   // Every kind at least once unmutated, then the generated ones.
-  const all = [...everyKind().map((k) => ({ origin: `${k.domain}:${k.kind}`, spec: k.spec })), ...samples].slice(0, Math.max(numRuns, kindsTotal));
+  const all = [...everyKind().map((k) => ({ origin: `${k.domain}:${k.kind}`, spec: k.spec })), ...samples].slice(
+    0,
+    Math.max(numRuns, kindsTotal),
+  );
   for (const { origin, spec } of all) {
     covered.add(origin);
     const yaml = toYaml(spec);

@@ -13,15 +13,23 @@ const TRAINED = 12;
 
 test(`${SPECS} fuzzed specs: accepted, or refused naming the key; never a crash`, async (t) => {
   const summary = fuzz(SPECS, 18);
-  t.diagnostic(`${summary.specs} specs, ${summary.valid} valid, ${summary.invalid} invalid, ${summary.kindsCovered}/${summary.kindsTotal} kinds, slowest ${summary.slowestMs.toFixed(0)} ms`);
+  t.diagnostic(
+    `${summary.specs} specs, ${summary.valid} valid, ${summary.invalid} invalid, ${summary.kindsCovered}/${summary.kindsTotal} kinds, slowest ${summary.slowestMs.toFixed(0)} ms`,
+  );
   assert.ok(summary.specs >= SPECS);
   assert.equal(summary.kindsCovered, summary.kindsTotal, 'every registered kind is fuzzed');
   assert.ok(summary.valid > 0 && summary.invalid > 0, 'the fuzzer makes both valid and invalid specs');
-  assert.deepEqual(summary.crashes.map((c) => `${c.origin}: ${c.error.split('\n')[0]}\n${c.yaml}`), []);
+  assert.deepEqual(
+    summary.crashes.map((c) => `${c.origin}: ${c.error.split('\n')[0]}\n${c.yaml}`),
+    [],
+  );
   assert.deepEqual(summary.unnamedIssues, []);
 
   const dir = tempDir('fuzz');
-  const jobs = [...summary.invalidSamples.map((s) => ({ ...s, small: false })), ...summary.validSamples.slice(0, TRAINED).map((s) => ({ ...s, small: true }))];
+  const jobs = [
+    ...summary.invalidSamples.map((s) => ({ ...s, small: false })),
+    ...summary.validSamples.slice(0, TRAINED).map((s) => ({ ...s, small: true })),
+  ];
   const outcomes = await runThroughCli(dir, jobs);
   assert.equal(outcomes.length, jobs.length, 'every spec got an outcome');
   const problems: string[] = [];
@@ -31,7 +39,8 @@ test(`${SPECS} fuzzed specs: accepted, or refused naming the key; never a crash`
     if (o.aborted !== undefined) problems.push(`aborted the process (${o.aborted}): ${what}`);
     else if (STACK_FRAME.test(o.stderr)) problems.push(`printed a stack trace: ${o.stderr}\n${what}`);
     else if (!job.small && o.code !== 2) problems.push(`exit ${o.code}, not 2: ${o.stderr}\n${what}`);
-    else if (job.small && o.code === 1) t.diagnostic(`accepted but failed in training (exit 1): ${o.stderr.trim()} — ${job.origin}`);
+    else if (job.small && o.code === 1)
+      t.diagnostic(`accepted but failed in training (exit 1): ${o.stderr.trim()} — ${job.origin}`);
   }
   assert.deepEqual(problems, []);
 });

@@ -9,15 +9,28 @@ export const entry = path.join(repoRoot, 'dist/src/cli/main.js');
 const { NODE_TEST_CONTEXT: _ctx, ...parentEnv } = process.env;
 export const env: NodeJS.ProcessEnv = { ...parentEnv, CLAB_THREADS: '1' };
 
-export function clab(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [entry, ...args], { cwd: options.cwd ?? repoRoot, env: { ...env, ...options.env }, encoding: 'utf8', timeout: options.timeoutMs ?? 120_000 });
+export function clab(
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [entry, ...args], {
+    cwd: options.cwd ?? repoRoot,
+    env: { ...env, ...options.env },
+    encoding: 'utf8',
+    timeout: options.timeoutMs ?? 120_000,
+  });
   return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
 }
 
 /** Starts the CLI; resolves when its output matches `ready`. */
-export function clabUntil(args: string[], ready: RegExp): Promise<{ child: ReturnType<typeof spawn>; exited: Promise<[number | null, NodeJS.Signals | null]> }> {
+export function clabUntil(
+  args: string[],
+  ready: RegExp,
+): Promise<{ child: ReturnType<typeof spawn>; exited: Promise<[number | null, NodeJS.Signals | null]> }> {
   const child = spawn(process.execPath, [entry, ...args], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const exited = new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on('close', (c, s) => resolve([c, s])));
+  const exited = new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
+    child.on('close', (c, s) => resolve([c, s])),
+  );
   return new Promise((resolve, reject) => {
     let out = '';
     const onData = (d: Buffer): void => {
@@ -57,7 +70,8 @@ export function runDirs(root: string): string[] {
     .filter((d) => fs.existsSync(path.join(d, 'meta.json')));
 }
 
-export const readJson = (file: string): Record<string, unknown> => JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+export const readJson = (file: string): Record<string, unknown> =>
+  JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
 
 /** summary.json's numbers and metrics.jsonl without wall-clock seconds: what must match exactly. */
 export function numbersOf(dir: string): { summary: unknown; metrics: unknown[] } {

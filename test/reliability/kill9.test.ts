@@ -7,7 +7,10 @@ import path from 'node:path';
 import { tempDir } from '../util/temp.js';
 import { clab, clabUntil, numbersOf, readJson, runDirs, TINY, writeSpec } from './helpers.js';
 
-const SPEC = TINY.replace('hidden: [16, 16]', 'hidden: [256, 256, 256]').replace('iterations: 40, batch: 32, checkpointEvery: 10', 'iterations: 120, batch: 32, checkpointEvery: 1');
+const SPEC = TINY.replace('hidden: [16, 16]', 'hidden: [256, 256, 256]').replace(
+  'iterations: 40, batch: 32, checkpointEvery: 10',
+  'iterations: 120, batch: 32, checkpointEvery: 1',
+);
 const KILLS = 4;
 
 test(`kill -9 ${KILLS} times at random moments (checkpoint writes included); the resumed run equals the uninterrupted one`, async (t) => {

@@ -14,7 +14,12 @@ type Damage = 'truncate' | 'empty' | 'flip';
 const DAMAGES: Damage[] = ['truncate', 'empty', 'flip'];
 /** Files of a finished run, and the checkpoints of one stopped at step 30 (newest first). */
 const FINISHED_FILES = ['spec.json', 'meta.json', 'summary.json', 'metrics.jsonl', 'index.sqlite'];
-const STOPPED_FILES = ['checkpoints/step-00000030.safetensors', 'checkpoints/step-00000020.safetensors', 'metrics.jsonl', 'meta.json'];
+const STOPPED_FILES = [
+  'checkpoints/step-00000030.safetensors',
+  'checkpoints/step-00000020.safetensors',
+  'metrics.jsonl',
+  'meta.json',
+];
 
 const planned = () => [{ run: expandRuns(resolveSpec(parseSpecText(TINY, 'tiny.yaml')))[0]!, labels: {} }];
 
@@ -46,7 +51,12 @@ async function rerun(root: string): Promise<{ dirs: string[]; error?: string }> 
 }
 
 /** Clear error naming the damaged file, or the reference numbers (metrics rows readable or refused by name). */
-function assertCleanOutcome(cell: string, file: string, outcome: { dirs: string[]; error?: string }, reference: ReturnType<typeof numbersOf>): void {
+function assertCleanOutcome(
+  cell: string,
+  file: string,
+  outcome: { dirs: string[]; error?: string },
+  reference: ReturnType<typeof numbersOf>,
+): void {
   if (outcome.error !== undefined) {
     assert.ok(outcome.error.includes(path.basename(file)), `${cell}: the error names the file: ${outcome.error}`);
     return;

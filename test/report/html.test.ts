@@ -28,7 +28,8 @@ test('renderReport: every table cell value, inline SVG figures, notes and enviro
   assert.ok(html.startsWith('<!DOCTYPE html>'));
   assertSelfContained(html);
   assert.ok(html.includes('<svg'));
-  const escape = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  const escape = (s: string): string =>
+    s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
   for (const t of input.tables) {
     const s = summariseTable(t);
     for (const c of s.columns) assert.ok(html.includes(`>${escape(c)}<`), c);
@@ -56,7 +57,10 @@ test('renderFigures: curves, losses, theory and latents each render to an SVG wi
   const ids = figures.map((f) => f.id);
   assert.deepEqual([ids[0], ids[1], ids[2], ids[4]], ['r2-vs-rho', 'r2-vs-fixed-dims', 'loss-curves', 'latents-a1']);
   assert.ok(ids[3]?.startsWith('theory-'));
-  assert.ok(ids.every((id) => /^[a-z0-9_][a-z0-9_.-]*$/.test(id)), ids.join(' '));
+  assert.ok(
+    ids.every((id) => /^[a-z0-9_][a-z0-9_.-]*$/.test(id)),
+    ids.join(' '),
+  );
   for (const f of figures) assertSvg(f.svg, f.id);
   const rho = figures[0]?.svg ?? '';
   assert.ok(rho.includes('ours: MLP') && rho.includes('paper: MLP'), 'legend names ours and the paper');
@@ -72,7 +76,8 @@ test('latent view: points on both hemispheres, coloured by the true latent, subs
   assert.ok(pts.every((p) => Math.hypot(p.px, p.py) <= 1 + 1e-9 && /^#[0-9a-f]{6}$/.test(p.color)));
   // Hue follows the azimuth, lightness the height.
   assert.notEqual(latentColor([1, 0, 0]), latentColor([-1, 0, 0]));
-  const lum = (hex: string): number => parseInt(hex.slice(1, 3), 16) + parseInt(hex.slice(3, 5), 16) + parseInt(hex.slice(5, 7), 16);
+  const lum = (hex: string): number =>
+    parseInt(hex.slice(1, 3), 16) + parseInt(hex.slice(3, 5), 16) + parseInt(hex.slice(5, 7), 16);
   assert.ok(lum(latentColor([0.6, 0, 0.8])) > lum(latentColor([0.6, 0, -0.8])));
   // Degenerate rows are skipped rather than drawn at the origin.
   assert.equal(latentPoints({ runId: 'x', label: 'x', truth: [[0, 0, 0]], recovered: [[1, 0, 0]] }).length, 0);

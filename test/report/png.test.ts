@@ -7,7 +7,7 @@ import { crc32, encodePng, renderReport } from '../../src/report/index.js';
 function chunks(png: Buffer): { type: string; data: Buffer }[] {
   assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'PNG signature');
   const out: { type: string; data: Buffer }[] = [];
-  for (let at = 8; at < png.length; ) {
+  for (let at = 8; at < png.length;) {
     const len = png.readUInt32BE(at);
     const type = png.toString('ascii', at + 4, at + 8);
     const data = png.subarray(at + 8, at + 8 + len);
@@ -28,7 +28,10 @@ test('encodePng writes a valid RGB PNG whose pixels decode back exactly', () => 
   const w = 3;
   const pixels = Array.from({ length: 3 * h * w }, (_, i) => (i % 7) / 6);
   const parts = chunks(encodePng(pixels, 3, h, w));
-  assert.deepEqual(parts.map((p) => p.type), ['IHDR', 'IDAT', 'IEND']);
+  assert.deepEqual(
+    parts.map((p) => p.type),
+    ['IHDR', 'IDAT', 'IEND'],
+  );
   const ihdr = parts[0]!.data;
   assert.equal(ihdr.readUInt32BE(0), w);
   assert.equal(ihdr.readUInt32BE(4), h);
@@ -37,7 +40,8 @@ test('encodePng writes a valid RGB PNG whose pixels decode back exactly', () => 
   assert.equal(raw.length, h * (1 + 3 * w));
   for (let y = 0; y < h; y++)
     for (let x = 0; x < w; x++)
-      for (let c = 0; c < 3; c++) assert.equal(raw[y * (1 + 3 * w) + 1 + 3 * x + c], Math.round(pixels[c * h * w + y * w + x]! * 255));
+      for (let c = 0; c < 3; c++)
+        assert.equal(raw[y * (1 + 3 * w) + 1 + 3 * x + c], Math.round(pixels[c * h * w + y * w + x]! * 255));
   // Grayscale input is replicated over the three channels; a wrong size is refused.
   const gray = inflateSync(chunks(encodePng([0, 1], 1, 1, 2))[1]!.data);
   assert.deepEqual([...gray], [0, 0, 0, 0, 255, 255, 255]);
@@ -55,8 +59,17 @@ test('a report gallery is embedded as inline PNG images', async () => {
     latentViews: [],
     theory: [],
     notes: [],
-    galleries: [{ title: 'Augmented views', caption: 'c', rows: [{ label: 'crop-only (1)', images: [{ channels: 1, height: 1, width: 2, pixels: [0, 1] }] }] }],
+    galleries: [
+      {
+        title: 'Augmented views',
+        caption: 'c',
+        rows: [{ label: 'crop-only (1)', images: [{ channels: 1, height: 1, width: 2, pixels: [0, 1] }] }],
+      },
+    ],
   });
   assert.match(html, /<h3>Augmented views<\/h3>/);
-  assert.match(html, /<th>crop-only \(1\)<\/th><td><img alt="crop-only \(1\)" width="4" height="2" style="image-rendering:pixelated" src="data:image\/png;base64,[A-Za-z0-9+/=]+"><\/td>/);
+  assert.match(
+    html,
+    /<th>crop-only \(1\)<\/th><td><img alt="crop-only \(1\)" width="4" height="2" style="image-rendering:pixelated" src="data:image\/png;base64,[A-Za-z0-9+/=]+"><\/td>/,
+  );
 });

@@ -43,6 +43,9 @@ test('publishedTable1 and publishedCurves turn the data into report inputs', () 
   assert.equal(t.published['invertible-mlp']?.['violated-inverse'], null);
   assert.deepEqual(t.published.linear?.['violated-adapted'], { mean: 0.65, std: 0.03 });
   const c = publishedCurves(p);
-  assert.deepEqual(c.rho.series[0]?.points.map((q) => q.y), [0.053, 0.575, 0.626]);
+  assert.deepEqual(
+    c.rho.series[0]?.points.map((q) => q.y),
+    [0.053, 0.575, 0.626],
+  );
   assert.equal(c.fixedDims.series[0]?.points.length, 11);
 });

@@ -6,7 +6,12 @@ import type { ReportInput, TableInput } from '../../src/report/types.js';
 export function sampleTable(): TableInput {
   const t = publishedTable1(loadPublished());
   t.ours = [
-    { row: 'identity', column: 'holds-infonce', values: [0.99, 1.0, 0.98, 0.995, 0.985], runIds: ['a1', 'a2', 'a3', 'a4', 'a5'] },
+    {
+      row: 'identity',
+      column: 'holds-infonce',
+      values: [0.99, 1.0, 0.98, 0.995, 0.985],
+      runIds: ['a1', 'a2', 'a3', 'a4', 'a5'],
+    },
     { row: 'identity', column: 'violated-infonce', values: [0.5], runIds: ['b1'] },
     { row: 'spiral', column: 'violated-inverse', values: [0.97, 0.99], runIds: ['c1', 'c2'] },
     { row: 'invertible-mlp', column: 'violated-inverse', values: [0.42], runIds: ['d1'] },
@@ -50,8 +55,16 @@ export function sampleInput(): ReportInput {
     tables: [sampleTable()],
     curves: [curves.rho, curves.fixedDims],
     lossCurves: [
-      { runId: 'a1', label: 'identity holds', points: Array.from({ length: 20 }, (_, i) => ({ step: i * 10, loss: 8 - Math.log1p(i) * 0.2 })) },
-      { runId: 'b1', label: 'identity violated', points: Array.from({ length: 20 }, (_, i) => ({ step: i * 10, loss: 7 - Math.log1p(i) * 0.4 })) },
+      {
+        runId: 'a1',
+        label: 'identity holds',
+        points: Array.from({ length: 20 }, (_, i) => ({ step: i * 10, loss: 8 - Math.log1p(i) * 0.2 })),
+      },
+      {
+        runId: 'b1',
+        label: 'identity violated',
+        points: Array.from({ length: 20 }, (_, i) => ({ step: i * 10, loss: 7 - Math.log1p(i) * 0.4 })),
+      },
     ],
     latentViews: [{ runId: 'a1', label: 'identity, diversity holds', truth, recovered }],
     theory: [
@@ -66,5 +79,15 @@ export function sampleInput(): ReportInput {
 }
 
 export function emptyInput(): ReportInput {
-  return { title: 'empty', generatedAt: '', environment: {}, tables: [], curves: [], lossCurves: [], latentViews: [], theory: [], notes: [] };
+  return {
+    title: 'empty',
+    generatedAt: '',
+    environment: {},
+    tables: [],
+    curves: [],
+    lossCurves: [],
+    latentViews: [],
+    theory: [],
+    notes: [],
+  };
 }

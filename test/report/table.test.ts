@@ -24,10 +24,20 @@ test('summarise: mean, sample std (n − 1), n; one value has no std, none has n
 });
 
 test('summariseCell: Δ = ours − paper and agreement within 2·sqrt(std_p² + std_o²), at least 0.01', () => {
-  const agree = summariseCell('r', 'c', { row: 'r', column: 'c', values: [0.62, 0.64], runIds: ['x', 'y'] }, { mean: 0.63, std: 0 });
+  const agree = summariseCell(
+    'r',
+    'c',
+    { row: 'r', column: 'c', values: [0.62, 0.64], runIds: ['x', 'y'] },
+    { mean: 0.63, std: 0 },
+  );
   assert.ok(Math.abs((agree.delta ?? NaN) - 0) < 1e-12);
   assert.equal(agree.agreement, 'agree');
-  const far = summariseCell('r', 'c', { row: 'r', column: 'c', values: [0.5], runIds: ['x'] }, { mean: 0.06, std: 0.03 });
+  const far = summariseCell(
+    'r',
+    'c',
+    { row: 'r', column: 'c', values: [0.5], runIds: ['x'] },
+    { mean: 0.06, std: 0.03 },
+  );
   assert.ok(Math.abs((far.delta ?? NaN) - 0.44) < 1e-12);
   assert.equal(far.tolerance, 0.06);
   assert.equal(far.agreement, 'disagree');
@@ -90,8 +100,14 @@ test("formatTerminalTable's long layout has one line per cell", () => {
   const t = sampleTable();
   const text = formatTerminalTable(t, { layout: 'long' });
   const lines = text.split('\n');
-  assert.ok(lines.some((l) => /^identity\s+violated-infonce\s+0\.500 \(1\)\s+0\.06 ± 0\.03\s+\+0\.440 ✗$/.test(l)), text);
-  assert.ok(lines.some((l) => /^invertible-mlp\s+violated-inverse\s+0\.420 \(1\)\s+n\/a$/.test(l)), text);
+  assert.ok(
+    lines.some((l) => /^identity\s+violated-infonce\s+0\.500 \(1\)\s+0\.06 ± 0\.03\s+\+0\.440 ✗$/.test(l)),
+    text,
+  );
+  assert.ok(
+    lines.some((l) => /^invertible-mlp\s+violated-inverse\s+0\.420 \(1\)\s+n\/a$/.test(l)),
+    text,
+  );
   assert.equal(lines.filter((l) => t.rows.some((r) => l.startsWith(`${r} `))).length, t.rows.length * t.columns.length);
   assert.ok(Math.max(...lines.slice(0, -3).map((l) => [...l].length)) < 80);
 });
@@ -102,7 +118,10 @@ test('tableToMarkdown has a header, a separator and one line per row with every 
   const rows = md.filter((l) => l.startsWith('|'));
   assert.equal(rows.length, 2 + t.rows.length);
   const cols = (l: string): number => l.split(/(?<!\\)\|/).length - 2;
-  assert.ok(rows.every((l) => cols(l) === 1 + 3 * t.columns.length), md.join('\n'));
+  assert.ok(
+    rows.every((l) => cols(l) === 1 + 3 * t.columns.length),
+    md.join('\n'),
+  );
   assert.ok(md.some((l) => l.startsWith('| spiral') && l.includes('0.980 ± 0.014 (2)') && l.includes('0.72 ± 0.33')));
 });
 

@@ -15,7 +15,14 @@ if (root !== undefined && id !== undefined) {
     if (step % 3 === 0) {
       const w = full([100_000], step);
       const b = full([7], -step, 'float64');
-      run.saveCheckpoint(step, new Map([['w', w], ['b', b]]), { step, rng: [step, step * 2] });
+      run.saveCheckpoint(
+        step,
+        new Map([
+          ['w', w],
+          ['b', b],
+        ]),
+        { step, rng: [step, step * 2] },
+      );
       w.dispose();
       b.dispose();
       if (step === 3) process.stdout.write('ready\n');

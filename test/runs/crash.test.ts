@@ -52,7 +52,10 @@ test('a run killed with SIGKILL at a random moment leaves a readable folder and 
     assert.deepEqual(ck.state, { step: ck.step, rng: [ck.step, ck.step * 2] });
     const w = ck.tensors.get('w')!.toFloat32Array();
     assert.equal(w.length, 100_000);
-    assert.ok(w.every((x) => x === ck.step), 'checkpoint tensor values are whole');
+    assert.ok(
+      w.every((x) => x === ck.step),
+      'checkpoint tensor values are whole',
+    );
     assert.deepEqual(ck.tensors.get('b')!.toArray(), new Array(7).fill(-ck.step));
     for (const t of ck.tensors.values()) t.dispose();
     // resume: metrics roll back to the checkpoint and continue

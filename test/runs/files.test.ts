@@ -75,7 +75,15 @@ test('checkpoints: round trip of tensors and state; only the newest two are kept
     const w = tensor(new Float32Array([step, step + 0.5, -step, 1e-3]), [2, 2]);
     const b = full([3], step, 'float64');
     const i = tensor([1, 2, step], [3], 'int64');
-    run.saveCheckpoint(step, new Map([['enc.w', w], ['enc.b', b], ['rng', i]]), { step, optimizer: { lr: 1e-3, t: step }, note: 'é' });
+    run.saveCheckpoint(
+      step,
+      new Map([
+        ['enc.w', w],
+        ['enc.b', b],
+        ['rng', i],
+      ]),
+      { step, optimizer: { lr: 1e-3, t: step }, note: 'é' },
+    );
     for (const t of [w, b, i]) t.dispose();
   }
   const dir = path.join(run.dir, 'checkpoints');
@@ -111,12 +119,16 @@ test('checkpoints: a truncated newest file is skipped for the previous one; a re
   assert.equal(run.latestCheckpoint()?.step, 100);
   // resume from 100 and checkpoint 150: the abandoned 200 goes
   run.saveCheckpoint(150, new Map([['w', t]]), { at: 150 });
-  assert.deepEqual(fs.readdirSync(path.join(run.dir, 'checkpoints')).sort(), ['step-00000100.safetensors', 'step-00000150.safetensors']);
+  assert.deepEqual(fs.readdirSync(path.join(run.dir, 'checkpoints')).sort(), [
+    'step-00000100.safetensors',
+    'step-00000150.safetensors',
+  ]);
   ck = run.latestCheckpoint();
   assert.equal(ck?.step, 150);
   for (const x of ck?.tensors.values() ?? []) x.dispose();
   // nothing loadable at all
-  for (const f of fs.readdirSync(path.join(run.dir, 'checkpoints'))) fs.writeFileSync(path.join(run.dir, 'checkpoints', f), 'x');
+  for (const f of fs.readdirSync(path.join(run.dir, 'checkpoints')))
+    fs.writeFileSync(path.join(run.dir, 'checkpoints', f), 'x');
   assert.equal(run.latestCheckpoint(), undefined);
   assert.throws(() => run.saveCheckpoint(1.5, new Map([['w', t]]), {}), /step/);
   t.dispose();

@@ -5,7 +5,9 @@ import { tempDir as makeTempDir } from '../util/temp.js';
 export const tempDir = (): string => makeTempDir('runs');
 
 /** A small resolved-looking run (the store only needs spec.name and JSON-ness). */
-export function sampleRun(overrides: { name?: string; seed?: number; tau?: number; point?: Record<string, unknown> } = {}): RunSpec {
+export function sampleRun(
+  overrides: { name?: string; seed?: number; tau?: number; point?: Record<string, unknown> } = {},
+): RunSpec {
   const spec = {
     name: overrides.name ?? 'table1/spiral',
     latent: { dim: 3 },

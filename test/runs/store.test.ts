@@ -76,7 +76,10 @@ test('open by id or unique prefix; clear errors for ambiguous and unknown ids', 
       return true;
     },
   );
-  assert.throws(() => store.open('gamma'), (err: unknown) => err instanceof RunLookupError && /no run 'gamma'/.test(err.message));
+  assert.throws(
+    () => store.open('gamma'),
+    (err: unknown) => err instanceof RunLookupError && /no run 'gamma'/.test(err.message),
+  );
   assert.throws(() => store.open('%'), RunLookupError); // LIKE wildcards are literal
   assert.throws(() => store.open('../x'), RunLookupError);
   store.close();
@@ -85,7 +88,8 @@ test('open by id or unique prefix; clear errors for ambiguous and unknown ids', 
 test('list: newest first, filtered by name, label, status and limit', () => {
   const store = new RunStore(tempDir());
   const ids: string[] = [];
-  for (let seed = 0; seed < 3; seed++) ids.push(store.create(sampleRun({ name: 'a', seed }), { suite: seed < 2 ? 'x' : 'y' }).id);
+  for (let seed = 0; seed < 3; seed++)
+    ids.push(store.create(sampleRun({ name: 'a', seed }), { suite: seed < 2 ? 'x' : 'y' }).id);
   ids.push(store.create(sampleRun({ name: 'b' })).id);
   assert.deepEqual(
     store.list().map((m) => m.id),

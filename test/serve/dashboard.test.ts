@@ -30,8 +30,14 @@ interface El {
 }
 type Doc = { querySelectorAll(s: string): { length: number }; querySelector(s: string): El | null };
 // Conditions run in the page as functions (the page's CSP forbids evaluating strings there).
-const rowCount = (n: number) => (globalThis as unknown as { document: Doc }).document.querySelectorAll('tr[data-run-id]').length === n;
-const lossPoints = () => Number((globalThis as unknown as { document: Doc }).document.querySelector('.chart[data-metric="loss"]')?.getAttribute('data-points') ?? 0);
+const rowCount = (n: number) =>
+  (globalThis as unknown as { document: Doc }).document.querySelectorAll('tr[data-run-id]').length === n;
+const lossPoints = () =>
+  Number(
+    (globalThis as unknown as { document: Doc }).document
+      .querySelector('.chart[data-metric="loss"]')
+      ?.getAttribute('data-points') ?? 0,
+  );
 
 const XSS = '<img src=x onerror="window.__xss=1">';
 
@@ -92,11 +98,18 @@ before(async () => {
     assert.equal(result.finished.length, 4);
     suiteIds.push(...result.finished.map((m) => m.id));
     // Strings a spec or label may hold are shown as text, never as markup.
-    const xss = store.create({ spec: { name: XSS, loss: { kind: 'infonce', tau: 0.3 } } as never, seed: 0, point: {} }, { suite: '<b>not-bold</b>' });
+    const xss = store.create(
+      { spec: { name: XSS, loss: { kind: 'infonce', tau: 0.3 } } as never, seed: 0, point: {} },
+      { suite: '<b>not-bold</b>' },
+    );
     xss.appendMetrics({ step: 1, seconds: 0.1, loss: 4 });
     xss.writeSummary({ steps: 1, seconds: 0.1, finalLoss: 4, metrics: { r2: 0.1 } });
     xssId = xss.id;
-    const failed = store.create({ spec: { name: 'dashboard/failed', loss: { kind: 'infonce', tau: 0.3 } } as never, seed: 0, point: {} });
+    const failed = store.create({
+      spec: { name: 'dashboard/failed', loss: { kind: 'infonce', tau: 0.3 } } as never,
+      seed: 0,
+      point: {},
+    });
     failed.setStatus('failed', 'loss is NaN at step 12');
     failedId = failed.id;
   } finally {
@@ -147,7 +160,11 @@ test('a spec string holding HTML is shown as text, and never runs', { skip }, as
 test('filtering by text and by a column range, and sorting', { skip }, async () => {
   await page.fill('[data-testid="filter"]', 'tau-high');
   await page.waitForFunction(rowCount, 2);
-  assert.ok((await rows(page).evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-run-id')!))).every((id) => id.includes('tau-high')));
+  assert.ok(
+    (await rows(page).evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-run-id')!))).every((id) =>
+      id.includes('tau-high'),
+    ),
+  );
   await page.fill('[data-testid="filter"]', '');
   await page.fill('[data-filter="p:loss.tau:min"]', '0.5');
   await page.waitForFunction(rowCount, 2);
@@ -168,13 +185,20 @@ test('selecting runs draws their curves; grouping draws a mean and a band; CSV e
   assert.ok(await page.locator('.chart[data-metric="r2"] canvas').count());
   assert.equal(await loss.locator('.u-legend .u-series').count(), 1 + suiteIds.length, 'x and one series per run');
   await page.selectOption('[data-testid="group-by"]', 'cell');
-  await page.waitForFunction(() => (globalThis as unknown as { document: Doc }).document.querySelector('.chart[data-metric="loss"] .u-legend')?.textContent?.includes('cell=tau-low/vmf (mean of 2)'));
+  await page.waitForFunction(() =>
+    (globalThis as unknown as { document: Doc }).document
+      .querySelector('.chart[data-metric="loss"] .u-legend')
+      ?.textContent?.includes('cell=tau-low/vmf (mean of 2)'),
+  );
   if (process.env['CLAB_DASHBOARD_SCREENSHOT']) {
     await page.setViewportSize({ width: 1400, height: 900 });
     await page.screenshot({ path: path.resolve(process.env['CLAB_DASHBOARD_SCREENSHOT']) });
   }
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="export-csv"]')]);
-  const csv = fs.readFileSync((await download.path())!, 'utf8').trim().split(/\r\n/);
+  const csv = fs
+    .readFileSync((await download.path())!, 'utf8')
+    .trim()
+    .split(/\r\n/);
   assert.match(csv[0]!, /^id,name,status,suite,cell,seed,.*loss\.tau.*,r2/);
   assert.equal(csv.length, 1 + suiteIds.length);
   await page.selectOption('[data-testid="group-by"]', '');
@@ -185,7 +209,9 @@ test("a run's page shows its spec, status, error, checkpoints and latent view", 
   await rowOf(page, id).locator('td.id a').click();
   await page.locator('[data-testid="run-spec"]').waitFor();
   assert.equal(await page.locator('[data-testid="run-title"]').textContent(), id);
-  const spec = JSON.parse((await page.locator('[data-testid="run-spec"]').textContent())!) as { spec: { name: string; loss: { kind: string } } };
+  const spec = JSON.parse((await page.locator('[data-testid="run-spec"]').textContent())!) as {
+    spec: { name: string; loss: { kind: string } };
+  };
   const stored = JSON.parse(fs.readFileSync(path.join(root, id, 'spec.json'), 'utf8')) as unknown;
   assert.deepEqual(spec, stored, 'the resolved spec exactly as stored');
   assert.equal(await page.locator('[data-testid="run-status"]').textContent(), 'done');
@@ -209,7 +235,10 @@ test("the suite's table next to the paper's numbers, as the HTML report draws it
   const text = (await page.locator('[data-testid="suite-tables"]').textContent())!;
   assert.match(text, /tau-low/);
   assert.match(text, /0\.90 ± 0\.05|0\.9/, 'the published number');
-  assert.ok(await page.locator('[data-testid="suite-tables"] td.agree, [data-testid="suite-tables"] td.disagree').count(), 'the cell with a paper number is compared');
+  assert.ok(
+    await page.locator('[data-testid="suite-tables"] td.agree, [data-testid="suite-tables"] td.disagree').count(),
+    'the cell with a paper number is compared',
+  );
   const href = (await page.locator('a', { hasText: 'full HTML report' }).getAttribute('href'))!;
   const report = await page.request.get(new URL(href, serve!.url).toString());
   assert.equal(report.status(), 200);
@@ -218,24 +247,47 @@ test("the suite's table next to the paper's numbers, as the HTML report draws it
   await rows(page).first().waitFor();
 });
 
-test('a run training during the test appears, and its curve grows on the open page without a reload', { skip, timeout: 180_000 }, async () => {
-  for (const id of suiteIds) await rowOf(page, id).locator('input.select').uncheck();
-  const trainer = spawn(process.execPath, [CLI, 'run', path.join(experiments, 'live.yaml'), '--root', root], { stdio: 'ignore', env: { ...process.env, CLAB_THREADS: '1' } });
-  const ended = new Promise<void>((resolve) => trainer.once('exit', () => resolve()));
-  try {
-    const live = page.locator('tr[data-run-id^="dashboard-live"]');
-    await live.waitFor({ timeout: 90_000 });
-    assert.equal(await live.locator('td.status').textContent(), 'running');
-    await live.locator('input.select').check();
-    const loss = page.locator('.chart[data-metric="loss"]');
-    await page.waitForFunction(lossPoints, undefined, { timeout: 60_000 });
-    const seen = Number(await loss.getAttribute('data-points'));
-    await page.waitForFunction((n) => Number((globalThis as unknown as { document: Doc }).document.querySelector('.chart[data-metric="loss"]')?.getAttribute('data-points') ?? 0) > n, seen, { timeout: 60_000 });
-    assert.equal(await page.evaluate('window.__marker'), 1, 'the page was not reloaded');
-  } finally {
-    trainer.kill('SIGTERM');
-    await ended;
-  }
-  // Stopped, the run is marked interrupted, and the open table says so.
-  await page.waitForFunction(() => (globalThis as unknown as { document: Doc }).document.querySelector('tr[data-run-id^="dashboard-live"] td.status')?.textContent === 'interrupted', undefined, { timeout: 30_000 });
-});
+test(
+  'a run training during the test appears, and its curve grows on the open page without a reload',
+  { skip, timeout: 180_000 },
+  async () => {
+    for (const id of suiteIds) await rowOf(page, id).locator('input.select').uncheck();
+    const trainer = spawn(process.execPath, [CLI, 'run', path.join(experiments, 'live.yaml'), '--root', root], {
+      stdio: 'ignore',
+      env: { ...process.env, CLAB_THREADS: '1' },
+    });
+    const ended = new Promise<void>((resolve) => trainer.once('exit', () => resolve()));
+    try {
+      const live = page.locator('tr[data-run-id^="dashboard-live"]');
+      await live.waitFor({ timeout: 90_000 });
+      assert.equal(await live.locator('td.status').textContent(), 'running');
+      await live.locator('input.select').check();
+      const loss = page.locator('.chart[data-metric="loss"]');
+      await page.waitForFunction(lossPoints, undefined, { timeout: 60_000 });
+      const seen = Number(await loss.getAttribute('data-points'));
+      await page.waitForFunction(
+        (n) =>
+          Number(
+            (globalThis as unknown as { document: Doc }).document
+              .querySelector('.chart[data-metric="loss"]')
+              ?.getAttribute('data-points') ?? 0,
+          ) > n,
+        seen,
+        { timeout: 60_000 },
+      );
+      assert.equal(await page.evaluate('window.__marker'), 1, 'the page was not reloaded');
+    } finally {
+      trainer.kill('SIGTERM');
+      await ended;
+    }
+    // Stopped, the run is marked interrupted, and the open table says so.
+    await page.waitForFunction(
+      () =>
+        (globalThis as unknown as { document: Doc }).document.querySelector(
+          'tr[data-run-id^="dashboard-live"] td.status',
+        )?.textContent === 'interrupted',
+      undefined,
+      { timeout: 30_000 },
+    );
+  },
+);

@@ -34,26 +34,45 @@ after(async () => {
   await serve?.stop();
 });
 
-test('1,000 runs: the table shows one page of rows at a time and pages through all of them', { skip, timeout: 120_000 }, async () => {
-  await page.goto(serve!.url);
-  await page.locator('tr[data-run-id]').first().waitFor({ timeout: 60_000 });
-  assert.equal(await page.locator('[data-testid="runs-info"]').textContent(), `${RUNS} of ${RUNS} runs · 0 selected`);
-  assert.equal(await page.locator('tr[data-run-id]').count(), PAGE_SIZE);
-  assert.match((await page.locator('.pager').first().textContent())!, new RegExp(`page 1 of ${RUNS / PAGE_SIZE}`));
-  const first = await page.locator('tr[data-run-id]').first().getAttribute('data-run-id');
-  await page.click('[data-testid="next-page"]');
-  assert.match((await page.locator('.pager').first().textContent())!, /page 2 of/);
-  assert.notEqual(await page.locator('tr[data-run-id]').first().getAttribute('data-run-id'), first);
-  assert.equal(await page.locator('tr[data-run-id]').count(), PAGE_SIZE);
-  await page.fill('[data-testid="filter"]', 'cell-7-');
-  // 20 cells: one run in 20 is in cell 7.
-  await page.waitForFunction((t) => (globalThis as unknown as { document: Doc }).document.querySelector('[data-testid="runs-info"]')?.textContent?.startsWith(t), `${RUNS / 20} of ${RUNS} runs`);
-  await page.fill('[data-testid="filter"]', '');
-});
+test(
+  '1,000 runs: the table shows one page of rows at a time and pages through all of them',
+  { skip, timeout: 120_000 },
+  async () => {
+    await page.goto(serve!.url);
+    await page.locator('tr[data-run-id]').first().waitFor({ timeout: 60_000 });
+    assert.equal(await page.locator('[data-testid="runs-info"]').textContent(), `${RUNS} of ${RUNS} runs · 0 selected`);
+    assert.equal(await page.locator('tr[data-run-id]').count(), PAGE_SIZE);
+    assert.match((await page.locator('.pager').first().textContent())!, new RegExp(`page 1 of ${RUNS / PAGE_SIZE}`));
+    const first = await page.locator('tr[data-run-id]').first().getAttribute('data-run-id');
+    await page.click('[data-testid="next-page"]');
+    assert.match((await page.locator('.pager').first().textContent())!, /page 2 of/);
+    assert.notEqual(await page.locator('tr[data-run-id]').first().getAttribute('data-run-id'), first);
+    assert.equal(await page.locator('tr[data-run-id]').count(), PAGE_SIZE);
+    await page.fill('[data-testid="filter"]', 'cell-7-');
+    // 20 cells: one run in 20 is in cell 7.
+    await page.waitForFunction(
+      (t) =>
+        (globalThis as unknown as { document: Doc }).document
+          .querySelector('[data-testid="runs-info"]')
+          ?.textContent?.startsWith(t),
+      `${RUNS / 20} of ${RUNS} runs`,
+    );
+    await page.fill('[data-testid="filter"]', '');
+  },
+);
 
 test('curves of three runs with 10,000 rows each draw every row', { skip, timeout: 120_000 }, async () => {
   const boxes = page.locator('tr[data-run-id] input.select');
   for (let i = 0; i < 3; i++) await boxes.nth(i).check();
-  await page.waitForFunction((n) => Number((globalThis as unknown as { document: Doc }).document.querySelector('.chart[data-metric="loss"]')?.getAttribute('data-points') ?? 0) === n, ROWS, { timeout: 60_000 });
+  await page.waitForFunction(
+    (n) =>
+      Number(
+        (globalThis as unknown as { document: Doc }).document
+          .querySelector('.chart[data-metric="loss"]')
+          ?.getAttribute('data-points') ?? 0,
+      ) === n,
+    ROWS,
+    { timeout: 60_000 },
+  );
   assert.ok(await page.locator('.chart[data-metric="r2"] canvas').count());
 });

@@ -9,7 +9,17 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { RunStore } from '../../src/runs/index.js';
-import { flattenSpec, isLoopbackHost, readMetricsFrom, startDashboard, varyingKeys, type Dashboard, type MetricsResponse, type RunDetail, type RunsResponse } from '../../src/serve/index.js';
+import {
+  flattenSpec,
+  isLoopbackHost,
+  readMetricsFrom,
+  startDashboard,
+  varyingKeys,
+  type Dashboard,
+  type MetricsResponse,
+  type RunDetail,
+  type RunsResponse,
+} from '../../src/serve/index.js';
 import { tempDir } from '../util/temp.js';
 
 const CLI = path.resolve('dist/src/cli/main.js');
@@ -38,11 +48,22 @@ function makeStore(): { root: string; ids: string[] } {
   const root = tempDir('serve-store');
   const store = new RunStore(root);
   try {
-    const a = store.create({ spec: { name: 'serve/a', loss: { kind: 'infonce', tau: 0.1 }, train: { batch: 64 } } as never, seed: 0, point: {} }, { suite: 'demo', preset: 'quick' });
+    const a = store.create(
+      {
+        spec: { name: 'serve/a', loss: { kind: 'infonce', tau: 0.1 }, train: { batch: 64 } } as never,
+        seed: 0,
+        point: {},
+      },
+      { suite: 'demo', preset: 'quick' },
+    );
     a.appendMetrics({ step: 10, seconds: 0.1, loss: 4.2 });
     a.appendMetrics({ step: 20, seconds: 0.2, loss: 4.0, r2: 0.5 });
     a.writeSummary({ steps: 20, seconds: 0.2, finalLoss: 4.0, metrics: { r2: 0.5 } });
-    const b = store.create({ spec: { name: 'serve/b', loss: { kind: 'infonce', tau: 0.5 }, train: { batch: 64 } } as never, seed: 1, point: {} });
+    const b = store.create({
+      spec: { name: 'serve/b', loss: { kind: 'infonce', tau: 0.5 }, train: { batch: 64 } } as never,
+      seed: 1,
+      point: {},
+    });
     b.setStatus('failed', 'loss diverged at step 3');
     return { root, ids: [a.id, b.id] };
   } finally {
@@ -70,7 +91,10 @@ test('readMetricsFrom reads complete lines after an offset and leaves a line bei
   const file = path.join(tempDir('serve-metrics'), 'metrics.jsonl');
   fs.writeFileSync(file, '{"step":1,"seconds":0.1,"loss":3}\n{"step":2,"seconds":0.2,"loss":null}\n{"step":3,');
   const first = readMetricsFrom(file, 0);
-  assert.deepEqual(first.rows, [{ step: 1, seconds: 0.1, loss: 3 }, { step: 2, seconds: 0.2, loss: null }]);
+  assert.deepEqual(first.rows, [
+    { step: 1, seconds: 0.1, loss: 3 },
+    { step: 2, seconds: 0.2, loss: null },
+  ]);
   fs.appendFileSync(file, '"seconds":0.3,"loss":2}\n');
   const next = readMetricsFrom(file, first.offset);
   assert.deepEqual(next.rows, [{ step: 3, seconds: 0.3, loss: 2 }]);
@@ -175,7 +199,13 @@ test('no path traversal: /../../etc/passwd and encoded variants get 404', async 
 test('no endpoint changes anything: every method but GET and HEAD gets 405 and the store is unchanged', async () => {
   const { root, ids } = makeStore();
   const snapshot = (): string =>
-    ids.map((id) => ['meta.json', 'spec.json', 'metrics.jsonl'].map((f) => (fs.existsSync(path.join(root, id, f)) ? fs.readFileSync(path.join(root, id, f), 'utf8') : '')).join('|')).join('\n');
+    ids
+      .map((id) =>
+        ['meta.json', 'spec.json', 'metrics.jsonl']
+          .map((f) => (fs.existsSync(path.join(root, id, f)) ? fs.readFileSync(path.join(root, id, f), 'utf8') : ''))
+          .join('|'),
+      )
+      .join('\n');
   const before = snapshot();
   await withServer(root, async (d) => {
     for (const method of ['POST', 'PUT', 'DELETE', 'PATCH'])
@@ -208,11 +238,20 @@ test('bound to loopback, it answers only requests addressed to a loopback name (
 test('clab serve warns before listening on a non-loopback address, and checks --port', () => {
   const { root } = makeStore();
   // 192.0.2.1 (TEST-NET-1) is no address of this machine: the warning is printed, then binding fails.
-  const r = spawnSync(process.execPath, [CLI, 'serve', '--root', root, '--host', '192.0.2.1', '--port', '0'], { encoding: 'utf8', timeout: 60_000 });
-  assert.match(r.stderr, /warning: listening on 192\.0\.2\.1, not on 127\.0\.0\.1: anyone who can reach this address can read every run/);
+  const r = spawnSync(process.execPath, [CLI, 'serve', '--root', root, '--host', '192.0.2.1', '--port', '0'], {
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  assert.match(
+    r.stderr,
+    /warning: listening on 192\.0\.2\.1, not on 127\.0\.0\.1: anyone who can reach this address can read every run/,
+  );
   assert.match(r.stderr, /ssh -L 8737:127\.0\.0\.1:8737/);
   assert.notEqual(r.status, 0);
-  const bad = spawnSync(process.execPath, [CLI, 'serve', '--root', root, '--port', '99999'], { encoding: 'utf8', timeout: 60_000 });
+  const bad = spawnSync(process.execPath, [CLI, 'serve', '--root', root, '--port', '99999'], {
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /--port: expected an integer from 0 to 65535/);
 });

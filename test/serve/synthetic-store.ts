@@ -14,7 +14,11 @@ export interface SyntheticStore {
 function metricsText(rows: number): string {
   const lines: string[] = [];
   for (let step = 1; step <= rows; step++) {
-    const row: Record<string, number> = { step, seconds: step * 0.01, loss: 4 + 2 * Math.exp(-step / 2000) + 0.05 * Math.sin(step / 7) };
+    const row: Record<string, number> = {
+      step,
+      seconds: step * 0.01,
+      loss: 4 + 2 * Math.exp(-step / 2000) + 0.05 * Math.sin(step / 7),
+    };
     if (step % 100 === 0) row['r2'] = 1 - Math.exp(-step / 3000);
     lines.push(JSON.stringify(row));
   }
@@ -26,12 +30,19 @@ export function syntheticStore(root: string, runs: number, rows: number): Synthe
   const store = new RunStore(root);
   try {
     const template = store.create(
-      { spec: { name: 'synthetic/cell-0', loss: { kind: 'infonce', tau: 0.1 }, train: { batch: 64 } } as never, seed: 0, point: {} },
+      {
+        spec: { name: 'synthetic/cell-0', loss: { kind: 'infonce', tau: 0.1 }, train: { batch: 64 } } as never,
+        seed: 0,
+        point: {},
+      },
       { suite: 'synthetic', preset: 'quick', cell: 'cell-0' },
     );
     fs.writeFileSync(template.metricsFile, metricsText(rows));
     template.writeSummary({ steps: rows, seconds: rows * 0.01, finalLoss: 4, metrics: { r2: 0.5 } });
-    const spec = JSON.parse(fs.readFileSync(path.join(template.dir, SPEC_FILE), 'utf8')) as { spec: { name: string; loss: { tau: number } }; seed: number };
+    const spec = JSON.parse(fs.readFileSync(path.join(template.dir, SPEC_FILE), 'utf8')) as {
+      spec: { name: string; loss: { tau: number } };
+      seed: number;
+    };
     const meta = JSON.parse(fs.readFileSync(path.join(template.dir, META_FILE), 'utf8')) as Record<string, unknown>;
     const ids = [template.id];
     for (let i = 1; i < runs; i++) {
@@ -45,8 +56,23 @@ export function syntheticStore(root: string, runs: number, rows: number): Synthe
       spec.seed = seed;
       fs.writeFileSync(path.join(dir, SPEC_FILE), JSON.stringify(spec));
       const created = new Date(Date.parse(String(meta['createdAt'])) + i).toISOString();
-      fs.writeFileSync(path.join(dir, META_FILE), JSON.stringify({ ...meta, id, name: spec.spec.name, seed, status: 'done', labels: { suite: 'synthetic', preset: 'quick', cell: `cell-${cell}` }, createdAt: created, updatedAt: created }));
-      fs.writeFileSync(path.join(dir, SUMMARY_FILE), JSON.stringify({ steps: rows, seconds: rows * 0.01, finalLoss: 4 + i / runs, metrics: { r2: i / runs } }));
+      fs.writeFileSync(
+        path.join(dir, META_FILE),
+        JSON.stringify({
+          ...meta,
+          id,
+          name: spec.spec.name,
+          seed,
+          status: 'done',
+          labels: { suite: 'synthetic', preset: 'quick', cell: `cell-${cell}` },
+          createdAt: created,
+          updatedAt: created,
+        }),
+      );
+      fs.writeFileSync(
+        path.join(dir, SUMMARY_FILE),
+        JSON.stringify({ steps: rows, seconds: rows * 0.01, finalLoss: 4 + i / runs, metrics: { r2: i / runs } }),
+      );
       fs.linkSync(template.metricsFile, path.join(dir, METRICS_FILE));
       ids.push(id);
     }

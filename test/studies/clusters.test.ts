@@ -32,17 +32,46 @@ test('clusters suite: presets quick and full have the study sizes', () => {
   assert.deepEqual(quick.columns, ['iota=0', 'iota=0.25', 'iota=0.5', 'iota=0.75', 'iota=1']);
   const q = quick.cells.find((c) => c.row === 'large-mlp' && c.column === 'iota=0.5')!.spec;
   assert.deepEqual(q.data, { kind: 'clusters', clusters: 4, pointsPerCluster: 32, dim: 12, intertwine: 0.5 });
-  assert.deepEqual([q.seeds, q.train.iterations, q.train.batch, (q.encoder as { hidden: number[] }).hidden, (q.loss as { count: number }).count], [[0, 1], 400, 64, [128, 128], 16]);
+  assert.deepEqual(
+    [
+      q.seeds,
+      q.train.iterations,
+      q.train.batch,
+      (q.encoder as { hidden: number[] }).hidden,
+      (q.loss as { count: number }).count,
+    ],
+    [[0, 1], 400, 64, [128, 128], 16],
+  );
   const f = full.cells.find((c) => c.row === 'large-mlp-m256' && c.column === 'iota=1')!.spec;
   assert.deepEqual(f.data, { kind: 'clusters', clusters: 6, pointsPerCluster: 64, dim: 18, intertwine: 1 });
-  assert.deepEqual([f.seeds.length, f.train.iterations, f.train.batch, (f.encoder as { hidden: number[] }).hidden, (f.loss as { count: number }).count], [5, 2000, 128, [256, 256], 256]);
-  assert.deepEqual(full.cells.find((c) => c.row === 'small-mlp')!.spec.encoder, { kind: 'mlp', hidden: [16], batchNorm: false, order: 'act-norm', outDim: 3 });
+  assert.deepEqual(
+    [
+      f.seeds.length,
+      f.train.iterations,
+      f.train.batch,
+      (f.encoder as { hidden: number[] }).hidden,
+      (f.loss as { count: number }).count,
+    ],
+    [5, 2000, 128, [256, 256], 256],
+  );
+  assert.deepEqual(full.cells.find((c) => c.row === 'small-mlp')!.spec.encoder, {
+    kind: 'mlp',
+    hidden: [16],
+    batchNorm: false,
+    order: 'act-norm',
+    outDim: 3,
+  });
 });
 
 test('clusters suite: tiny run gives every table, the raw-input reference row and the latent views', async () => {
   // The extreme columns and M ∈ {4, 16} only: a tiny run of the whole grid is the same code.
   const all = loadSuite(FILE, { preset: 'quick', set: TINY });
-  const suite = { ...all, cells: all.cells.filter((c) => ['iota=0', 'iota=1'].includes(c.column) && !['large-mlp-m64', 'large-mlp-m256'].includes(c.row)) };
+  const suite = {
+    ...all,
+    cells: all.cells.filter(
+      (c) => ['iota=0', 'iota=1'].includes(c.column) && !['large-mlp-m64', 'large-mlp-m256'].includes(c.row),
+    ),
+  };
   const runs = await trainSuite(suite, 'quick', tempDir('clusters'));
   assert.equal(runs.length, 2 * 2 * 4);
   const r = await suiteReports['clusters']!({ suite, preset: 'quick', runs, generic: emptyReport(suite.title) });

@@ -31,10 +31,27 @@ test('function-class suite: presets quick and full have the study sizes', () => 
   assert.equal(quick.report, 'function-class');
   assert.ok(quick.claim !== undefined && quick.claim.length > 0);
   const q = quick.cells.find((c) => c.row === 'mlp-adam')!.spec;
-  assert.deepEqual([q.seeds, q.train.iterations, q.train.batch, q.eval.samples, (q.encoder as { hidden: number[] }).hidden], [[0, 1, 2], 1500, 256, 4096, [256, 256]]);
+  assert.deepEqual(
+    [q.seeds, q.train.iterations, q.train.batch, q.eval.samples, (q.encoder as { hidden: number[] }).hidden],
+    [[0, 1, 2], 1500, 256, 4096, [256, 256]],
+  );
   const f = full.cells.find((c) => c.row === 'mlp-adam-wd')!.spec;
-  assert.deepEqual([f.seeds.length, f.train.iterations, f.train.batch, f.eval.samples, (f.encoder as { hidden: number[] }).hidden, f.train.optimizer.weightDecay], [5, 5000, 512, 8192, [512, 512], 1e-3]);
-  assert.deepEqual(full.cells.find((c) => c.row === 'linear')!.spec.encoder, { kind: 'linear', bias: false, outDim: 32 });
+  assert.deepEqual(
+    [
+      f.seeds.length,
+      f.train.iterations,
+      f.train.batch,
+      f.eval.samples,
+      (f.encoder as { hidden: number[] }).hidden,
+      f.train.optimizer.weightDecay,
+    ],
+    [5, 5000, 512, 8192, [512, 512], 1e-3],
+  );
+  assert.deepEqual(full.cells.find((c) => c.row === 'linear')!.spec.encoder, {
+    kind: 'linear',
+    bias: false,
+    outDim: 32,
+  });
   assert.equal(quick.published['perfect']?.['hypercube']?.mean, 4.939);
   assert.equal(quick.alsoPublished['probe']?.['mlp-adam']?.['hypercube']?.mean, 0.741);
 });
@@ -43,13 +60,21 @@ test('function-class suite: tiny run gives Table 1 with all five rows next to th
   const suite = loadSuite(FILE, { preset: 'quick', set: TINY });
   const runs = await trainSuite(suite, 'quick', tempDir('function-class'));
   assert.equal(runs.length, 6);
-  const report = await suiteReports['function-class']!({ suite, preset: 'quick', runs, generic: emptyReport(suite.title) });
+  const report = await suiteReports['function-class']!({
+    suite,
+    preset: 'quick',
+    runs,
+    generic: emptyReport(suite.title),
+  });
 
   assert.equal(report.tables.length, 2);
   const [loss, acc] = report.tables as [(typeof report.tables)[0], (typeof report.tables)[0]];
   assert.deepEqual([loss.id, acc.id], ['function-class-loss', 'function-class-accuracy']);
   for (const t of [loss, acc]) {
-    assert.deepEqual(t.rows, FUNCTION_CLASS_ROWS.map((r) => r.name));
+    assert.deepEqual(
+      t.rows,
+      FUNCTION_CLASS_ROWS.map((r) => r.name),
+    );
     const col = t.columns[0]!;
     for (const row of t.rows) {
       const cell = t.ours.find((c) => c.row === row && c.column === col);

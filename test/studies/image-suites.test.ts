@@ -35,7 +35,13 @@ async function report(file: string, preset: string, set: string[]) {
 }
 
 test('image-identifiability: CNN/MLP × holds/violated train through the trainer; the report has the tables, references and notes', async () => {
-  const { suite, input } = await report('image-identifiability.yaml', 'quick', ['train.iterations=3', 'train.batch=8', 'loss.count=16', 'eval.samples=200', 'eval.every=3']);
+  const { suite, input } = await report('image-identifiability.yaml', 'quick', [
+    'train.iterations=3',
+    'train.batch=8',
+    'loss.count=16',
+    'eval.samples=200',
+    'eval.every=3',
+  ]);
   assert.deepEqual(suite.rows, ['cnn', 'mlp']);
   assert.deepEqual(suite.columns, ['holds', 'violated']);
   assert.equal(suite.cells.find((c) => c.column === 'violated')?.spec.conditional?.kind, 'restricted-vmf');
@@ -89,7 +95,7 @@ test('mnist-regimes: encoders × regimes on the bundled digits; probe/k-NN/loss 
   assert.match(notes, /small-budget run/);
 });
 
-test('loss-is-not-enough/cifar10: runs on a file in the real binary format; the report puts the paper\'s approximate readings next to the grid', async () => {
+test("loss-is-not-enough/cifar10: runs on a file in the real binary format; the report puts the paper's approximate readings next to the grid", async () => {
   const dir = fakeCifar(12);
   const { suite, input } = await report('loss-is-not-enough/cifar10.yaml', 'cpu', [
     `data.path=${dir}`,
@@ -105,16 +111,23 @@ test('loss-is-not-enough/cifar10: runs on a file in the real binary format; the 
   assert.equal((suite.cells[0]!.spec.encoder as { size: string }).size, 'cpu');
   const probe = input.tables.find((t) => t.id === 'cifar10-probe')!;
   assert.equal(probe.ours.length, 9);
-  assert.deepEqual(probe.published['ResNet-18'], { All: { mean: 56, std: 0 }, 'Crop only': { mean: 37, std: 0 }, 'All without crop': { mean: 33, std: 0 } });
+  assert.deepEqual(probe.published['ResNet-18'], {
+    All: { mean: 56, std: 0 },
+    'Crop only': { mean: 37, std: 0 },
+    'All without crop': { mean: 33, std: 0 },
+  });
   assert.equal(probe.published['MLP']?.['Crop only']?.mean, 43);
   assert.match(probe.note ?? '', /APPROXIMATE/);
   const curve = input.curves.find((c) => c.id === 'cifar10-probe-by-regime');
-  assert.deepEqual(curve?.series.find((s) => s.name === 'MLP (paper, approx.)')?.points.map((p) => p.y), [42, 43, 31]);
+  assert.deepEqual(
+    curve?.series.find((s) => s.name === 'MLP (paper, approx.)')?.points.map((p) => p.y),
+    [42, 43, 31],
+  );
   assert.deepEqual(input.environment['imageShape'], [3, 32, 32]);
   assert.match(input.notes.join('\n'), /ResNet − MLP gap/);
 });
 
-test('loss-is-not-enough/cifar10: data.path is required (no default); the paper preset is the paper\'s setting', () => {
+test("loss-is-not-enough/cifar10: data.path is required (no default); the paper preset is the paper's setting", () => {
   const file = path.join(EXPERIMENTS, 'loss-is-not-enough/cifar10.yaml');
   assert.throws(
     () => loadSuite(file, { preset: 'cpu' }),
@@ -159,7 +172,10 @@ test('the example composition (NT-Xent + VRNS on restricted shapes, ResNet-18) v
   });
   assert.equal(spec.data.kind, 'shapes');
   assert.equal(spec.conditional?.kind, 'restricted-vmf');
-  assert.deepEqual(spec.auxiliary.map((a) => a.kind), ['vrns']);
+  assert.deepEqual(
+    spec.auxiliary.map((a) => a.kind),
+    ['vrns'],
+  );
   const result = await trainRun(expandRuns(spec)[0]!);
   assert.equal(result?.steps, 2);
   assert.ok(Number.isFinite(result.finalLoss));

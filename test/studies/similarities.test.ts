@@ -24,7 +24,8 @@ const BATCHES = [32, 64, 128, 256, 512];
 function tiny(cell: SuiteCell): SuiteCell {
   const s = cell.spec;
   let set: string[] = [];
-  if (s.data.kind === 'latent-set') set = ['data.size=512', 'train.iterations=40', 'eval.every=20', 'eval.samples=128', 'encoder.hidden=[16]'];
+  if (s.data.kind === 'latent-set')
+    set = ['data.size=512', 'train.iterations=40', 'eval.every=20', 'eval.samples=128', 'encoder.hidden=[16]'];
   else if (s.data.kind === 'free-embeddings' && s.data.miniBatch !== undefined) {
     const iterations = (50 * s.data.size) / s.data.miniBatch;
     set = [`train.iterations=${iterations}`, `eval.every=${iterations}`];
@@ -39,34 +40,57 @@ test('similarities suite: presets quick and full have the study sizes; train.bat
   assert.ok(quick.claim !== undefined && /VRNS/.test(quick.claim));
   assert.equal(quick.cells.length, 17);
   const q = quick.cells.find((c) => c.row === 'simclr' && c.column === 'm32')!.spec;
-  assert.deepEqual([q.seeds, q.data, q.train.iterations, q.eval.samples, q.encoder, q.loss, q.conditional], [
-    [0],
-    { kind: 'latent-set', size: 4096 },
-    1000,
-    1000,
-    { kind: 'mlp', hidden: [64, 128, 64], outDim: 16, batchNorm: true, order: 'act-norm' },
-    { kind: 'nt-xent', tau: 0.2 },
-    { kind: 'vmf', kappa: 5 },
-  ]);
+  assert.deepEqual(
+    [q.seeds, q.data, q.train.iterations, q.eval.samples, q.encoder, q.loss, q.conditional],
+    [
+      [0],
+      { kind: 'latent-set', size: 4096 },
+      1000,
+      1000,
+      { kind: 'mlp', hidden: [64, 128, 64], outDim: 16, batchNorm: true, order: 'act-norm' },
+      { kind: 'nt-xent', tau: 0.2 },
+      { kind: 'vmf', kappa: 5 },
+    ],
+  );
   const f = full.cells.find((c) => c.row === 'simclr-vrns' && c.column === 'm512')!.spec;
-  assert.deepEqual([f.seeds, f.data, f.train.iterations, f.train.batch, f.eval.samples, (f.encoder as { hidden: number[] }).hidden, f.auxiliary], [
-    [0, 1, 2],
-    { kind: 'latent-set', size: 8192 },
-    3000,
-    512,
-    2000,
-    [128, 256, 256, 256, 128],
-    [{ kind: 'vrns', weight: 30, power: 2 }],
-  ]);
+  assert.deepEqual(
+    [
+      f.seeds,
+      f.data,
+      f.train.iterations,
+      f.train.batch,
+      f.eval.samples,
+      (f.encoder as { hidden: number[] }).hidden,
+      f.auxiliary,
+    ],
+    [
+      [0, 1, 2],
+      { kind: 'latent-set', size: 8192 },
+      3000,
+      512,
+      2000,
+      [128, 256, 256, 256, 128],
+      [{ kind: 'vrns', weight: 30, power: 2 }],
+    ],
+  );
   // The theory cells are the same at both presets (the quick preset's SimCLR sizes do not reach them).
   for (const suite of [quick, full]) {
     const t51 = suite.cells.find((c) => c.column === 'thm5.1')!.spec;
-    assert.deepEqual([t51.data, t51.encoder, t51.train.iterations], [{ kind: 'free-embeddings', size: 8 }, { kind: 'table', dtype: 'float64' }, 600]);
+    assert.deepEqual(
+      [t51.data, t51.encoder, t51.train.iterations],
+      [{ kind: 'free-embeddings', size: 8 }, { kind: 'table', dtype: 'float64' }, 600],
+    );
     const t55 = suite.cells.find((c) => c.row === 'free-embeddings-vrns' && c.column === 'thm5.5-m2')!.spec;
     assert.deepEqual([t55.data, t55.train.iterations], [{ kind: 'free-embeddings', size: 16, miniBatch: 2 }, 2400]);
   }
-  assert.deepEqual(BATCHES.map((m) => quick.published['simclr']?.[`m${m}`]?.mean), PAPER_SIMCLR);
-  assert.deepEqual(BATCHES.map((m) => quick.published['simclr-vrns']?.[`m${m}`]?.mean), PAPER_VRNS);
+  assert.deepEqual(
+    BATCHES.map((m) => quick.published['simclr']?.[`m${m}`]?.mean),
+    PAPER_SIMCLR,
+  );
+  assert.deepEqual(
+    BATCHES.map((m) => quick.published['simclr-vrns']?.[`m${m}`]?.mean),
+    PAPER_VRNS,
+  );
 
   const at64 = loadSuite(FILE, { preset: 'quick', set: ['train.batch=64'] });
   assert.equal(at64.cells.length, 17);
@@ -78,9 +102,17 @@ test('similarities suite: tiny run gives the variance tables next to the paper, 
   const suite: Suite = { ...loaded, cells: loaded.cells.map(tiny) };
   const runs = await trainSuite(suite, 'quick', tempDir('similarities'));
   assert.equal(runs.length, 17);
-  const report = await suiteReports['similarities']!({ suite, preset: 'quick', runs, generic: emptyReport(suite.title) });
+  const report = await suiteReports['similarities']!({
+    suite,
+    preset: 'quick',
+    runs,
+    generic: emptyReport(suite.title),
+  });
 
-  assert.deepEqual(report.tables.map((t) => t.id), ['variance-vs-batch', 'r2-vs-batch', 'similarity-means', 'theory-thm51', 'theory-thm55']);
+  assert.deepEqual(
+    report.tables.map((t) => t.id),
+    ['variance-vs-batch', 'r2-vs-batch', 'similarity-means', 'theory-thm51', 'theory-thm55'],
+  );
   const columns = BATCHES.map((m) => `m = ${m}`);
   const variance = report.tables[0]!;
   assert.deepEqual(variance.columns, columns);
@@ -89,20 +121,36 @@ test('similarities suite: tiny run gives the variance tables next to the paper, 
     const paper = r === 0 ? PAPER_SIMCLR : PAPER_VRNS;
     for (const [i, column] of columns.entries()) {
       const ours = variance.ours.find((c) => c.row === row && c.column === column);
-      assert.ok(ours && ours.values.length === 1 && Number.isFinite(ours.values[0]) && ours.values[0]! >= 0, `${row} ${column}`);
+      assert.ok(
+        ours && ours.values.length === 1 && Number.isFinite(ours.values[0]) && ours.values[0]! >= 0,
+        `${row} ${column}`,
+      );
       assert.deepEqual(variance.published[row]?.[column], { mean: paper[i], std: 0 });
     }
   }
   assert.match(variance.note ?? '', /CIFAR-100/);
-  const value = (row: string, column: string): number => variance.ours.find((c) => c.row === row && c.column === column)!.values[0]!;
+  const value = (row: string, column: string): number =>
+    variance.ours.find((c) => c.row === row && c.column === column)!.values[0]!;
   // VRNS (λ = 30) lowers the negative-similarity variance at every batch size, even after 40 steps.
-  for (const column of columns) assert.ok(value('SimCLR + VRNS', column) < value('SimCLR (NT-Xent)', column), `VRNS at ${column}`);
-  for (const c of report.tables[1]!.ours) assert.ok(Number.isFinite(c.values[0]) && c.values[0]! <= 1, `R² ${c.row} ${c.column}`);
+  for (const column of columns)
+    assert.ok(value('SimCLR + VRNS', column) < value('SimCLR (NT-Xent)', column), `VRNS at ${column}`);
+  for (const c of report.tables[1]!.ours)
+    assert.ok(Number.isFinite(c.values[0]) && c.values[0]! <= 1, `R² ${c.row} ${c.column}`);
 
   const curve = report.curves[0]!;
-  assert.deepEqual(curve.series.map((s) => s.source), ['ours', 'ours', 'paper', 'paper']);
-  for (const s of curve.series) assert.deepEqual(s.points.map((p) => p.x), BATCHES);
-  assert.deepEqual(curve.series[2]!.points.map((p) => p.y), PAPER_SIMCLR);
+  assert.deepEqual(
+    curve.series.map((s) => s.source),
+    ['ours', 'ours', 'paper', 'paper'],
+  );
+  for (const s of curve.series)
+    assert.deepEqual(
+      s.points.map((p) => p.x),
+      BATCHES,
+    );
+  assert.deepEqual(
+    curve.series[2]!.points.map((p) => p.y),
+    PAPER_SIMCLR,
+  );
   assert.equal(report.lossCurves.length, 10);
   assert.ok(report.lossCurves.every((c) => c.points.length === 2));
 
@@ -127,7 +175,14 @@ test('similarities suite: tiny run gives the variance tables next to the paper, 
   }
 
   assert.match(report.notes[0]!, /^Claim tested: /);
-  assert.ok(report.notes.some((n) => /setting differs/i.test(n) && /not comparable/i.test(n)), 'a note on the setting difference');
+  assert.ok(
+    report.notes.some((n) => /setting differs/i.test(n) && /not comparable/i.test(n)),
+    'a note on the setting difference',
+  );
   assert.ok(report.notes.some((n) => /lower with VRNS at 5 of 5 batch sizes/.test(n)));
-  assert.ok(report.notes.some((n) => /inside the Thm 5\.5 interval \(tolerance 0\.002\) for 3 of 3 batch sizes, and VRNS lowers it for 3 of 3/.test(n)));
+  assert.ok(
+    report.notes.some((n) =>
+      /inside the Thm 5\.5 interval \(tolerance 0\.002\) for 3 of 3 batch sizes, and VRNS lowers it for 3 of 3/.test(n),
+    ),
+  );
 });

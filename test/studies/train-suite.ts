@@ -28,5 +28,15 @@ export async function trainSuite(suite: Suite, preset: string, root: string): Pr
 
 /** An empty generic report (the builders under test replace it). */
 export function emptyReport(title: string): ReportInput {
-  return { title, generatedAt: new Date().toISOString(), environment: {}, tables: [], curves: [], lossCurves: [], latentViews: [], theory: [], notes: [] };
+  return {
+    title,
+    generatedAt: new Date().toISOString(),
+    environment: {},
+    tables: [],
+    curves: [],
+    lossCurves: [],
+    latentViews: [],
+    theory: [],
+    notes: [],
+  };
 }

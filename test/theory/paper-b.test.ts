@@ -12,7 +12,12 @@ import { scope, tensor } from '../../src/torch/index.js';
 import { expandRuns, resolveSpec, trainRun } from '../../src/experiments/index.js';
 import { similarityStats } from '../../src/metrics/similarity-stats.js';
 import { maxNegativeDeviation } from '../../src/metrics/similarity-range.js';
-import { miniBatchVarianceBounds, optimalNegativeSimilarity, positiveSimilarityBound, uniformityApprox } from '../../src/theory/similarity-bounds.js';
+import {
+  miniBatchVarianceBounds,
+  optimalNegativeSimilarity,
+  positiveSimilarityBound,
+  uniformityApprox,
+} from '../../src/theory/similarity-bounds.js';
 
 const f = (x: number): string => x.toFixed(4);
 
@@ -27,7 +32,10 @@ interface FreeResult {
  * `loss` (a loss config) and Adam; the full batch by default, or a fixed partition into blocks of
  * `miniBatch` visited in turn (`steps` then counts block updates).
  */
-async function trainFree(loss: Record<string, unknown>, o: { n: number; steps: number; lr: number; seed: number; miniBatch?: number; vrns?: number }): Promise<FreeResult> {
+async function trainFree(
+  loss: Record<string, unknown>,
+  o: { n: number; steps: number; lr: number; seed: number; miniBatch?: number; vrns?: number },
+): Promise<FreeResult> {
   const iterations = o.miniBatch === undefined ? o.steps : (o.steps * o.n) / o.miniBatch;
   const spec = resolveSpec({
     name: 'paper-b/free',
@@ -43,7 +51,8 @@ async function trainFree(loss: Record<string, unknown>, o: { n: number; steps: n
   const m = result!.metrics;
   return {
     stats: { posMean: m['posMean']!, negMean: m['negMean']!, negVar: m['negVar']! },
-    maxNegDeviation: (target) => maxNegativeDeviation({ posMin: m['posMin']!, negMin: m['negMin']!, negMax: m['negMax']! }, target),
+    maxNegDeviation: (target) =>
+      maxNegativeDeviation({ posMin: m['posMin']!, negMin: m['negMin']!, negMax: m['negMax']! }, target),
   };
 }
 
@@ -54,7 +63,9 @@ test('Thm 5.1: full-batch NT-Xent on free embeddings → s_pos → 1 and every s
   const r = await trainFree(family(1, 1, 0.5), { n, steps: 600, lr: 0.05, seed: 1 });
   const target = optimalNegativeSimilarity(n);
   const dev = r.maxNegDeviation(target);
-  t.diagnostic(`n=${n}: posMean ${f(r.stats.posMean)}, negMean ${f(r.stats.negMean)} (target ${f(target)}), negVar ${r.stats.negVar.toExponential(2)}, max |s_neg − target| ${dev.toExponential(2)}`);
+  t.diagnostic(
+    `n=${n}: posMean ${f(r.stats.posMean)}, negMean ${f(r.stats.negMean)} (target ${f(target)}), negVar ${r.stats.negVar.toExponential(2)}, max |s_neg − target| ${dev.toExponential(2)}`,
+  );
   assert.ok(r.stats.posMean > 0.99, `posMean ${r.stats.posMean}`);
   // float64 free embeddings reach the optimum to ~1e-13 in 600 steps (float32 would stop near 1e-7).
   assert.ok(dev < 1e-9, `max deviation ${dev}`);
@@ -66,7 +77,9 @@ test('Thm 5.3: SigLIP with cross-view negatives only leaves s_pos < 1; within-vi
   const opts = { n, steps: 600, lr: 0.05, seed: 2 };
   const cross = await trainFree({ kind: 'siglip', t: 10, b: 0 }, opts);
   const within = await trainFree({ kind: 'siglip', t: 10, b: 0, c2: 1 }, opts);
-  t.diagnostic(`cross-view only: posMean ${f(cross.stats.posMean)}, negMean ${f(cross.stats.negMean)} (−1/(n−1) = ${f(-1 / (n - 1))}), Thm 5.2 bound ${f(positiveSimilarityBound(cross.stats.negMean, n))}`);
+  t.diagnostic(
+    `cross-view only: posMean ${f(cross.stats.posMean)}, negMean ${f(cross.stats.negMean)} (−1/(n−1) = ${f(-1 / (n - 1))}), Thm 5.2 bound ${f(positiveSimilarityBound(cross.stats.negMean, n))}`,
+  );
   t.diagnostic(`with within-view: posMean ${f(within.stats.posMean)}, negMean ${f(within.stats.negMean)}`);
   assert.ok(cross.stats.posMean < 0.95, `cross-view only posMean ${cross.stats.posMean}`);
   assert.ok(cross.stats.negMean < -1 / (n - 1) - 0.01, `negatives separated beyond −1/(n−1): ${cross.stats.negMean}`);
@@ -84,9 +97,14 @@ test('family (1, 0) with a steep φ (t = 0.05) ends with s_pos clearly < 1 after
   const n = 8;
   const cross = await trainFree(family(1, 0, 0.05), { n, steps: 600, lr: 0.05, seed: 3 });
   const both = await trainFree(family(1, 1, 0.05), { n, steps: 600, lr: 0.05, seed: 3 });
-  t.diagnostic(`(1,0) t=0.05: posMean ${f(cross.stats.posMean)}, negMean ${f(cross.stats.negMean)}; (1,1): posMean ${f(both.stats.posMean)}, negMean ${f(both.stats.negMean)}`);
+  t.diagnostic(
+    `(1,0) t=0.05: posMean ${f(cross.stats.posMean)}, negMean ${f(cross.stats.negMean)}; (1,1): posMean ${f(both.stats.posMean)}, negMean ${f(both.stats.negMean)}`,
+  );
   assert.ok(cross.stats.posMean < 0.9, `(1,0) posMean ${cross.stats.posMean}`);
-  assert.ok(both.stats.posMean > cross.stats.posMean + 0.05, `(1,1) posMean ${both.stats.posMean} vs (1,0) ${cross.stats.posMean}`);
+  assert.ok(
+    both.stats.posMean > cross.stats.posMean + 0.05,
+    `(1,1) posMean ${both.stats.posMean} vs (1,0) ${cross.stats.posMean}`,
+  );
 });
 
 test('Thm 5.5: fixed mini-batches of size m give Var[s_neg] inside the interval; VRNS lowers it', async (t) => {
@@ -100,9 +118,14 @@ test('Thm 5.5: fixed mini-batches of size m give Var[s_neg] inside the interval;
     // VRNS with λ = 30; δ = −1/(n−1) from the data's n.
     const aux = await trainFree(loss, { ...opts, vrns: 30 });
     const [lo, hi] = miniBatchVarianceBounds(n, m);
-    t.diagnostic(`m=${m}: Var[s_neg] ${f(plain.stats.negVar)} in [${f(lo)}, ${f(hi)}]? posMean ${f(plain.stats.posMean)}, negMean ${f(plain.stats.negMean)}; with VRNS: Var ${f(aux.stats.negVar)}, posMean ${f(aux.stats.posMean)}, negMean ${f(aux.stats.negMean)}`);
+    t.diagnostic(
+      `m=${m}: Var[s_neg] ${f(plain.stats.negVar)} in [${f(lo)}, ${f(hi)}]? posMean ${f(plain.stats.posMean)}, negMean ${f(plain.stats.negMean)}; with VRNS: Var ${f(aux.stats.negVar)}, posMean ${f(aux.stats.posMean)}, negMean ${f(aux.stats.negMean)}`,
+    );
     // Tolerance 0.002 for not being exactly at the optimum after 100 block updates (measured values sit well inside).
-    assert.ok(plain.stats.negVar >= lo - 0.002 && plain.stats.negVar <= hi + 0.002, `m=${m}: Var ${plain.stats.negVar} outside [${lo}, ${hi}]`);
+    assert.ok(
+      plain.stats.negVar >= lo - 0.002 && plain.stats.negVar <= hi + 0.002,
+      `m=${m}: Var ${plain.stats.negVar} outside [${lo}, ${hi}]`,
+    );
     assert.ok(aux.stats.negVar < plain.stats.negVar, `m=${m}: VRNS Var ${aux.stats.negVar} vs ${plain.stats.negVar}`);
   }
 });
@@ -115,7 +138,9 @@ test('closed forms: −1/(n−1), the Thm 5.5 interval (m = n gives [0, 0]), uni
   // m = 2 lower end by construction: pairs (2k, 2k+1) antipodal, batches mutually orthogonal.
   scope(() => {
     const n = 8;
-    const rows: number[][] = Array.from({ length: n }, (_, i) => Array.from({ length: n / 2 }, (_, k) => (k === Math.floor(i / 2) ? (i % 2 === 0 ? 1 : -1) : 0)));
+    const rows: number[][] = Array.from({ length: n }, (_, i) =>
+      Array.from({ length: n / 2 }, (_, k) => (k === Math.floor(i / 2) ? (i % 2 === 0 ? 1 : -1) : 0)),
+    );
     const x = tensor(rows, undefined, 'float64');
     const s = similarityStats(x, x);
     assert.ok(Math.abs(s.negVar - miniBatchVarianceBounds(n, 2)[0]) < 1e-12, `constructed lower end ${s.negVar}`);

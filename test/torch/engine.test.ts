@@ -1,8 +1,31 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  tensor, zeros, ones, full, arange, linspace, eye, randn, rand, randint, cat, stack, where,
-  Generator, manualSeed, scope, keep, liveTensors, noGrad, grad, getNumThreads, engineInfo, F, linalg, Tensor,
+  tensor,
+  zeros,
+  ones,
+  full,
+  arange,
+  linspace,
+  eye,
+  randn,
+  rand,
+  randint,
+  cat,
+  stack,
+  where,
+  Generator,
+  manualSeed,
+  scope,
+  keep,
+  liveTensors,
+  noGrad,
+  grad,
+  getNumThreads,
+  engineInfo,
+  F,
+  linalg,
+  Tensor,
 } from '../../src/torch/index.js';
 
 const close = (a: ArrayLike<number>, b: ArrayLike<number>, tol = 1e-6): void => {
@@ -12,7 +35,10 @@ const close = (a: ArrayLike<number>, b: ArrayLike<number>, tol = 1e-6): void => 
 
 test('creation: shapes, dtypes and values', () => {
   scope(() => {
-    const t = tensor([[1, 2, 3], [4, 5, 6]]);
+    const t = tensor([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
     assert.deepEqual(t.shape, [2, 3]);
     assert.equal(t.dtype, 'float32');
     assert.deepEqual(t.toArray(), [1, 2, 3, 4, 5, 6]);
@@ -33,7 +59,10 @@ test('creation: shapes, dtypes and values', () => {
 
 test('elementwise, broadcasting and reductions match hand-computed values', () => {
   scope(() => {
-    const a = tensor([[1, 2], [3, 4]]);
+    const a = tensor([
+      [1, 2],
+      [3, 4],
+    ]);
     const b = tensor([10, 20]);
     assert.deepEqual(a.add(b).toArray(), [11, 22, 13, 24]);
     assert.deepEqual(a.mul(2).sub(1).toArray(), [1, 3, 5, 7]);
@@ -42,7 +71,11 @@ test('elementwise, broadcasting and reductions match hand-computed values', () =
     assert.equal(a.mean().item(), 2.5);
     assert.equal(a.max().item(), 4);
     assert.deepEqual(a.argmax(1).toArray(), [1, 1]);
-    close(a.logsumexp(1).toFloat64Array(), [Math.log(Math.exp(1) + Math.exp(2)), Math.log(Math.exp(3) + Math.exp(4))], 1e-5);
+    close(
+      a.logsumexp(1).toFloat64Array(),
+      [Math.log(Math.exp(1) + Math.exp(2)), Math.log(Math.exp(3) + Math.exp(4))],
+      1e-5,
+    );
     close(a.var().toFloat64Array(), [5 / 3], 1e-6);
     assert.deepEqual(a.gt(2).toArray(), [0, 0, 1, 1]);
     assert.deepEqual(where(a.gt(2), a, 0).toArray(), [0, 0, 3, 4]);
@@ -59,9 +92,13 @@ test('elementwise, broadcasting and reductions match hand-computed values', () =
 test('a libtorch shape mismatch becomes a catchable exception with its message', () => {
   scope(() => {
     const a = zeros([3, 4]);
-    assert.throws(() => a.matmul(zeros([3, 4])), { message: /mat1 and mat2 shapes cannot be multiplied \(3x4 and 3x4\)/ });
+    assert.throws(() => a.matmul(zeros([3, 4])), {
+      message: /mat1 and mat2 shapes cannot be multiplied \(3x4 and 3x4\)/,
+    });
     assert.throws(() => a.reshape(5, 5), { message: /shape '\[5, 5\]' is invalid for input of size 12/ });
-    assert.throws(() => a.select(0, 7), { message: /select\(\): index 7 out of range for tensor of size \[3, 4\] at dimension 0/ });
+    assert.throws(() => a.select(0, 7), {
+      message: /select\(\): index 7 out of range for tensor of size \[3, 4\] at dimension 0/,
+    });
     assert.throws(() => arange(3).indexSelect(0, tensor([5], undefined, 'int64')), /out of range|index/i);
   });
 });
@@ -69,7 +106,10 @@ test('a libtorch shape mismatch becomes a catchable exception with its message',
 test('wrong JavaScript argument types raise a TypeError naming the argument', () => {
   scope(() => {
     const a = zeros([2]);
-    assert.throws(() => a.matmul(3 as unknown as Tensor), { name: 'TypeError', message: /aten::matmul\(\): argument 'other' must be a Tensor, got number/ });
+    assert.throws(() => a.matmul(3 as unknown as Tensor), {
+      name: 'TypeError',
+      message: /aten::matmul\(\): argument 'other' must be a Tensor, got number/,
+    });
     assert.throws(() => a.narrow(0, 0.5, 1), { name: 'TypeError', message: /argument 'start' must be an integer/ });
     assert.throws(() => zeros([2], 'float16' as 'float32'), { name: 'TypeError', message: /unknown dtype 'float16'/ });
   });
@@ -105,7 +145,14 @@ test('scope frees what it created except what it returns, also for async functio
   r.dispose();
   assert.equal(liveTensors(), before);
 
-  assert.throws(() => scope(() => { ones([2]); throw new Error('boom'); }), /boom/);
+  assert.throws(
+    () =>
+      scope(() => {
+        ones([2]);
+        throw new Error('boom');
+      }),
+    /boom/,
+  );
   assert.equal(liveTensors(), before);
 
   const outer = scope(() => {
@@ -155,7 +202,14 @@ test('autograd: backward, grad(), noGrad', () => {
 
 test('linear algebra and nn functions', () => {
   scope(() => {
-    const a = tensor([[4, 1], [1, 3]], undefined, 'float64');
+    const a = tensor(
+      [
+        [4, 1],
+        [1, 3],
+      ],
+      undefined,
+      'float64',
+    );
     const { U, S, Vh } = linalg.svd(a);
     close(U.matmul(S.diag()).matmul(Vh).toFloat64Array(), a.toFloat64Array(), 1e-10);
     const { eigenvalues } = linalg.eigh(a);
@@ -166,7 +220,11 @@ test('linear algebra and nn functions', () => {
     const n = F.normalize(tensor([[3, 4]]));
     close(n.toFloat64Array(), [0.6, 0.8]);
     const logits = tensor([[2, 0, 0]]);
-    close(F.crossEntropy(logits, tensor([0], undefined, 'int64')).toFloat64Array(), [-Math.log(Math.exp(2) / (Math.exp(2) + 2))], 1e-6);
+    close(
+      F.crossEntropy(logits, tensor([0], undefined, 'int64')).toFloat64Array(),
+      [-Math.log(Math.exp(2) / (Math.exp(2) + 2))],
+      1e-6,
+    );
   });
 });
 
@@ -179,9 +237,18 @@ test('withNumThreads sets the thread count for fn and restores it on return, thr
   const { withNumThreads, setNumThreads: set } = await import('../../src/torch/index.js');
   const before = getNumThreads();
   set(2);
-  assert.equal(withNumThreads(1, () => getNumThreads()), 1);
+  assert.equal(
+    withNumThreads(1, () => getNumThreads()),
+    1,
+  );
   assert.equal(getNumThreads(), 2);
-  assert.throws(() => withNumThreads(1, () => { throw new Error('inside'); }), /inside/);
+  assert.throws(
+    () =>
+      withNumThreads(1, () => {
+        throw new Error('inside');
+      }),
+    /inside/,
+  );
   assert.equal(getNumThreads(), 2);
   const seen = await withNumThreads(1, async () => {
     await new Promise((r) => setTimeout(r, 1));

@@ -2,13 +2,27 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  F, Generator, Tensor, cat, grad, infoNCELogSumExp, linearReluBatchNorm, memoryStats, noGrad, randn, resetPeakMemory, scope, tensor,
+  F,
+  Generator,
+  Tensor,
+  cat,
+  grad,
+  infoNCELogSumExp,
+  linearReluBatchNorm,
+  memoryStats,
+  noGrad,
+  randn,
+  resetPeakMemory,
+  scope,
+  tensor,
 } from '../../src/torch/index.js';
 import { infoNCE } from '../../src/losses/index.js';
 
 /** The dense composition: logsumexp over [a_i·p_i, a_i·n_1, …, a_i·n_M] / τ. */
 function denseLse(a: Tensor, p: Tensor, n: Tensor, tau: number): Tensor {
-  return cat([a.mul(p).sum(1, true), a.matmul(n.T)], 1).div(tau).logsumexp(1);
+  return cat([a.mul(p).sum(1, true), a.matmul(n.T)], 1)
+    .div(tau)
+    .logsumexp(1);
 }
 
 function maxAbsDiff(x: Tensor, y: Tensor): number {
@@ -17,7 +31,12 @@ function maxAbsDiff(x: Tensor, y: Tensor): number {
 }
 
 function leaves(gen: Generator, shapes: number[][], dtype: 'float32' | 'float64' = 'float64'): Tensor[] {
-  return shapes.map((s) => F.normalize(randn(s, gen, dtype), 1).mul(1.7).detach().requiresGrad_());
+  return shapes.map((s) =>
+    F.normalize(randn(s, gen, dtype), 1)
+      .mul(1.7)
+      .detach()
+      .requiresGrad_(),
+  );
 }
 
 /** Values and gradients of sum(w·lse) for both implementations; w = undefined means plain mean. */
@@ -48,22 +67,36 @@ describe('infoNCELogSumExp (fused, chunked)', () => {
     test(`${c.name}: B=${c.B}, M=${c.M}, d=${c.d} — values and gradients equal the dense composition (float64)`, () =>
       scope(() => {
         const gen = new Generator(11);
-        const [a, p, n] = leaves(gen, [[c.B, c.d], [c.B, c.d], [c.M, c.d]]) as [Tensor, Tensor, Tensor];
+        const [a, p, n] = leaves(gen, [
+          [c.B, c.d],
+          [c.B, c.d],
+          [c.M, c.d],
+        ]) as [Tensor, Tensor, Tensor];
         // Uniform upstream gradient (mean): the gradients computed during forward, rescaled.
         const uniform = compare(a, p, n, 0.3, undefined, c.chunkBytes);
         assert.ok(uniform.value < 1e-12, `values differ by ${uniform.value}`);
-        for (const d of uniform.grads) assert.ok(d < 1e-12 * Math.max(1, uniform.scale), `mean: gradients differ by ${d}`);
+        for (const d of uniform.grads)
+          assert.ok(d < 1e-12 * Math.max(1, uniform.scale), `mean: gradients differ by ${d}`);
         // Any other upstream gradient: blocks recomputed in backward.
         const w = randn([c.B], gen, 'float64');
         const weighted = compare(a, p, n, 0.3, w, c.chunkBytes);
-        for (const d of weighted.grads) assert.ok(d < 1e-12 * Math.max(1, weighted.scale), `weighted: gradients differ by ${d}`);
+        for (const d of weighted.grads)
+          assert.ok(d < 1e-12 * Math.max(1, weighted.scale), `weighted: gradients differ by ${d}`);
       }));
   }
 
   test('float32 agrees with the dense float32 composition to rounding', () =>
     scope(() => {
       const gen = new Generator(3);
-      const [a, p, n] = leaves(gen, [[500, 16], [500, 16], [700, 16]], 'float32') as [Tensor, Tensor, Tensor];
+      const [a, p, n] = leaves(
+        gen,
+        [
+          [500, 16],
+          [500, 16],
+          [700, 16],
+        ],
+        'float32',
+      ) as [Tensor, Tensor, Tensor];
       const r = compare(a, p, n, 0.1, undefined, 4096);
       assert.ok(r.value < 1e-5, `values differ by ${r.value}`);
       for (const d of r.grads) assert.ok(d < 1e-5 * r.scale, `gradients differ by ${d} (scale ${r.scale})`);
@@ -72,7 +105,10 @@ describe('infoNCELogSumExp (fused, chunked)', () => {
   test('negatives may be the positives tensor itself (gradients of both uses add up)', () =>
     scope(() => {
       const gen = new Generator(5);
-      const [u, v] = leaves(gen, [[150, 6], [150, 6]]) as [Tensor, Tensor];
+      const [u, v] = leaves(gen, [
+        [150, 6],
+        [150, 6],
+      ]) as [Tensor, Tensor];
       const [fu, fv] = grad(infoNCELogSumExp(u, v, v, 0.5, { chunkBytes: 1 }).mean(), [u, v]);
       const [du, dv] = grad(denseLse(u, v, v, 0.5).mean(), [u, v]);
       assert.ok(maxAbsDiff(fu!, du!) < 1e-12);
@@ -95,7 +131,15 @@ describe('infoNCELogSumExp (fused, chunked)', () => {
   test('the same inputs give bit-identical results (deterministic blocks)', () =>
     scope(() => {
       const gen = new Generator(2);
-      const [a, p, n] = leaves(gen, [[300, 8], [300, 8], [500, 8]], 'float32') as [Tensor, Tensor, Tensor];
+      const [a, p, n] = leaves(
+        gen,
+        [
+          [300, 8],
+          [300, 8],
+          [500, 8],
+        ],
+        'float32',
+      ) as [Tensor, Tensor, Tensor];
       const run = () => {
         const lse = infoNCELogSumExp(a, p, n, 0.3, { chunkBytes: 1 });
         return [lse, ...grad(lse.mean(), [a, p, n]).map((g) => g!)].map((t) => t.toArray());
@@ -108,7 +152,14 @@ describe('infoNCELogSumExp (fused, chunked)', () => {
       const gen = new Generator(4);
       const B = 4096;
       const d = 8;
-      const [u, v] = leaves(gen, [[B, d], [B, d]], 'float32') as [Tensor, Tensor];
+      const [u, v] = leaves(
+        gen,
+        [
+          [B, d],
+          [B, d],
+        ],
+        'float32',
+      ) as [Tensor, Tensor];
       const denseMatrixBytes = B * B * 4; // 64 MiB
       resetPeakMemory();
       const before = memoryStats().inUseBytes;
@@ -122,14 +173,20 @@ describe('infoNCELogSumExp (fused, chunked)', () => {
       resetPeakMemory();
       const before2 = memoryStats().inUseBytes;
       grad(denseLse(u, v, v, 0.3).mean(), [u, v]);
-      assert.ok(memoryStats().peakInUseBytes - before2 > denseMatrixBytes, 'dense composition should exceed one B×B matrix');
+      assert.ok(
+        memoryStats().peakInUseBytes - before2 > denseMatrixBytes,
+        'dense composition should exceed one B×B matrix',
+      );
     }));
 
   test('bad inputs raise clear errors (never abort the process)', () =>
     scope(() => {
       const gen = new Generator(1);
       const a = randn([4, 3], gen);
-      assert.throws(() => infoNCELogSumExp(a, randn([5, 3], gen), randn([6, 3], gen), 0.3), /same shape, got \[4, 3\] and \[5, 3\]/);
+      assert.throws(
+        () => infoNCELogSumExp(a, randn([5, 3], gen), randn([6, 3], gen), 0.3),
+        /same shape, got \[4, 3\] and \[5, 3\]/,
+      );
       assert.throws(() => infoNCELogSumExp(a, a, randn([6, 2], gen), 0.3), /embedding size of the anchors \(3\)/);
       assert.throws(() => infoNCELogSumExp(a, a, randn([6, 3], gen, 'float64'), 0.3), /one dtype/);
       assert.throws(() => infoNCELogSumExp(randn([4], gen), a, a, 0.3), /must be 2-D/);
@@ -147,34 +204,51 @@ describe('infoNCE impl', () => {
   test("'fused' (the default for shared negatives) and 'dense' give the same loss, parts and gradients", () =>
     scope(() => {
       const gen = new Generator(9);
-      const [a, p, n] = leaves(gen, [[200, 5], [200, 5], [260, 5]]) as [Tensor, Tensor, Tensor];
-      const outs = (['auto', 'fused', 'dense'] as const).map((impl) => infoNCE({ tau: 0.3, impl, chunkBytes: 1 })({ anchors: a, positives: p, negatives: n }));
+      const [a, p, n] = leaves(gen, [
+        [200, 5],
+        [200, 5],
+        [260, 5],
+      ]) as [Tensor, Tensor, Tensor];
+      const outs = (['auto', 'fused', 'dense'] as const).map((impl) =>
+        infoNCE({ tau: 0.3, impl, chunkBytes: 1 })({ anchors: a, positives: p, negatives: n }),
+      );
       const gradsOf = (o: (typeof outs)[number]) => grad(o.loss, [a, p, n]).map((g) => g!);
       const ref = outs[2]!;
       const refGrads = gradsOf(ref);
       for (const o of outs.slice(0, 2)) {
         assert.ok(Math.abs(o.loss.item() - ref.loss.item()) < 1e-12);
         assert.ok(maxAbsDiff(o.perAnchor, ref.perAnchor) < 1e-12);
-        for (const k of ['alignment', 'uniformity']) assert.ok(Math.abs(o.parts[k]!.item() - ref.parts[k]!.item()) < 1e-12, k);
+        for (const k of ['alignment', 'uniformity'])
+          assert.ok(Math.abs(o.parts[k]!.item() - ref.parts[k]!.item()) < 1e-12, k);
         gradsOf(o).forEach((g, i) => assert.ok(maxAbsDiff(g, refGrads[i]!) < 1e-12));
       }
     }));
 
   test('an unknown impl names the allowed values', () => {
-    assert.throws(() => infoNCE({ tau: 0.3, impl: 'fast' as never }), /impl must be one of auto, fused, dense, got fast/);
+    assert.throws(
+      () => infoNCE({ tau: 0.3, impl: 'fast' as never }),
+      /impl must be one of auto, fused, dense, got fast/,
+    );
   });
 });
 
 describe('linearReluBatchNorm (fused Linear → ReLU → BatchNorm, training)', () => {
   type Args = { x: Tensor; w: Tensor; b?: Tensor; g?: Tensor; be?: Tensor };
   const unfused = (a: Args): Tensor =>
-    F.batchNorm(F.linear(a.x, a.w, a.b).relu(), undefined, undefined, { weight: a.g, bias: a.be, training: true, momentum: 0.1, eps: 1e-5 });
+    F.batchNorm(F.linear(a.x, a.w, a.b).relu(), undefined, undefined, {
+      weight: a.g,
+      bias: a.be,
+      training: true,
+      momentum: 0.1,
+      eps: 1e-5,
+    });
   const asDouble = (a: Args): Args => {
     const d = (t: Tensor | undefined) => t?.detach().double().requiresGrad_();
     return { x: d(a.x)!, w: d(a.w)!, b: d(a.b), g: d(a.g), be: d(a.be) };
   };
   const inputsOf = (a: Args): Tensor[] => [a.x, a.w, a.b, a.g, a.be].filter((t): t is Tensor => t !== undefined);
-  const errTo = (x: Tensor, ref: Tensor): number => x.double().sub(ref).abs().max().item() / Math.max(1e-3, ref.abs().max().item());
+  const errTo = (x: Tensor, ref: Tensor): number =>
+    x.double().sub(ref).abs().max().item() / Math.max(1e-3, ref.abs().max().item());
 
   const shapes: { name: string; N: number; I: number; C: number; bias: boolean; affine: boolean }[] = [
     { name: 'Paper A block', N: 600, I: 128, C: 256, bias: true, affine: true },
@@ -190,7 +264,10 @@ describe('linearReluBatchNorm (fused Linear → ReLU → BatchNorm, training)', 
         const gen = new Generator(31);
         const a: Args = {
           x: randn([c.N, c.I], gen).requiresGrad_(),
-          w: randn([c.C, c.I], gen).mul(1 / Math.sqrt(c.I)).detach().requiresGrad_(),
+          w: randn([c.C, c.I], gen)
+            .mul(1 / Math.sqrt(c.I))
+            .detach()
+            .requiresGrad_(),
           b: c.bias ? randn([c.C], gen).mul(0.3).detach().requiresGrad_() : undefined,
           g: c.affine ? randn([c.C], gen).mul(0.5).add(1).detach().requiresGrad_() : undefined,
           be: c.affine ? randn([c.C], gen).mul(0.5).detach().requiresGrad_() : undefined,
@@ -205,9 +282,14 @@ describe('linearReluBatchNorm (fused Linear → ReLU → BatchNorm, training)', 
         const plainGrads = grad(plain, inputsOf(a), { gradOutputs: [dy] });
         // Allow three times the unfused layers' own float32 error, at least 2e-6 relative.
         const close = (fusedErr: number, plainErr: number, what: string) =>
-          assert.ok(fusedErr <= Math.max(3 * plainErr, 2e-6), `${what}: fused error ${fusedErr.toExponential(2)} vs unfused ${plainErr.toExponential(2)}`);
+          assert.ok(
+            fusedErr <= Math.max(3 * plainErr, 2e-6),
+            `${what}: fused error ${fusedErr.toExponential(2)} vs unfused ${plainErr.toExponential(2)}`,
+          );
         close(errTo(fused.out, ref), errTo(plain, ref), 'output');
-        fusedGrads.forEach((g, i) => close(errTo(g!, refGrads[i]!), errTo(plainGrads[i]!, refGrads[i]!), `gradient ${i}`));
+        fusedGrads.forEach((g, i) =>
+          close(errTo(g!, refGrads[i]!), errTo(plainGrads[i]!, refGrads[i]!), `gradient ${i}`),
+        );
         // The returned statistics are the batch mean and biased variance of relu(x·Wᵀ + b).
         const r = F.linear(d.x, d.w, d.b).relu();
         const mean = r.mean(0);
@@ -221,7 +303,10 @@ describe('linearReluBatchNorm (fused Linear → ReLU → BatchNorm, training)', 
     scope(() => {
       const gen = new Generator(2);
       const [x, w, v] = [randn([8, 4], gen), randn([6, 4], gen), randn([6], gen)];
-      assert.throws(() => linearReluBatchNorm(x, randn([6, 5], gen), v, v, v), /input has 4 features but weight expects 5/);
+      assert.throws(
+        () => linearReluBatchNorm(x, randn([6, 5], gen), v, v, v),
+        /input has 4 features but weight expects 5/,
+      );
       assert.throws(() => linearReluBatchNorm(randn([1, 4], gen), w, v, v, v), /expected more than 1 row/);
       assert.throws(() => linearReluBatchNorm(x.double(), w, v, v, v), /only float32 CPU tensors/);
       assert.throws(() => linearReluBatchNorm(x, w, randn([5], gen), v, v), /must have shape \[6\], got \[5\]/);

@@ -6,7 +6,19 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import {
-  Generator, Tensor, addmm, callOp, engineInfo, full, getGemmBackend, grad, randn, scope, setGemmBackend, tensor, zeros,
+  Generator,
+  Tensor,
+  addmm,
+  callOp,
+  engineInfo,
+  full,
+  getGemmBackend,
+  grad,
+  randn,
+  scope,
+  setGemmBackend,
+  tensor,
+  zeros,
 } from '../../src/torch/index.js';
 
 const engine = fileURLToPath(new URL('../../src/torch/index.js', import.meta.url));
@@ -44,9 +56,10 @@ describe('GEMM backend', () => {
       }
     }));
 
-  test('CLAB_GEMM=openblas keeps libtorch\'s kernels; an unknown value is a clear error at load', () => {
+  test("CLAB_GEMM=openblas keeps libtorch's kernels; an unknown value is a clear error at load", () => {
     const script = `import(${JSON.stringify(engine)}).then((m) => console.log(m.engineInfo().gemm))`;
-    const run = (value: string) => spawnSync(process.execPath, ['-e', script], { env: { ...process.env, CLAB_GEMM: value }, encoding: 'utf8' });
+    const run = (value: string) =>
+      spawnSync(process.execPath, ['-e', script], { env: { ...process.env, CLAB_GEMM: value }, encoding: 'utf8' });
     const ok = run('openblas');
     assert.equal(ok.status, 0, ok.stderr);
     assert.equal(ok.stdout.trim(), 'openblas');
@@ -65,11 +78,21 @@ describe('mm and addmm (float32) equal the float64 products', () => {
     transposed: (m, k) => randn([k, m], gen).T,
     'column slice (ld > cols)': (m, k) => randn([m, k + 7], gen).narrow(1, 3, k),
     'transposed slice': (m, k) => randn([k, m + 5], gen).narrow(1, 2, m).T,
-    'every other row': (m, k) => randn([2 * m, k], gen).reshape(m, 2 * k).narrow(1, 0, k),
+    'every other row': (m, k) =>
+      randn([2 * m, k], gen)
+        .reshape(m, 2 * k)
+        .narrow(1, 0, k),
     // Column stride 2: neither row-major nor transposed, so the product falls back to libtorch.
-    'every other column (falls back)': (m, k) => callOp('aten::slice.Tensor', randn([m, 2 * k], gen), 1, 0, 2 * k, 2) as Tensor,
+    'every other column (falls back)': (m, k) =>
+      callOp('aten::slice.Tensor', randn([m, 2 * k], gen), 1, 0, 2 * k, 2) as Tensor,
   };
-  const shapes: [number, number, number][] = [[37, 19, 23], [1, 19, 23], [37, 1, 23], [37, 19, 1], [300, 64, 128]];
+  const shapes: [number, number, number][] = [
+    [37, 19, 23],
+    [1, 19, 23],
+    [37, 1, 23],
+    [37, 19, 1],
+    [300, 64, 128],
+  ];
   for (const [la, makeA] of Object.entries(layouts))
     for (const [lb, makeB] of Object.entries(layouts))
       test(`A ${la} × B ${lb}`, () =>
@@ -89,7 +112,13 @@ describe('mm and addmm (float32) equal the float64 products', () => {
     scope(() => {
       const [a, b] = [randn([40, 16], gen), randn([16, 24], gen)];
       const ref = a.double().matmul(b.double());
-      for (const self of [randn([24], gen), randn([1, 24], gen), randn([40, 1], gen), tensor(1.5), randn([40, 24], gen)])
+      for (const self of [
+        randn([24], gen),
+        randn([1, 24], gen),
+        randn([40, 1], gen),
+        tensor(1.5),
+        randn([40, 24], gen),
+      ])
         assert.ok(relErr(addmm(self, a, b), ref.add(self.double())) < TOL, `self [${self.shape}]`);
     }));
 
@@ -133,10 +162,21 @@ describe('mm and addmm (float32) equal the float64 products', () => {
       const bySum = a64.unsqueeze(2).mul(b64.unsqueeze(0)).sum(1);
       assert.equal(a64.matmul(b64).dtype, 'float64');
       assert.ok(relErr(a64.matmul(b64), bySum) < 1e-14);
-      assert.deepEqual(randn([5, 0], gen).matmul(randn([0, 4], gen)).toArray(), new Array(20).fill(0));
+      assert.deepEqual(
+        randn([5, 0], gen)
+          .matmul(randn([0, 4], gen))
+          .toArray(),
+        new Array(20).fill(0),
+      );
       assert.deepEqual(randn([0, 3], gen).matmul(randn([3, 4], gen)).shape, [0, 4]);
-      assert.throws(() => randn([3, 4], gen).matmul(randn([5, 2], gen)), /mat1 and mat2 shapes cannot be multiplied \(3x4 and 5x2\)/);
-      assert.throws(() => randn([3, 4], gen).matmul(b64.T.contiguous().T.reshape(4, 3)), /expected (scalar type|mat1 and mat2 to have the same dtype)/i);
+      assert.throws(
+        () => randn([3, 4], gen).matmul(randn([5, 2], gen)),
+        /mat1 and mat2 shapes cannot be multiplied \(3x4 and 5x2\)/,
+      );
+      assert.throws(
+        () => randn([3, 4], gen).matmul(b64.T.contiguous().T.reshape(4, 3)),
+        /expected (scalar type|mat1 and mat2 to have the same dtype)/i,
+      );
     }));
 
   test('gradients through linear layers equal the float64 gradients', () =>

@@ -4,9 +4,39 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  tensor, scalarTensor, zeros, ones, full, empty, zerosLike, onesLike, fullLike, arange, linspace, eye, cat, where,
-  randn, rand, randint, randperm, normal, uniform, beta, bernoulli, multinomial, standardGamma,
-  Generator, grad, noGrad, enableGrad, isGradEnabled, scope, liveTensors, F, Tensor,
+  tensor,
+  scalarTensor,
+  zeros,
+  ones,
+  full,
+  empty,
+  zerosLike,
+  onesLike,
+  fullLike,
+  arange,
+  linspace,
+  eye,
+  cat,
+  where,
+  randn,
+  rand,
+  randint,
+  randperm,
+  normal,
+  uniform,
+  beta,
+  bernoulli,
+  multinomial,
+  standardGamma,
+  Generator,
+  grad,
+  noGrad,
+  enableGrad,
+  isGradEnabled,
+  scope,
+  liveTensors,
+  F,
+  Tensor,
 } from '../../src/torch/index.js';
 
 const i64 = (values: number[], shape?: number[]): Tensor => tensor(values, shape, 'int64');
@@ -18,14 +48,20 @@ function close(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: numb
   for (let i = 0; i < actual.length; i++) {
     const a = actual[i]!;
     const e = expected[i]!;
-    assert.ok(Math.abs(a - e) <= tol || (Number.isNaN(a) && Number.isNaN(e)), `${what}[${i}]: ${a} vs ${e} (tol ${tol})`);
+    assert.ok(
+      Math.abs(a - e) <= tol || (Number.isNaN(a) && Number.isNaN(e)),
+      `${what}[${i}]: ${a} vs ${e} (tol ${tol})`,
+    );
   }
 }
 
 /** Asserts |estimate − expected| ≤ 5 standard errors. */
 function within5Sigma(estimate: number, expected: number, standardError: number, what: string): void {
   const z = (estimate - expected) / standardError;
-  assert.ok(Math.abs(z) <= 5, `${what}: estimate ${estimate}, expected ${expected}, standard error ${standardError} (z = ${z.toFixed(2)})`);
+  assert.ok(
+    Math.abs(z) <= 5,
+    `${what}: estimate ${estimate}, expected ${expected}, standard error ${standardError} (z = ${z.toFixed(2)})`,
+  );
 }
 
 /** Sample mean, variance (1/n), 4th central moment and size of a float array. */
@@ -164,7 +200,10 @@ describe('creation', () => {
 describe('comparisons, logic, selection', () => {
   test('comparisons against tensors (broadcast) and scalars give bool', () => {
     scope(() => {
-      const a = tensor([[1, 2, 3], [4, 5, 6]]);
+      const a = tensor([
+        [1, 2, 3],
+        [4, 5, 6],
+      ]);
       const b = tensor([2, 2, 7]);
       assert.deepEqual(a.eq(b).toArray(), [0, 1, 0, 0, 0, 0]);
       assert.deepEqual(a.ne(2).toArray(), [1, 0, 1, 1, 1, 1]);
@@ -174,7 +213,12 @@ describe('comparisons, logic, selection', () => {
       assert.deepEqual(a.ge(5).toArray(), [0, 0, 0, 0, 1, 1]);
       assert.equal(a.ge(5).dtype, 'bool');
       assert.equal(arange(3).eq(1).dtype, 'bool');
-      assert.deepEqual(arange(3).eq(tensor([0, 5, 2])).toArray(), [1, 0, 1]);
+      assert.deepEqual(
+        arange(3)
+          .eq(tensor([0, 5, 2]))
+          .toArray(),
+        [1, 0, 1],
+      );
     });
   });
 
@@ -187,7 +231,12 @@ describe('comparisons, logic, selection', () => {
       assert.deepEqual(p.logicalXor(q).toArray(), [0, 1, 1, 0]);
       assert.deepEqual(p.logicalNot().toArray(), [0, 0, 1, 1]);
       assert.equal(p.logicalAnd(q).dtype, 'bool');
-      assert.deepEqual(tensor([2, 0]).logicalAnd(tensor([3, 3])).toArray(), [1, 0]);
+      assert.deepEqual(
+        tensor([2, 0])
+          .logicalAnd(tensor([3, 3]))
+          .toArray(),
+        [1, 0],
+      );
       assert.equal(p.all().item(), 0);
       assert.equal(p.any().item(), 1);
       assert.equal(ones([3], 'bool').all().item(), 1);
@@ -211,7 +260,10 @@ describe('comparisons, logic, selection', () => {
 
   test('argmax and argmin: global, per dim, keepdim, first index on ties', () => {
     scope(() => {
-      const a = tensor([[1, 9, 3], [7, 2, 8]]);
+      const a = tensor([
+        [1, 9, 3],
+        [7, 2, 8],
+      ]);
       assert.equal(a.argmax().item(), 1);
       assert.equal(a.argmin().item(), 0);
       assert.deepEqual(a.argmax(1).toArray(), [1, 2]);
@@ -232,7 +284,10 @@ describe('comparisons, logic, selection', () => {
 
   test('sort, argsort, topk', () => {
     scope(() => {
-      const a = tensor([[3, 1, 2], [0, 5, 4]]);
+      const a = tensor([
+        [3, 1, 2],
+        [0, 5, 4],
+      ]);
       const [v, i] = a.sort();
       assert.deepEqual(v.toArray(), [1, 2, 3, 0, 4, 5]);
       assert.deepEqual(i.toArray(), [1, 2, 0, 0, 2, 1]);
@@ -264,7 +319,10 @@ describe('comparisons, logic, selection', () => {
 
   test('maskedSelect, maskedFill, index with a bool mask', () => {
     scope(() => {
-      const a = tensor([[1, 2, 3], [4, 5, 6]]);
+      const a = tensor([
+        [1, 2, 3],
+        [4, 5, 6],
+      ]);
       const m = bools([1, 0, 1, 0, 1, 0], [2, 3]);
       assert.deepEqual(a.maskedSelect(m).toArray(), [1, 3, 5]);
       assert.deepEqual(a.maskedSelect(m).shape, [3]);
@@ -277,7 +335,10 @@ describe('comparisons, logic, selection', () => {
 
   test('advanced indexing: index tensors, pairs, and a whole leading dimension (undefined)', () => {
     scope(() => {
-      const a = tensor([[1, 2, 3], [4, 5, 6]]);
+      const a = tensor([
+        [1, 2, 3],
+        [4, 5, 6],
+      ]);
       assert.deepEqual(a.index([i64([1, 1, 0])]).toArray(), [4, 5, 6, 4, 5, 6, 1, 2, 3]);
       assert.deepEqual(a.index([i64([0, 1]), i64([2, 0])]).toArray(), [3, 4]);
       // x[:, [2, 0]]
@@ -287,13 +348,36 @@ describe('comparisons, logic, selection', () => {
 
   test('gather, scatter, scatterAdd, indexSelect, repeatInterleave values', () => {
     scope(() => {
-      const a = tensor([[1, 2, 3], [4, 5, 6]]);
+      const a = tensor([
+        [1, 2, 3],
+        [4, 5, 6],
+      ]);
       assert.deepEqual(a.gather(1, i64([2, 2, 0, 1], [2, 2])).toArray(), [3, 3, 4, 5]);
-      assert.deepEqual(zeros([2, 3]).scatter(1, i64([2, 0], [2, 1]), tensor([[7], [8]])).toArray(), [0, 0, 7, 8, 0, 0]);
-      assert.deepEqual(zeros([2, 3]).scatter(0, i64([1, 0, 1], [1, 3]), 9).toArray(), [0, 9, 0, 9, 0, 9]);
-      assert.deepEqual(zeros([3]).scatterAdd(0, i64([0, 0, 2]), tensor([1, 2, 3])).toArray(), [3, 0, 3]);
+      assert.deepEqual(
+        zeros([2, 3])
+          .scatter(1, i64([2, 0], [2, 1]), tensor([[7], [8]]))
+          .toArray(),
+        [0, 0, 7, 8, 0, 0],
+      );
+      assert.deepEqual(
+        zeros([2, 3])
+          .scatter(0, i64([1, 0, 1], [1, 3]), 9)
+          .toArray(),
+        [0, 9, 0, 9, 0, 9],
+      );
+      assert.deepEqual(
+        zeros([3])
+          .scatterAdd(0, i64([0, 0, 2]), tensor([1, 2, 3]))
+          .toArray(),
+        [3, 0, 3],
+      );
       assert.deepEqual(a.indexSelect(0, i64([1, 1])).toArray(), [4, 5, 6, 4, 5, 6]);
-      assert.deepEqual(tensor([1, 2]).repeatInterleave(i64([2, 3])).toArray(), [1, 1, 2, 2, 2]);
+      assert.deepEqual(
+        tensor([1, 2])
+          .repeatInterleave(i64([2, 3]))
+          .toArray(),
+        [1, 1, 2, 2, 2],
+      );
     });
   });
 
@@ -405,7 +489,9 @@ describe('random samplers: statistics against closed forms (seeded, 5σ)', () =>
       const p = f64([0.05, 0.5, 0.9]);
       const y = bernoulli(p.expand(50_000, 3).contiguous(), [], new Generator(110));
       const rates = y.mean(0).toFloat64Array();
-      [0.05, 0.5, 0.9].forEach((pj, j) => within5Sigma(rates[j]!, pj, Math.sqrt((pj * (1 - pj)) / 50_000), `bernoulli(${pj})`));
+      [0.05, 0.5, 0.9].forEach((pj, j) =>
+        within5Sigma(rates[j]!, pj, Math.sqrt((pj * (1 - pj)) / 50_000), `bernoulli(${pj})`),
+      );
       assert.equal(bernoulli(0, [100], new Generator(111)).sum().item(), 0);
       assert.equal(bernoulli(1, [100], new Generator(111)).sum().item(), 100);
     });
@@ -452,8 +538,11 @@ describe('random samplers: statistics against closed forms (seeded, 5σ)', () =>
 
   test('randint: every value of [low, high) equally likely', () => {
     scope(() => {
-      const counts = F.oneHot(randint(0, 7, [70_000], new Generator(115)), 7).sum(0).toArray();
-      for (const [v, c] of counts.entries()) within5Sigma(c, 10_000, Math.sqrt(70_000 * (1 / 7) * (6 / 7)), `randint value ${v}`);
+      const counts = F.oneHot(randint(0, 7, [70_000], new Generator(115)), 7)
+        .sum(0)
+        .toArray();
+      for (const [v, c] of counts.entries())
+        within5Sigma(c, 10_000, Math.sqrt(70_000 * (1 / 7) * (6 / 7)), `randint value ${v}`);
     });
   });
 
@@ -506,7 +595,13 @@ describe('NaN propagation', () => {
       assert.ok(Number.isNaN(x.logsumexp(0).item()));
       assert.ok(Number.isNaN(x.relu().toArray()[1]!));
       assert.ok(Number.isNaN(x.clamp(0, 2).toArray()[1]!));
-      assert.deepEqual(f64([NaN, 1]).maximum(f64([1, NaN])).toArray().map(Number.isNaN), [true, true]);
+      assert.deepEqual(
+        f64([NaN, 1])
+          .maximum(f64([1, NaN]))
+          .toArray()
+          .map(Number.isNaN),
+        [true, true],
+      );
       assert.equal(x.argmax().item(), 1, 'NaN counts as the maximum');
       assert.deepEqual(f64([3, NaN, 1]).sort()[0].toArray().map(String), ['1', '3', 'NaN'], 'NaN sorts last');
       const sm = F.softmax(f64([1, NaN, 1, 2], [2, 2]), 1).toArray();
@@ -523,7 +618,20 @@ describe('dtypes', () => {
   test('float64 stays float64 through arithmetic, reductions and nn functions', () => {
     scope(() => {
       const x = f64([1, 2, 3, 4], [2, 2]);
-      for (const t of [x.add(1.5), x.mul(2), x.div(3), x.pow(2), x.exp(), x.sum(), x.mean(0), x.matmul(x), F.softmax(x, 1), x.norm(), x.var(), F.normalize(x)]) {
+      for (const t of [
+        x.add(1.5),
+        x.mul(2),
+        x.div(3),
+        x.pow(2),
+        x.exp(),
+        x.sum(),
+        x.mean(0),
+        x.matmul(x),
+        F.softmax(x, 1),
+        x.norm(),
+        x.var(),
+        F.normalize(x),
+      ]) {
         assert.equal(t.dtype, 'float64');
       }
       assert.equal(x.add(1.5).toArray()[0], 2.5);
@@ -534,7 +642,16 @@ describe('dtypes', () => {
   test('int64 arithmetic stays int64; true division and fractional scalars give float32', () => {
     scope(() => {
       const a = i64([1, 2, 3]);
-      for (const t of [a.add(1), a.mul(a), a.sub(i64([1, 1, 1])), a.sum(), a.cumsum(0), a.max(), a.neg(), a.mul(2 ** 40)]) {
+      for (const t of [
+        a.add(1),
+        a.mul(a),
+        a.sub(i64([1, 1, 1])),
+        a.sum(),
+        a.cumsum(0),
+        a.max(),
+        a.neg(),
+        a.mul(2 ** 40),
+      ]) {
         assert.equal(t.dtype, 'int64');
       }
       assert.deepEqual(a.mul(2 ** 40).data(), new BigInt64Array([2n ** 40n, 2n ** 41n, 3n * 2n ** 40n]));
@@ -575,7 +692,13 @@ describe('dtypes', () => {
   test('a JavaScript −0 reaches libtorch as −0.0 (sign of zero as in PyTorch)', () => {
     scope(() => {
       assert.ok(Object.is(full([1], -0, 'float64').item(), -0));
-      assert.deepEqual(f64([1, -1]).mul(-0).toArray().map((v) => Object.is(v, -0)), [true, false]);
+      assert.deepEqual(
+        f64([1, -1])
+          .mul(-0)
+          .toArray()
+          .map((v) => Object.is(v, -0)),
+        [true, false],
+      );
     });
   });
 });
@@ -684,7 +807,13 @@ describe('autograd controls', () => {
       assert.equal(y.requiresGrad, false);
       assert.equal(y.isLeaf, true);
       assert.deepEqual(y.toArray(), [3, 5]);
-      assert.throws(() => noGrad(() => { throw new Error('inside'); }), /inside/);
+      assert.throws(
+        () =>
+          noGrad(() => {
+            throw new Error('inside');
+          }),
+        /inside/,
+      );
       assert.equal(isGradEnabled(), true);
       // updates under noGrad do not touch the graph (the optimizer pattern)
       noGrad(() => x.sub_(f64([0.5, 0.5])));

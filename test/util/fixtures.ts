@@ -19,7 +19,15 @@ export interface FixtureTensor {
 export type FixtureState = Record<string, FixtureTensor>;
 
 export interface MlpFixture {
-  config: { inDim: number; hidden: number[]; outDim: number; batchNorm: boolean; activation: string; batch: number; initSeed: number };
+  config: {
+    inDim: number;
+    hidden: number[];
+    outDim: number;
+    batchNorm: boolean;
+    activation: string;
+    batch: number;
+    initSeed: number;
+  };
   init: FixtureState;
   input: FixtureTensor;
   lossWeight: FixtureTensor;
@@ -88,7 +96,11 @@ const PYTHON = '/usr/bin/python3';
 /** What the fixtures depend on: the script and the CPU (model and instruction-set flags). */
 function fixtureKey(): string {
   const cpuinfo = fs.existsSync('/proc/cpuinfo') ? fs.readFileSync('/proc/cpuinfo', 'utf8') : '';
-  const cpu = cpuinfo.split('\n').filter((l) => /^(model name|flags)\s*:/.test(l)).slice(0, 2).join('\n');
+  const cpu = cpuinfo
+    .split('\n')
+    .filter((l) => /^(model name|flags)\s*:/.test(l))
+    .slice(0, 2)
+    .join('\n');
   return createHash('sha256').update(fs.readFileSync(SCRIPT)).update(cpu).digest('hex').slice(0, 16);
 }
 
@@ -103,7 +115,9 @@ function fixturePath(): string {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.renameSync(path.join(tmp, 'parity.json'), file);
   } catch (err) {
-    throw new Error(`could not compute the PyTorch parity fixtures with ${PYTHON} ${SCRIPT} (python3-torch; make test installs it): ${String(err)}`);
+    throw new Error(
+      `could not compute the PyTorch parity fixtures with ${PYTHON} ${SCRIPT} (python3-torch; make test installs it): ${String(err)}`,
+    );
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
@@ -139,7 +153,11 @@ export function assertClose(
 ): void {
   const { atol = 1e-5, rtol = 0, label = 'value' } = options;
   const shapeOf = (x: unknown): number[] | undefined =>
-    x instanceof Tensor ? x.shape : typeof x === 'object' && x !== null && 'shape' in x ? (x as FixtureTensor).shape : undefined;
+    x instanceof Tensor
+      ? x.shape
+      : typeof x === 'object' && x !== null && 'shape' in x
+        ? (x as FixtureTensor).shape
+        : undefined;
   const values = (x: Tensor | FixtureTensor | ArrayLike<number> | number): ArrayLike<number> =>
     typeof x === 'number'
       ? [x]
@@ -166,5 +184,7 @@ export function assertClose(
     }
   }
   if (worst >= 0)
-    assert.fail(`${label}: index ${worst}: ${a[worst]} vs expected ${e[worst]} (|diff| ${Math.abs(a[worst]! - e[worst]!)} > atol ${atol} + rtol ${rtol}·|expected|)`);
+    assert.fail(
+      `${label}: index ${worst}: ${a[worst]} vs expected ${e[worst]} (|diff| ${Math.abs(a[worst]! - e[worst]!)} > atol ${atol} + rtol ${rtol}·|expected|)`,
+    );
 }

@@ -61,7 +61,8 @@ export interface GradcheckReport {
 function outputsOf(out: Tensor | Tensor[]): Tensor[] {
   const outs = Array.isArray(out) ? out : [out];
   for (const [j, t] of outs.entries()) {
-    if (t.dtype !== 'float64') throw new TypeError(`gradcheck: output ${j} has dtype ${t.dtype}; every output must be float64`);
+    if (t.dtype !== 'float64')
+      throw new TypeError(`gradcheck: output ${j} has dtype ${t.dtype}; every output must be float64`);
   }
   return outs;
 }
@@ -96,7 +97,8 @@ export function gradcheckReport(fn: GradFn, inputs: Tensor[], options: Gradcheck
   for (const k of wrt) {
     const t = inputs[k];
     if (t === undefined) throw new RangeError(`gradcheck: wrt index ${k} out of range`);
-    if (t.dtype !== 'float64') throw new TypeError(`gradcheck: input ${k} has dtype ${t.dtype}; differentiated inputs must be float64`);
+    if (t.dtype !== 'float64')
+      throw new TypeError(`gradcheck: input ${k} has dtype ${t.dtype}; differentiated inputs must be float64`);
   }
 
   return scope(() => {
@@ -119,7 +121,8 @@ export function gradcheckReport(fn: GradFn, inputs: Tensor[], options: Gradcheck
           xs[k] = tensor(values, shape);
           const f = evaluate(fn, xs);
           xs[k].dispose();
-          if (f.length !== nOut) throw new Error('gradcheck: fn returned a different number of elements on a perturbed input');
+          if (f.length !== nOut)
+            throw new Error('gradcheck: fn returned a different number of elements on a perturbed input');
           return f;
         };
         const hi = v0 + eps;
@@ -151,7 +154,9 @@ export function gradcheckReport(fn: GradFn, inputs: Tensor[], options: Gradcheck
       const a = fg[j]!;
       const b = f0[j]!;
       if (!(Object.is(a, b) || Math.abs(a - b) <= 1e-12 * (1 + Math.abs(b))))
-        throw new AssertionError({ message: `gradcheck: fn gives different values with and without autograd at output element ${j}: ${a} vs ${b}` });
+        throw new AssertionError({
+          message: `gradcheck: fn gives different values with and without autograd at output element ${j}: ${a} vs ${b}`,
+        });
     }
     const live = outs.map((t) => t.requiresGrad);
     const wrtLeaves = wrt.map((k) => leaves[k]!);
@@ -195,9 +200,12 @@ export function gradcheckReport(fn: GradFn, inputs: Tensor[], options: Gradcheck
         return grads.map((g, w) => {
           const x = wrtLeaves[w]!;
           if (g === undefined) return new Float64Array(x.numel);
-          if (g.dtype !== 'float64') throw new AssertionError({ message: `gradcheck: gradient of input ${wrt[w]} has dtype ${g.dtype}` });
+          if (g.dtype !== 'float64')
+            throw new AssertionError({ message: `gradcheck: gradient of input ${wrt[w]} has dtype ${g.dtype}` });
           if (g.shape.join(',') !== x.shape.join(','))
-            throw new AssertionError({ message: `gradcheck: gradient of input ${wrt[w]} has shape [${g.shape}] but the input has [${x.shape}]` });
+            throw new AssertionError({
+              message: `gradcheck: gradient of input ${wrt[w]} has shape [${g.shape}] but the input has [${x.shape}]`,
+            });
           return g.toFloat64Array();
         });
       });
@@ -255,7 +263,11 @@ export function gradgradcheck(fn: GradFn, inputs: Tensor[], options: GradcheckOp
       enableGrad(() => {
         const ins = xs.map((x, i) => (wrt.includes(i) && !x.requiresGrad ? x.detach().requiresGrad_() : x));
         const outs = outputsOf(fn(...ins));
-        const gs = grad(outs, wrt.map((k) => ins[k]!), { gradOutputs: vs, createGraph: true, allowUnused: true });
+        const gs = grad(
+          outs,
+          wrt.map((k) => ins[k]!),
+          { gradOutputs: vs, createGraph: true, allowUnused: true },
+        );
         return gs.map((g, w) => g ?? ins[wrt[w]!]!.mul(0));
       });
     return gradcheck(vjp, inputs, { ...options, wrt });

@@ -15,7 +15,9 @@ function diagnose(file: string, opts: DiagnoseOptions): void {
   const spec = readSpec(file, opts);
   const conditional = conditionalOf(spec, file, 'diagnose');
   const dim = spec.latent.dim;
-  const report = diversityDiagnostic(new UniformSphere(dim), buildConditional(conditional, dim), new Generator(0), { samples: Number(opts.samples) });
+  const report = diversityDiagnostic(new UniformSphere(dim), buildConditional(conditional, dim), new Generator(0), {
+    samples: Number(opts.samples),
+  });
   if (opts.json) {
     process.stdout.write(`${JSON.stringify(report)}\n`);
     return;
@@ -24,14 +26,18 @@ function diagnose(file: string, opts: DiagnoseOptions): void {
   process.stdout.write(`diversity condition: ${report.holds ? 'HOLDS' : 'VIOLATED'}\n`);
   process.stdout.write(`displacement spectrum: ${report.spectrum.map((x) => x.toExponential(2)).join(', ')}\n`);
   if (report.unperturbed.length > 0)
-    process.stdout.write(`directions positives never move along: ${report.unperturbed.map((d) => `[${d.map((x) => x.toFixed(3)).join(', ')}]`).join(' ')}\n`);
+    process.stdout.write(
+      `directions positives never move along: ${report.unperturbed.map((d) => `[${d.map((x) => x.toFixed(3)).join(', ')}]`).join(' ')}\n`,
+    );
 }
 
 export function addDiagnose(cli: Command): void {
   cli
     .command('diagnose')
     .argument('<spec>', 'experiment spec')
-    .description('Diversity diagnostic of the spec’s positive sampler: which latent directions do positive pairs never move along?')
+    .description(
+      'Diversity diagnostic of the spec’s positive sampler: which latent directions do positive pairs never move along?',
+    )
     .option('--set <key=value>', 'override a setting (repeatable)', collect)
     .option('--samples <n>', 'anchors sampled', '4096')
     .option('--json', 'as JSON')

@@ -50,8 +50,14 @@ export function siblingFile(file: string, what: string): string {
 
 /** The split's inputs, latents and labels (the labelled training split has no latents). */
 function splitOf(set: EvalSet, split: string, id: string): { inputs: Tensor; latents?: Tensor; labels?: Tensor } {
-  if (split === 'eval') return { inputs: set.inputs, ...(set.latents ? { latents: set.latents } : {}), ...(set.labels ? { labels: set.labels } : {}) };
-  if (set.train === undefined) throw new SpecError('--split', [`--split: run ${id}'s data has no labelled training split; use --split eval`]);
+  if (split === 'eval')
+    return {
+      inputs: set.inputs,
+      ...(set.latents ? { latents: set.latents } : {}),
+      ...(set.labels ? { labels: set.labels } : {}),
+    };
+  if (set.train === undefined)
+    throw new SpecError('--split', [`--split: run ${id}'s data has no labelled training split; use --split eval`]);
   return { inputs: set.train.inputs, labels: set.train.labels };
 }
 
@@ -74,7 +80,11 @@ export function exportRun(handle: RunHandle, opts: ExportOptions): Record<string
   const written: Record<string, unknown> = { id: handle.id, step, final: step === spec.train.iterations };
   try {
     if (opts.weights !== undefined) {
-      saveSafetensors(opts.weights, weights, { 'clab.run': handle.id, 'clab.step': String(step), 'clab.encoder': JSON.stringify(spec.encoder) });
+      saveSafetensors(opts.weights, weights, {
+        'clab.run': handle.id,
+        'clab.step': String(step),
+        'clab.encoder': JSON.stringify(spec.encoder),
+      });
       written['weights'] = { file: path.resolve(opts.weights), tensors: weights.size };
     }
     if (opts.embeddings === undefined) return written;
@@ -92,7 +102,10 @@ export function exportRun(handle: RunHandle, opts: ExportOptions): Record<string
           const embeddings = represent(encoder, split.inputs);
           saveNpy(opts.embeddings!, embeddings);
           written['embeddings'] = { file: path.resolve(opts.embeddings!), shape: embeddings.shape };
-          for (const [what, t, file] of [['latents', split.latents, opts.latents], ['labels', split.labels, undefined]] as const) {
+          for (const [what, t, file] of [
+            ['latents', split.latents, opts.latents],
+            ['labels', split.labels, undefined],
+          ] as const) {
             if (t === undefined) continue;
             const out = file ?? siblingFile(opts.embeddings!, what);
             saveNpy(out, t);
@@ -111,10 +124,13 @@ export function exportRun(handle: RunHandle, opts: ExportOptions): Record<string
 }
 
 function describe(w: Record<string, unknown>): string[] {
-  const lines = [`${String(w['id'])}: checkpoint of step ${String(w['step'])}${w['final'] ? ' (final)' : ' (NOT the final step: the run did not finish)'}`];
+  const lines = [
+    `${String(w['id'])}: checkpoint of step ${String(w['step'])}${w['final'] ? ' (final)' : ' (NOT the final step: the run did not finish)'}`,
+  ];
   for (const what of ['embeddings', 'latents', 'labels', 'weights']) {
     const f = w[what] as { file: string; shape?: number[]; tensors?: number } | undefined;
-    if (f !== undefined) lines.push(`  ${what.padEnd(10)} ${f.file}  ${f.shape ? `[${f.shape.join(', ')}]` : `${f.tensors} tensors`}`);
+    if (f !== undefined)
+      lines.push(`  ${what.padEnd(10)} ${f.file}  ${f.shape ? `[${f.shape.join(', ')}]` : `${f.tensors} tensors`}`);
   }
   return lines;
 }
@@ -123,16 +139,23 @@ export function addExport(cli: Command): void {
   cli
     .command('export')
     .argument('<run>', 'run id or unique prefix')
-    .description('Write a run’s embeddings of its held-out set (.npy, with the true latents where the data has them) and its encoder weights (safetensors, PyTorch key names).')
-    .option('--embeddings <file>', 'embeddings as .npy [n, d] (latents go to <file>.latents.npy, labels to <file>.labels.npy)')
+    .description(
+      'Write a run’s embeddings of its held-out set (.npy, with the true latents where the data has them) and its encoder weights (safetensors, PyTorch key names).',
+    )
+    .option(
+      '--embeddings <file>',
+      'embeddings as .npy [n, d] (latents go to <file>.latents.npy, labels to <file>.labels.npy)',
+    )
     .option('--latents <file>', 'where to write the true latents instead')
     .option('--weights <file>', 'encoder weights as safetensors')
     .option('--split <split>', 'eval (the held-out set) or train (the labelled training split of image data)', 'eval')
     .option('--root <dir>', 'run store folder')
     .option('--json', 'as JSON')
     .action((id: string, opts: ExportOptions) => {
-      if (!(SPLITS as readonly string[]).includes(opts.split)) throw new SpecError('--split', [`--split: got '${opts.split}'; allowed values: ${SPLITS.join(', ')}`]);
-      if (opts.embeddings === undefined && opts.weights === undefined) throw new SpecError('export', ['give --embeddings <file.npy> and/or --weights <file.safetensors>']);
+      if (!(SPLITS as readonly string[]).includes(opts.split))
+        throw new SpecError('--split', [`--split: got '${opts.split}'; allowed values: ${SPLITS.join(', ')}`]);
+      if (opts.embeddings === undefined && opts.weights === undefined)
+        throw new SpecError('export', ['give --embeddings <file.npy> and/or --weights <file.safetensors>']);
       return withStore(opts.root, (store) => {
         const output = Output.fromProcess(Boolean(opts.json));
         const written = exportRun(store.open(id), opts);

@@ -19,7 +19,14 @@ export function addLs(cli: Command): void {
     .command('ls')
     .description('List runs, newest first.')
     .option('--name <name>', 'only runs of this spec name')
-    .addOption(new Option('--status <status>', 'only runs with this status').choices(['running', 'done', 'failed', 'interrupted']))
+    .addOption(
+      new Option('--status <status>', 'only runs with this status').choices([
+        'running',
+        'done',
+        'failed',
+        'interrupted',
+      ]),
+    )
     .option('--label <key=value>', 'only runs with this label (e.g. suite=loss-is-not-enough/table1)')
     .option('--limit <n>', 'at most n runs', '50')
     .option('--root <dir>', 'run store folder')

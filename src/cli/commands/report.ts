@@ -54,8 +54,16 @@ function insideReports(suiteId: string, preset: string): string {
   const root = path.resolve('reports');
   const out = path.resolve(root, suiteId, preset);
   const rel = path.relative(root, out);
-  if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel) || suiteId.split(/[\\/]/).includes('..') || preset.split(/[\\/]/).includes('..'))
-    throw new SpecError('--suite', [`--suite/--preset: '${suiteId}' / '${preset}' would write the report outside reports/; give --out <dir> to choose where`]);
+  if (
+    rel === '' ||
+    rel.startsWith('..') ||
+    path.isAbsolute(rel) ||
+    suiteId.split(/[\\/]/).includes('..') ||
+    preset.split(/[\\/]/).includes('..')
+  )
+    throw new SpecError('--suite', [
+      `--suite/--preset: '${suiteId}' / '${preset}' would write the report outside reports/; give --out <dir> to choose where`,
+    ]);
   return path.join('reports', suiteId, preset);
 }
 
@@ -64,14 +72,19 @@ async function report(store: RunStore, ids: string[], opts: ReportOptions): Prom
   if (opts.suite !== undefined) {
     // The same resolution as `reproduce`, so the report finds exactly the runs that command trained.
     const seeds = opts.seeds === undefined ? undefined : Number(opts.seeds);
-    if (seeds !== undefined && (!Number.isInteger(seeds) || seeds < 1)) throw new SpecError('--seeds', [`--seeds: expected a positive integer, got '${opts.seeds}'`]);
+    if (seeds !== undefined && (!Number.isInteger(seeds) || seeds < 1))
+      throw new SpecError('--seeds', [`--seeds: expected a positive integer, got '${opts.seeds}'`]);
     const suite = loadSuite(suiteFile(opts.suite), {
       preset: opts.preset,
       set: opts.set ?? [],
       ...(seeds !== undefined ? { seeds } : {}),
       ...(opts.data !== undefined ? { data: path.resolve(opts.data) } : {}),
     });
-    return printAndWriteReport(await suiteReport(store, suite, opts.preset), opts.out ?? insideReports(suite.id, opts.preset), output);
+    return printAndWriteReport(
+      await suiteReport(store, suite, opts.preset),
+      opts.out ?? insideReports(suite.id, opts.preset),
+      output,
+    );
   }
   if (ids.length === 0) throw new SpecError('report', ['give run ids or --suite <name>']);
   const metas = ids.map((id) => store.open(id).meta());

@@ -19,14 +19,25 @@ type ReproduceOptions = RunOptions & { out?: string; data?: string };
 async function reproduceStudy(study: Study, options: ReproduceOptions): Promise<number> {
   const ignored = (['set', 'seeds', 'parallel', 'root', 'executor'] as const).filter((k) => options[k] !== undefined);
   if (ignored.length > 0)
-    throw new SpecError(`--${ignored[0]}`, [`--${ignored.join(', --')}: study '${study.id}' runs its own loop and does not take ${ignored.length > 1 ? 'these options' : 'this option'}`]);
+    throw new SpecError(`--${ignored[0]}`, [
+      `--${ignored.join(', --')}: study '${study.id}' runs its own loop and does not take ${ignored.length > 1 ? 'these options' : 'this option'}`,
+    ]);
   const preset = options.preset ?? 'quick';
-  const presets: Record<string, 'quick' | 'full'> = { quick: 'quick', full: 'full', paper: 'full', ...(study.presets ?? {}) };
+  const presets: Record<string, 'quick' | 'full'> = {
+    quick: 'quick',
+    full: 'full',
+    paper: 'full',
+    ...(study.presets ?? {}),
+  };
   const mapped = presets[preset];
-  if (mapped === undefined) throw new SpecError('--preset', [`--preset: got '${preset}'; allowed values: ${Object.keys(presets).join(', ')}`]);
+  if (mapped === undefined)
+    throw new SpecError('--preset', [`--preset: got '${preset}'; allowed values: ${Object.keys(presets).join(', ')}`]);
   if (study.needsData && options.data === undefined)
-    throw new SpecError('--data', [`--data: study '${study.id}' reads a dataset you supply; give its path with --data PATH`]);
-  if (options.data !== undefined && !fs.existsSync(options.data)) throw new SpecError('--data', [`--data: no such file or folder: ${options.data}`]);
+    throw new SpecError('--data', [
+      `--data: study '${study.id}' reads a dataset you supply; give its path with --data PATH`,
+    ]);
+  if (options.data !== undefined && !fs.existsSync(options.data))
+    throw new SpecError('--data', [`--data: no such file or folder: ${options.data}`]);
   const output = Output.fromProcess(Boolean(options.json));
   output.info(`${study.title}\nclaim: ${study.claim}\npreset: ${preset}`, { event: 'plan', study: study.id, preset });
   const input = await study.run({
@@ -35,7 +46,9 @@ async function reproduceStudy(study: Study, options: ReproduceOptions): Promise<
     ...(options.data !== undefined ? { data: path.resolve(options.data) } : {}),
   });
   // The report states the claim it tests first.
-  const withClaim = input.notes.some((n) => n.includes(study.claim)) ? input : { ...input, notes: [`Claim tested: ${study.claim}`, ...input.notes] };
+  const withClaim = input.notes.some((n) => n.includes(study.claim))
+    ? input
+    : { ...input, notes: [`Claim tested: ${study.claim}`, ...input.notes] };
   await printAndWriteReport(withClaim, options.out ?? path.join('reports', study.id, preset), output);
   return 0;
 }
@@ -52,13 +65,15 @@ function suiteFileOf(name: string): string {
 function seedCount(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new SpecError('--seeds', [`--seeds: expected a positive integer, got '${value}'`]);
+  if (!Number.isInteger(n) || n < 1)
+    throw new SpecError('--seeds', [`--seeds: expected a positive integer, got '${value}'`]);
   return n;
 }
 
 async function reproduceSuite(name: string, options: ReproduceOptions): Promise<number> {
   const preset = options.preset ?? 'quick';
-  if (options.data !== undefined && !fs.existsSync(options.data)) throw new SpecError('--data', [`--data: no such file or folder: ${options.data}`]);
+  if (options.data !== undefined && !fs.existsSync(options.data))
+    throw new SpecError('--data', [`--data: no such file or folder: ${options.data}`]);
   const seeds = seedCount(options.seeds);
   const suite = loadSuite(suiteFileOf(name), {
     preset,
@@ -70,22 +85,38 @@ async function reproduceSuite(name: string, options: ReproduceOptions): Promise<
   const planned = planSuite(suite, preset);
   const remote = executorOption(options);
   return withStore(options.root, async (store) => {
-    output.info(`${suite.title}\n${suite.claim ? `claim: ${suite.claim}\n` : ''}${suite.cells.length} cells, ${planned.length} runs (preset '${preset}') → ${store.root}`, {
-      event: 'plan',
-      suite: suite.id,
-      cells: suite.cells.length,
-      runs: planned.length,
-      preset,
-    });
+    output.info(
+      `${suite.title}\n${suite.claim ? `claim: ${suite.claim}\n` : ''}${suite.cells.length} cells, ${planned.length} runs (preset '${preset}') → ${store.root}`,
+      {
+        event: 'plan',
+        suite: suite.id,
+        cells: suite.cells.length,
+        runs: planned.length,
+        preset,
+      },
+    );
     // Two runs at a time by default: a suite has many small runs, and two cores are common.
     const parallel = options.parallel === undefined ? Math.min(2, planned.length) : parallelism(options.parallel);
-    const { failed, submitted } = await runExperiment(planned, { store, parallel, ...remote, onEvent: (e) => output.event(e) });
+    const { failed, submitted } = await runExperiment(planned, {
+      store,
+      parallel,
+      ...remote,
+      onEvent: (e) => output.event(e),
+    });
     if (submitted !== undefined) {
       // The report needs every run: it is written by `clab report --suite` once they are done (or use --wait).
-      output.info(`submitted ${submitted.note}; then \`clab report --suite ${suite.id}\``, { event: 'submitted', ids: submitted.ids, note: submitted.note });
+      output.info(`submitted ${submitted.note}; then \`clab report --suite ${suite.id}\``, {
+        event: 'submitted',
+        ids: submitted.ids,
+        note: submitted.note,
+      });
       return 0;
     }
-    await printAndWriteReport(await suiteReport(store, suite, preset), options.out ?? path.join('reports', suite.id, preset), output);
+    await printAndWriteReport(
+      await suiteReport(store, suite, preset),
+      options.out ?? path.join('reports', suite.id, preset),
+      output,
+    );
     return failed.length > 0 ? 1 : 0;
   });
 }
@@ -94,7 +125,10 @@ export function addReproduce(cli: Command): void {
   addRunOptions(
     cli
       .command('reproduce')
-      .argument('<name>', `a suite under experiments/ (${listSuites().join(', ') || 'none found'}) or a study (${studyIds().join(', ') || 'none registered'})`)
+      .argument(
+        '<name>',
+        `a suite under experiments/ (${listSuites().join(', ') || 'none found'}) or a study (${studyIds().join(', ') || 'none registered'})`,
+      )
       .description('Run every cell of a published table and report it next to the paper’s numbers.')
       .option('--out <dir>', 'report folder (default: reports/<suite>/<preset>)')
       .option('--data <path>', 'dataset a study reads (e.g. the CIFAR-10 cifar-10-batches-bin folder or .tar.gz)'),

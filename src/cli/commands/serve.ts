@@ -15,7 +15,8 @@ interface ServeOptions {
 
 function portOf(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new SpecError('--port', [`--port: expected an integer from 0 to 65535 (0: any free port), got '${value}'`]);
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new SpecError('--port', [`--port: expected an integer from 0 to 65535 (0: any free port), got '${value}'`]);
   return n;
 }
 
@@ -47,10 +48,16 @@ async function serve(opts: ServeOptions): Promise<void> {
 export function addServe(cli: Command): void {
   cli
     .command('serve')
-    .description('A live dashboard of the run store in the browser: runs table, curves while runs train, run pages, suites.')
+    .description(
+      'A live dashboard of the run store in the browser: runs table, curves while runs train, run pages, suites.',
+    )
     .option('--root <dir>', 'run store folder (default: $CLAB_RUNS or ./runs)')
     .option('--port <n>', '0 picks a free port', String(DEFAULT_PORT))
-    .option('--host <address>', 'address to listen on; another than 127.0.0.1 exposes every run (prefer an SSH tunnel)', DEFAULT_HOST)
+    .option(
+      '--host <address>',
+      'address to listen on; another than 127.0.0.1 exposes every run (prefer an SSH tunnel)',
+      DEFAULT_HOST,
+    )
     .option('--experiments <dir>', 'folder of suite files for the suites view (default: the package’s experiments/)')
     .action((opts: ServeOptions) => serve(opts));
 }

@@ -13,8 +13,12 @@ function printRun(handle: RunHandle): void {
   if (env.length > 0) out(`environment: ${env.join(', ')}\n`);
   if (meta.error) out(`error: ${meta.error}\n`);
   out(`\nspec:\n${JSON.stringify(handle.run.spec, null, 2)}\n\nmetrics (every evaluation):\n`);
-  for (const r of handle.readMetrics()) out(`  step ${String(r.step).padStart(6)}  loss ${(r['loss'] ?? Number.NaN).toFixed(4)}  ${formatMetrics(r)}\n`);
-  if (meta.summary) out(`\nfinal: loss ${meta.summary.finalLoss.toFixed(4)}  ${formatMetrics(meta.summary.metrics)}  (${meta.summary.seconds.toFixed(1)} s)\n`);
+  for (const r of handle.readMetrics())
+    out(`  step ${String(r.step).padStart(6)}  loss ${(r['loss'] ?? Number.NaN).toFixed(4)}  ${formatMetrics(r)}\n`);
+  if (meta.summary)
+    out(
+      `\nfinal: loss ${meta.summary.finalLoss.toFixed(4)}  ${formatMetrics(meta.summary.metrics)}  (${meta.summary.seconds.toFixed(1)} s)\n`,
+    );
 }
 
 export function addShow(cli: Command): void {
@@ -28,7 +32,10 @@ export function addShow(cli: Command): void {
     .action((id: string, opts: { root?: string; json?: boolean; csv?: boolean }) =>
       withStore(opts.root, (store) => {
         const handle = store.open(id);
-        if (opts.json) process.stdout.write(`${JSON.stringify({ meta: jsonMeta(handle.meta()), run: handle.run, metrics: handle.readMetrics() }, null, 2)}\n`);
+        if (opts.json)
+          process.stdout.write(
+            `${JSON.stringify({ meta: jsonMeta(handle.meta()), run: handle.run, metrics: handle.readMetrics() }, null, 2)}\n`,
+          );
         else if (opts.csv) process.stdout.write(metricsCsv(handle.readMetrics()));
         else printRun(handle);
       }),

@@ -1,7 +1,15 @@
 // `clab status`: the remote submissions (Slurm arrays, queue jobs) of a store, newest first, and
 // how many of their runs are pending, running, done, failed or unfinished.
 import type { Command } from 'commander';
-import { countStates, queueStates, readRecords, REMOTE_STATES, slurmStates, type JobRecord, type RemoteState } from '../../experiments/executors/index.js';
+import {
+  countStates,
+  queueStates,
+  readRecords,
+  REMOTE_STATES,
+  slurmStates,
+  type JobRecord,
+  type RemoteState,
+} from '../../experiments/executors/index.js';
 import { withStore } from '../options.js';
 
 interface StatusOptions {
@@ -28,12 +36,18 @@ export function addStatus(cli: Command): void {
         const records = readRecords(store.root).slice(0, Number(opts.limit));
         if (records.length === 0) process.stdout.write(`no Slurm or queue submissions in ${store.root}\n`);
         for (const record of records) {
-          const states: Map<string, RemoteState> = record.executor === 'slurm' ? slurmStates(store.root, record) : await queueStates(store.root, record);
+          const states: Map<string, RemoteState> =
+            record.executor === 'slurm' ? slurmStates(store.root, record) : await queueStates(store.root, record);
           const counts = countStates(states);
-          if (opts.json) process.stdout.write(`${JSON.stringify({ ...record, counts, states: Object.fromEntries(states) })}\n`);
+          if (opts.json)
+            process.stdout.write(`${JSON.stringify({ ...record, counts, states: Object.fromEntries(states) })}\n`);
           else {
-            const shown = REMOTE_STATES.filter((s) => s !== 'unfinished' || counts[s] > 0).map((s) => `${counts[s]} ${s}`);
-            process.stdout.write(`${record.submittedAt}  ${where(record)}: ${record.ids.length} runs — ${shown.join(', ')}\n`);
+            const shown = REMOTE_STATES.filter((s) => s !== 'unfinished' || counts[s] > 0).map(
+              (s) => `${counts[s]} ${s}`,
+            );
+            process.stdout.write(
+              `${record.submittedAt}  ${where(record)}: ${record.ids.length} runs — ${shown.join(', ')}\n`,
+            );
           }
         }
       }),

@@ -16,13 +16,17 @@ interface TheoryOptions {
 
 function temperatureOf(spec: ExperimentSpec, file: string): number {
   const tau = 'tau' in spec.loss ? spec.loss.tau : undefined;
-  if (typeof tau !== 'number') throw new SpecError(file, [`loss: \`clab theory\` needs a loss with a temperature tau; got kind '${spec.loss.kind}'`]);
+  if (typeof tau !== 'number')
+    throw new SpecError(file, [
+      `loss: \`clab theory\` needs a loss with a temperature tau; got kind '${spec.loss.kind}'`,
+    ]);
   return tau;
 }
 
 function lambdasOf(text: string): number[] {
   const lambdas = text.split(',').map(Number);
-  if (lambdas.some((l) => !Number.isFinite(l) || l <= 0)) throw new SpecError('--lambdas', [`--lambdas: expected positive numbers, got '${text}'`]);
+  if (lambdas.some((l) => !Number.isFinite(l) || l <= 0))
+    throw new SpecError('--lambdas', [`--lambdas: expected positive numbers, got '${text}'`]);
   return lambdas;
 }
 
@@ -33,7 +37,8 @@ function verdict(meanDiff: number, stdErr: number): string {
 
 function theory(file: string, opts: TheoryOptions): void {
   const spec = readSpec(file, opts);
-  if (opts.negatives !== 'full' && opts.negatives !== 'support') throw new SpecError('--negatives', [`--negatives: got '${opts.negatives}'; allowed values: full, support`]);
+  if (opts.negatives !== 'full' && opts.negatives !== 'support')
+    throw new SpecError('--negatives', [`--negatives: got '${opts.negatives}'; allowed values: full, support`]);
   const lambdas = lambdasOf(opts.lambdas);
   const conditional = conditionalOf(spec, file, 'theory');
   const tau = temperatureOf(spec, file);
@@ -54,17 +59,23 @@ function theory(file: string, opts: TheoryOptions): void {
     process.stdout.write(`${JSON.stringify({ identity: { loss: id.loss, stdErr: id.stdErr }, rows })}\n`);
     return;
   }
-  process.stdout.write(`L(identity) = ${id.loss.toFixed(5)} ± ${id.stdErr.toFixed(5)}   (${opts.negatives} negatives, τ = ${tau})\n`);
+  process.stdout.write(
+    `L(identity) = ${id.loss.toFixed(5)} ± ${id.stdErr.toFixed(5)}   (${opts.negatives} negatives, τ = ${tau})\n`,
+  );
   process.stdout.write(`   λ      L(h_λ) − L(id)      ± s.e.    verdict\n`);
   for (const r of rows)
-    process.stdout.write(`${r.lambda.toFixed(3).padStart(6)}  ${r.meanDiff.toExponential(3).padStart(14)}  ${r.stdErr.toExponential(2).padStart(10)}    ${verdict(r.meanDiff, r.stdErr)}\n`);
+    process.stdout.write(
+      `${r.lambda.toFixed(3).padStart(6)}  ${r.meanDiff.toExponential(3).padStart(14)}  ${r.stdErr.toExponential(2).padStart(10)}    ${verdict(r.meanDiff, r.stdErr)}\n`,
+    );
 }
 
 export function addTheory(cli: Command): void {
   cli
     .command('theory')
     .argument('<spec>', 'experiment spec (its latent dim, conditional and tau)')
-    .description('Monte Carlo asymptotic loss of h_λ(u, v) = (u, λv)/|(u, λv)| relative to the identity, along λ (Paper A, Thm 4.5/4.6).')
+    .description(
+      'Monte Carlo asymptotic loss of h_λ(u, v) = (u, λv)/|(u, λv)| relative to the identity, along λ (Paper A, Thm 4.5/4.6).',
+    )
     .option('--set <key=value>', 'override a setting (repeatable)', collect)
     .option('--lambdas <list>', 'comma-separated λ values', '0.8,0.9,0.95,1.05,1.1')
     .option('--anchors <n>', 'anchors (more: smaller error bars)', '600')

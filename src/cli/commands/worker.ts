@@ -15,12 +15,16 @@ interface WorkerOptions {
 
 function positive(name: string, value: string): number {
   const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0 || (name !== '--lock' && !Number.isInteger(n))) throw new ExecutorUsageError(`${name}: expected a positive ${name === '--lock' ? 'number' : 'integer'}, got '${value}'`);
+  if (!Number.isFinite(n) || n <= 0 || (name !== '--lock' && !Number.isInteger(n)))
+    throw new ExecutorUsageError(
+      `${name}: expected a positive ${name === '--lock' ? 'number' : 'integer'}, got '${value}'`,
+    );
   return n;
 }
 
 async function work(opts: WorkerOptions): Promise<number> {
-  if (opts.queue === undefined) throw new ExecutorUsageError('--queue: give the Redis of the coordinator, e.g. --queue redis://10.0.0.5:6379');
+  if (opts.queue === undefined)
+    throw new ExecutorUsageError('--queue: give the Redis of the coordinator, e.g. --queue redis://10.0.0.5:6379');
   const worker = await startQueueWorker({
     url: opts.queue,
     root: runsRoot(opts.root),
@@ -42,11 +46,16 @@ async function work(opts: WorkerOptions): Promise<number> {
 export function addWorker(cli: Command): void {
   cli
     .command('worker')
-    .description('Train runs from a queue (`--executor queue`), each in a child process, until stopped; a run whose worker dies goes back to the queue.')
+    .description(
+      'Train runs from a queue (`--executor queue`), each in a child process, until stopped; a run whose worker dies goes back to the queue.',
+    )
     .option('--queue <url>', 'the coordinator’s Redis: redis://HOST:PORT')
     .option('--concurrency <n>', 'runs trained at once', '1')
     .option('--threads <n>', 'libtorch threads per run (default: the cores shared out)')
-    .option('--root <dir>', 'run store folder: the coordinator’s on a shared filesystem, else this machine’s (default: $CLAB_RUNS or ./runs)')
+    .option(
+      '--root <dir>',
+      'run store folder: the coordinator’s on a shared filesystem, else this machine’s (default: $CLAB_RUNS or ./runs)',
+    )
     .option('--lock <seconds>', 'a dead worker’s run returns to the queue after this long', '30')
     .action(async (opts: WorkerOptions) => {
       process.exitCode = await work(opts);

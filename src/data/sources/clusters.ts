@@ -28,7 +28,17 @@ export interface ClustersDataConfig {
 
 /** RMS distance of the points [n, d] to their mean: the one input scale of a dataset. */
 export function inputScale(points: Tensor): number {
-  return noGrad(() => scope(() => points.sub(points.mean([0], true)).square().sum(1).mean().sqrt().item()));
+  return noGrad(() =>
+    scope(() =>
+      points
+        .sub(points.mean([0], true))
+        .square()
+        .sum(1)
+        .mean()
+        .sqrt()
+        .item(),
+    ),
+  );
 }
 
 export class ClustersDataSource implements DataSource {
@@ -71,7 +81,10 @@ export class ClustersDataSource implements DataSource {
         const out: TrainBatch = { anchors: this.augment(anchors, gen), positives: this.augment(anchors, gen) };
         if (shared !== undefined) out.negatives = this.augment(shared, gen);
         else if (negatives.kind === 'per-anchor') {
-          if (negatives.source !== 'views') throw new RangeError("data 'clusters' has no latent support K(z): per-anchor negatives can only be further views ('proxy' loss)");
+          if (negatives.source !== 'views')
+            throw new RangeError(
+              "data 'clusters' has no latent support K(z): per-anchor negatives can only be further views ('proxy' loss)",
+            );
           const M = negatives.count;
           out.negatives = this.augment(anchors.repeatInterleave(M), gen).reshape(B, M, this.inputShape[0]!);
         }
@@ -89,7 +102,14 @@ export class ClustersDataSource implements DataSource {
   }
 
   dispose(): void {
-    for (const t of [this.evalData.inputs, this.evalData.positives, this.evalData.labels, this.data.points, this.data.labels]) t?.dispose();
+    for (const t of [
+      this.evalData.inputs,
+      this.evalData.positives,
+      this.evalData.labels,
+      this.data.points,
+      this.data.labels,
+    ])
+      t?.dispose();
   }
 }
 
@@ -105,7 +125,8 @@ export const clustersData = defineKind({
     error: 'data.clusters and data.pointsPerCluster must be ≥ 2, and data.dim ≥ 3·clusters',
     path: ['dim'],
   }),
-  summary: "Paper D's clustered data: per-point augmentation curves, far apart (intertwine 0) or interleaved (intertwine 1) inside a cluster",
+  summary:
+    "Paper D's clustered data: per-point augmentation curves, far apart (intertwine 0) or interleaved (intertwine 1) inside a cluster",
   example: { kind: 'clusters', clusters: 2, pointsPerCluster: 8, dim: 6, intertwine: 1 },
   provides: ['labels', 'positives', 'shared-negatives', 'view-negatives', 'finite-set'],
   create: (c, ctx: DataContext): DataSource => new ClustersDataSource(c, ctx),

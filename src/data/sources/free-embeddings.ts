@@ -34,7 +34,8 @@ export class FreeEmbeddingsDataSource implements DataSource {
   constructor(config: FreeEmbeddingsConfig) {
     const n = config.size;
     const m = config.miniBatch ?? n;
-    if (!Number.isInteger(n) || n < 2) throw new RangeError(`data 'free-embeddings': size must be an integer >= 2, got ${n}`);
+    if (!Number.isInteger(n) || n < 2)
+      throw new RangeError(`data 'free-embeddings': size must be an integer >= 2, got ${n}`);
     if (!Number.isInteger(m) || m < 2 || m > n || n % m !== 0)
       throw new RangeError(`data 'free-embeddings': miniBatch must be an integer >= 2 dividing size ${n}, got ${m}`);
     this.size = n;
@@ -50,9 +51,16 @@ export class FreeEmbeddingsDataSource implements DataSource {
 
   batch(step: number, _B: number, negatives: NegativeRequest, _gen: Generator): TrainBatch {
     if (negatives.kind !== 'none')
-      throw new RangeError(`data 'free-embeddings' has only in-batch negatives; loss asked for ${negatives.kind} negatives (use nt-xent, similarity-family, siglip, …)`);
+      throw new RangeError(
+        `data 'free-embeddings' has only in-batch negatives; loss asked for ${negatives.kind} negatives (use nt-xent, similarity-family, siglip, …)`,
+      );
     const { start, length } = this.block(step);
-    return noGrad(() => scope(() => ({ anchors: arange(start, start + length), positives: arange(this.size + start, this.size + start + length) })));
+    return noGrad(() =>
+      scope(() => ({
+        anchors: arange(start, start + length),
+        positives: arange(this.size + start, this.size + start + length),
+      })),
+    );
   }
 
   evalSet(): EvalSet {
@@ -77,9 +85,14 @@ export const freeEmbeddingsData = defineKind({
     miniBatch: positiveInt('miniBatch').optional(),
   }).superRefine((c, ctx) => {
     if (c.miniBatch !== undefined && (c.miniBatch < 2 || c.miniBatch > c.size || c.size % c.miniBatch !== 0))
-      ctx.addIssue({ code: 'custom', path: ['miniBatch'], message: `miniBatch must be ≥ 2 and divide size ${c.size}, got ${c.miniBatch}` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['miniBatch'],
+        message: `miniBatch must be ≥ 2 and divide size ${c.size}, got ${c.miniBatch}`,
+      });
   }),
-  summary: "Paper B's free embeddings: n instances, inputs are instance indices (encoder 'table'); full batch or a fixed partition into mini-batches (train.batch is not read)",
+  summary:
+    "Paper B's free embeddings: n instances, inputs are instance indices (encoder 'table'); full batch or a fixed partition into mini-batches (train.batch is not read)",
   example: { kind: 'free-embeddings', size: 8 },
   provides: ['positives', 'finite-set'],
   create: (c, _ctx: DataContext): DataSource => new FreeEmbeddingsDataSource(c),

@@ -56,9 +56,15 @@ export class HypercubeDataSource implements DataSource {
         const out: TrainBatch = { anchors: task.augment(x, gen), positives: task.augment(x, gen) };
         if (negatives.kind === 'shared') out.negatives = task.augment(task.sample(negatives.count, gen).x, gen);
         else if (negatives.kind === 'per-anchor') {
-          if (negatives.source !== 'views') throw new RangeError("data 'hypercube' has no latent support K(z): per-anchor negatives can only be further views ('proxy' loss)");
+          if (negatives.source !== 'views')
+            throw new RangeError(
+              "data 'hypercube' has no latent support K(z): per-anchor negatives can only be further views ('proxy' loss)",
+            );
           const M = negatives.count;
-          const repeated = x.unsqueeze(1).expand(B, M, task.D).reshape(B * M, task.D);
+          const repeated = x
+            .unsqueeze(1)
+            .expand(B, M, task.D)
+            .reshape(B * M, task.D);
           out.negatives = task.augment(repeated, gen).reshape(B, M, task.D);
         }
         return out;
@@ -89,7 +95,8 @@ export const hypercubeData = defineKind({
     /** Inputs of the linear probe's training split. */
     probeTrain: positiveInt('probeTrain').default(2000),
   }).refine((c) => c.k < c.D && c.k % 2 === 1, { error: 'data.k must be odd and smaller than data.D', path: ['k'] }),
-  summary: "Paper C's hypercube: x ∈ {±1}^D, label linear in the first k signs, augmentation scales the other coordinates by (0, 1]",
+  summary:
+    "Paper C's hypercube: x ∈ {±1}^D, label linear in the first k signs, augmentation scales the other coordinates by (0, 1]",
   example: { kind: 'hypercube', D: 8, k: 3, probeTrain: 32 },
   provides: ['labels', 'positives', 'shared-negatives', 'view-negatives'],
   create: (c, ctx: DataContext): DataSource => new HypercubeDataSource(c, ctx),

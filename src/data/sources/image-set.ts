@@ -31,7 +31,8 @@ export function augmentationOf(name: AugmentationName, imageSize: number): Augme
 
 /** Which images step `step` (from 1) reads, as positions into its epoch's order: SimCLR's drop-last batching. */
 export function epochPosition(step: number, n: number, batch: number): { epoch: number; start: number; size: number } {
-  if (!Number.isInteger(step) || step < 1) throw new RangeError(`epochPosition: step must be an integer ≥ 1, got ${step}`);
+  if (!Number.isInteger(step) || step < 1)
+    throw new RangeError(`epochPosition: step must be an integer ≥ 1, got ${step}`);
   const size = Math.min(batch, n);
   const perEpoch = Math.floor(n / size);
   return { epoch: Math.floor((step - 1) / perEpoch), start: ((step - 1) % perEpoch) * size, size };
@@ -92,9 +93,15 @@ export class ImageSetSource implements DataSource {
         const x = this.data.train.images.indexSelect(0, perm.narrow(0, start, size));
         const out: TrainBatch = { anchors: this.view(x, gen), positives: this.view(x, gen) };
         if (negatives.kind === 'shared') {
-          out.negatives = this.view(this.data.train.images.indexSelect(0, randint(0, this.size, [negatives.count], gen)), gen);
+          out.negatives = this.view(
+            this.data.train.images.indexSelect(0, randint(0, this.size, [negatives.count], gen)),
+            gen,
+          );
         } else if (negatives.kind === 'per-anchor') {
-          if (negatives.source !== 'views') throw new RangeError(`image data has no latent support for '${negatives.source}' negatives; use the proxy loss (view negatives)`);
+          if (negatives.source !== 'views')
+            throw new RangeError(
+              `image data has no latent support for '${negatives.source}' negatives; use the proxy loss (view negatives)`,
+            );
           const M = negatives.count;
           out.negatives = this.view(x.repeatInterleave(M, 0), gen).reshape(size, M, ...this.inputShape);
         }
@@ -108,7 +115,12 @@ export class ImageSetSource implements DataSource {
   }
 
   describe(): Record<string, unknown> {
-    return { train: this.size, test: this.data.test.images.size(0), inputShape: this.inputShape, augmentation: this.augment?.name ?? 'none' };
+    return {
+      train: this.size,
+      test: this.data.test.images.size(0),
+      inputShape: this.inputShape,
+      augmentation: this.augment?.name ?? 'none',
+    };
   }
 
   dispose(): void {

@@ -4,7 +4,12 @@
 import { cat, type Tensor } from '../../torch/index.js';
 import type { TrainBatch } from '../source.js';
 
-export function latentBatch(z: Tensor, zPos: Tensor, zNeg: Tensor | undefined, toInputs: (latents: Tensor) => Tensor): TrainBatch {
+export function latentBatch(
+  z: Tensor,
+  zPos: Tensor,
+  zNeg: Tensor | undefined,
+  toInputs: (latents: Tensor) => Tensor,
+): TrainBatch {
   const B = z.size(0);
   const k = z.size(1);
   const x = toInputs(cat(zNeg === undefined ? [z, zPos] : [z, zPos, zNeg.reshape(-1, k)]));

@@ -41,8 +41,12 @@ export class LatentSetDataSource implements DataSource {
   private readonly evalData: EvalSet;
   private order: { epoch: number; perm: number[] } | undefined;
 
-  constructor(config: LatentSetConfig, private readonly ctx: DataContext) {
-    if (!Number.isInteger(config.size) || config.size < 2) throw new RangeError(`data 'latent-set': size must be an integer >= 2, got ${config.size}`);
+  constructor(
+    config: LatentSetConfig,
+    private readonly ctx: DataContext,
+  ) {
+    if (!Number.isInteger(config.size) || config.size < 2)
+      throw new RangeError(`data 'latent-set': size must be an integer >= 2, got ${config.size}`);
     this.size = config.size;
     this.latentDim = ctx.latentDim;
     this.inputShape = [ctx.process.outDim];
@@ -61,13 +65,17 @@ export class LatentSetDataSource implements DataSource {
   }
 
   private conditional() {
-    if (this.ctx.conditional === undefined) throw new RangeError("data 'latent-set' needs a positive-pair conditional: set conditional: { kind: vmf, kappa } in the spec");
+    if (this.ctx.conditional === undefined)
+      throw new RangeError(
+        "data 'latent-set' needs a positive-pair conditional: set conditional: { kind: vmf, kappa } in the spec",
+      );
     return this.ctx.conditional;
   }
 
   /** Steps per epoch with B anchors per step. */
   stepsPerEpoch(B: number): number {
-    if (!Number.isInteger(B) || B < 1 || B > this.size) throw new RangeError(`data 'latent-set': train.batch must be an integer in 1..size (${this.size}), got ${B}`);
+    if (!Number.isInteger(B) || B < 1 || B > this.size)
+      throw new RangeError(`data 'latent-set': train.batch must be an integer in 1..size (${this.size}), got ${B}`);
     return Math.floor(this.size / B);
   }
 
@@ -109,7 +117,9 @@ export class LatentSetDataSource implements DataSource {
         return this.latents.indexSelect(0, randint(0, this.size, [request.count], gen));
       case 'per-anchor':
         if (request.source === 'views') return sampleProxyNegatives(z, this.conditional(), request.count, gen);
-        throw new RangeError("data 'latent-set' has no latent support K(z) negatives: use data 'latents' for the support-corrected loss");
+        throw new RangeError(
+          "data 'latent-set' has no latent support K(z) negatives: use data 'latents' for the support-corrected loss",
+        );
     }
   }
 
@@ -132,7 +142,8 @@ export const latentSetData = defineKind({
     /** Training-set size k: latents drawn once (VRNS's δ = −1/(k − 1)). */
     size: positiveInt('size').refine((k) => k >= 2, { error: 'size must be ≥ 2' }),
   }),
-  summary: "a finite set of `size` latents on S^{k−1}, shuffled into mini-batches every epoch; positives from 'conditional', inputs through 'process' (Paper B's finite training set)",
+  summary:
+    "a finite set of `size` latents on S^{k−1}, shuffled into mini-batches every epoch; positives from 'conditional', inputs through 'process' (Paper B's finite training set)",
   example: { kind: 'latent-set', size: 64 },
   requires: ['conditional'],
   provides: ['latents', 'positives', 'shared-negatives', 'view-negatives', 'finite-set'],

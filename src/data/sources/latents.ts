@@ -37,7 +37,10 @@ export class LatentDataSource implements DataSource {
   }
 
   private conditional() {
-    if (this.ctx.conditional === undefined) throw new RangeError("data 'latents' needs a positive-pair conditional: set conditional: { kind: vmf, kappa } in the spec");
+    if (this.ctx.conditional === undefined)
+      throw new RangeError(
+        "data 'latents' needs a positive-pair conditional: set conditional: { kind: vmf, kappa } in the spec",
+      );
     return this.ctx.conditional;
   }
 
@@ -60,7 +63,13 @@ export class LatentDataSource implements DataSource {
         return this.marginal.sample(request.count, gen);
       case 'per-anchor':
         if (request.source === 'views') return sampleProxyNegatives(z, this.conditional(), request.count, gen);
-        return sampleAdaptedNegatives(z, new ConstrainedSupport({ fixedDims: this.ctx.conditionalConfig?.fixedDims ?? 0 }), request.count, request.rho, gen);
+        return sampleAdaptedNegatives(
+          z,
+          new ConstrainedSupport({ fixedDims: this.ctx.conditionalConfig?.fixedDims ?? 0 }),
+          request.count,
+          request.rho,
+          gen,
+        );
     }
   }
 
@@ -76,7 +85,8 @@ export class LatentDataSource implements DataSource {
 
 export const latentsData = defineKind({
   schema: variant('latents', {}),
-  summary: "latents uniform on S^{k−1} (spec 'latent'), positives from 'conditional', inputs through 'process' (Paper A)",
+  summary:
+    "latents uniform on S^{k−1} (spec 'latent'), positives from 'conditional', inputs through 'process' (Paper A)",
   example: { kind: 'latents' },
   requires: ['conditional'],
   provides: ['latents', 'positives', 'shared-negatives', 'support-negatives', 'view-negatives'],

@@ -11,9 +11,13 @@ import { augmentationSetting, ImageSetSource } from './image-set.js';
 export const mnistData = defineKind({
   schema: variant('mnist', {
     /** Train digits (train + test ≤ 10,000). */
-    train: positiveInt('train').max(MNIST_SIZE - 1).default(8000),
+    train: positiveInt('train')
+      .max(MNIST_SIZE - 1)
+      .default(8000),
     /** Test digits, disjoint from the train ones. */
-    test: positiveInt('test').max(MNIST_SIZE - 1).default(2000),
+    test: positiveInt('test')
+      .max(MNIST_SIZE - 1)
+      .default(2000),
     /** Paper A's regime for the two views: all, crop-only, all-without-crop, or none. */
     augmentation: augmentationSetting.default('all'),
   }),
@@ -21,7 +25,13 @@ export const mnistData = defineKind({
   example: { kind: 'mnist', train: 32, test: 16 },
   provides: ['labels', 'positives', 'shared-negatives', 'view-negatives', 'finite-set'],
   create: (c, ctx: DataContext): DataSource => {
-    if (c.train + c.test > MNIST_SIZE) throw new RangeError(`data 'mnist': train + test = ${c.train + c.test} exceeds the ${MNIST_SIZE} bundled digits`);
-    return new ImageSetSource(loadMnist({ train: c.train, test: c.test, gen: ctx.set }), c.augmentation, ctx.set, ctx.eval);
+    if (c.train + c.test > MNIST_SIZE)
+      throw new RangeError(`data 'mnist': train + test = ${c.train + c.test} exceeds the ${MNIST_SIZE} bundled digits`);
+    return new ImageSetSource(
+      loadMnist({ train: c.train, test: c.test, gen: ctx.set }),
+      c.augmentation,
+      ctx.set,
+      ctx.eval,
+    );
   },
 });

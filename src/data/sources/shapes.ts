@@ -59,7 +59,8 @@ export class ShapesDataSource implements DataSource {
     private readonly settings: ShapesSettings,
     private readonly ctx: DataContext,
   ) {
-    if (ctx.latentDim !== 3) throw new RangeError(`data 'shapes' renders points of S² (latent.dim 3), got latent.dim ${ctx.latentDim}`);
+    if (ctx.latentDim !== 3)
+      throw new RangeError(`data 'shapes' renders points of S² (latent.dim 3), got latent.dim ${ctx.latentDim}`);
     this.augment = augmentationOf(settings.augmentation, SHAPE_IMAGE_SIZE);
     this.render = { size: settings.size, rotation: settings.rotation, backgroundHue: settings.backgroundHue };
     const fixed = ctx.conditionalConfig?.fixedDims ?? 0;
@@ -75,7 +76,10 @@ export class ShapesDataSource implements DataSource {
   }
 
   private conditional(): Conditional {
-    if (this.ctx.conditional === undefined) throw new RangeError("data 'shapes' needs a positive-pair conditional on the latents: set conditional: { kind: vmf, kappa } in the spec");
+    if (this.ctx.conditional === undefined)
+      throw new RangeError(
+        "data 'shapes' needs a positive-pair conditional on the latents: set conditional: { kind: vmf, kappa } in the spec",
+      );
     return this.ctx.conditional;
   }
 
@@ -106,7 +110,13 @@ export class ShapesDataSource implements DataSource {
         return this.marginal.sample(request.count, gen);
       case 'per-anchor':
         if (request.source === 'views') return sampleProxyNegatives(z, this.conditional(), request.count, gen);
-        return sampleAdaptedNegatives(z, new ConstrainedSupport({ fixedDims: this.ctx.conditionalConfig?.fixedDims ?? 0 }), request.count, request.rho, gen);
+        return sampleAdaptedNegatives(
+          z,
+          new ConstrainedSupport({ fixedDims: this.ctx.conditionalConfig?.fixedDims ?? 0 }),
+          request.count,
+          request.rho,
+          gen,
+        );
     }
   }
 

@@ -17,11 +17,21 @@ export function checkImageInput(encoder: string, x: Tensor, channels: number, he
   const wText = width === undefined ? 'W' : String(width);
   const expected = `[n, ${channels}, ${hText}, ${wText}]`;
   if (shape.length !== 4)
-    throw new RangeError(`${encoder}: expects an image batch x of shape ${expected} (float32), got a ${shape.length}-d tensor [${shape.join(', ')}]`);
+    throw new RangeError(
+      `${encoder}: expects an image batch x of shape ${expected} (float32), got a ${shape.length}-d tensor [${shape.join(', ')}]`,
+    );
   const [n, c, h, w] = shape as [number, number, number, number];
-  if (n < 1 || c !== channels || (height !== undefined && h !== height) || (width !== undefined && w !== width) || h < 1 || w < 1)
+  if (
+    n < 1 ||
+    c !== channels ||
+    (height !== undefined && h !== height) ||
+    (width !== undefined && w !== width) ||
+    h < 1 ||
+    w < 1
+  )
     throw new RangeError(`${encoder}: expects x of shape ${expected}, got [${shape.join(', ')}]`);
-  if (x.dtype !== 'float32') throw new TypeError(`${encoder}: x must be float32 (the parameters' dtype), got ${x.dtype}`);
+  if (x.dtype !== 'float32')
+    throw new TypeError(`${encoder}: x must be float32 (the parameters' dtype), got ${x.dtype}`);
 }
 
 /** Checks a projection-head width list (undefined or empty = no head). */

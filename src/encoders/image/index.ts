@@ -3,13 +3,46 @@
 // 4×4 patches and an MLP on flattened pixels, at the paper's ~11M-parameter size ('paper') or
 // small widths for the CPU ('cpu').
 import type { Generator } from '../../torch/index.js';
-import { PixelMlpEncoder, PIXEL_MLP_CPU, PIXEL_MLP_PAPER, pixelMlpParameters, type PixelMlpEncoderOptions } from './pixel-mlp.js';
-import { ResNet18Encoder, RESNET18_CPU, RESNET18_PAPER, resnet18Parameters, type ResNet18EncoderOptions } from './resnet18.js';
+import {
+  PixelMlpEncoder,
+  PIXEL_MLP_CPU,
+  PIXEL_MLP_PAPER,
+  pixelMlpParameters,
+  type PixelMlpEncoderOptions,
+} from './pixel-mlp.js';
+import {
+  ResNet18Encoder,
+  RESNET18_CPU,
+  RESNET18_PAPER,
+  resnet18Parameters,
+  type ResNet18EncoderOptions,
+} from './resnet18.js';
 import { ViTEncoder, VIT_CPU, VIT_PAPER, vitParameters, type ViTEncoderOptions } from './vit.js';
 
-export { ResNet18Encoder, BasicBlock, RESNET18_PAPER, RESNET18_CPU, resnet18Parameters, type ResNet18EncoderOptions } from './resnet18.js';
-export { ViTEncoder, SelfAttention, TransformerBlock, VIT_PAPER, VIT_CPU, vitParameters, type ViTEncoderOptions } from './vit.js';
-export { PixelMlpEncoder, PIXEL_MLP_PAPER, PIXEL_MLP_CPU, pixelMlpParameters, type PixelMlpEncoderOptions } from './pixel-mlp.js';
+export {
+  ResNet18Encoder,
+  BasicBlock,
+  RESNET18_PAPER,
+  RESNET18_CPU,
+  resnet18Parameters,
+  type ResNet18EncoderOptions,
+} from './resnet18.js';
+export {
+  ViTEncoder,
+  SelfAttention,
+  TransformerBlock,
+  VIT_PAPER,
+  VIT_CPU,
+  vitParameters,
+  type ViTEncoderOptions,
+} from './vit.js';
+export {
+  PixelMlpEncoder,
+  PIXEL_MLP_PAPER,
+  PIXEL_MLP_CPU,
+  pixelMlpParameters,
+  type PixelMlpEncoderOptions,
+} from './pixel-mlp.js';
 
 /** The image encoder kinds `createImageEncoder` knows. */
 export const IMAGE_ENCODER_KINDS = ['resnet18', 'vit', 'pixel-mlp'] as const;
@@ -30,9 +63,15 @@ export type ImageEncoder = ResNet18Encoder | ViTEncoder | PixelMlpEncoder;
  * The spec of a named configuration, e.g. `imageEncoderPreset('vit', 'paper')`; `overrides`
  * (channels, image size, embedDim, projection, …) replace preset fields.
  */
-export function imageEncoderPreset(kind: ImageEncoderKind, size: ImageEncoderSize, overrides: Record<string, unknown> = {}): ImageEncoderSpec {
+export function imageEncoderPreset(
+  kind: ImageEncoderKind,
+  size: ImageEncoderSize,
+  overrides: Record<string, unknown> = {},
+): ImageEncoderSpec {
   if (!(IMAGE_ENCODER_SIZES as readonly string[]).includes(size))
-    throw new RangeError(`imageEncoderPreset: unknown size '${String(size)}'; valid: ${IMAGE_ENCODER_SIZES.join(', ')}`);
+    throw new RangeError(
+      `imageEncoderPreset: unknown size '${String(size)}'; valid: ${IMAGE_ENCODER_SIZES.join(', ')}`,
+    );
   const paper = size === 'paper';
   switch (kind) {
     case 'resnet18':
@@ -44,7 +83,9 @@ export function imageEncoderPreset(kind: ImageEncoderKind, size: ImageEncoderSiz
       return { kind, ...p, hidden: [...p.hidden], ...overrides } as ImageEncoderSpec;
     }
     default:
-      throw new RangeError(`imageEncoderPreset: unknown encoder kind '${String(kind)}'; valid: ${IMAGE_ENCODER_KINDS.join(', ')}`);
+      throw new RangeError(
+        `imageEncoderPreset: unknown encoder kind '${String(kind)}'; valid: ${IMAGE_ENCODER_KINDS.join(', ')}`,
+      );
   }
 }
 
@@ -70,7 +111,9 @@ export function createImageEncoder(spec: ImageEncoderSpec, gen: Generator): Imag
     }
     default: {
       const kind = (spec as { kind?: unknown }).kind;
-      throw new RangeError(`createImageEncoder: unknown encoder kind '${String(kind)}'; valid: ${IMAGE_ENCODER_KINDS.join(', ')}`);
+      throw new RangeError(
+        `createImageEncoder: unknown encoder kind '${String(kind)}'; valid: ${IMAGE_ENCODER_KINDS.join(', ')}`,
+      );
     }
   }
 }
@@ -86,7 +129,9 @@ export function imageEncoderParameters(spec: ImageEncoderSpec): number {
       return pixelMlpParameters(spec);
     default: {
       const kind = (spec as { kind?: unknown }).kind;
-      throw new RangeError(`imageEncoderParameters: unknown encoder kind '${String(kind)}'; valid: ${IMAGE_ENCODER_KINDS.join(', ')}`);
+      throw new RangeError(
+        `imageEncoderParameters: unknown encoder kind '${String(kind)}'; valid: ${IMAGE_ENCODER_KINDS.join(', ')}`,
+      );
     }
   }
 }

@@ -22,7 +22,12 @@ export interface PixelMlpEncoderOptions {
 }
 
 /** The paper-size configuration: 11,025,920 parameters on 3×32×32 images. */
-export const PIXEL_MLP_PAPER = { inChannels: 3, imageSize: 32, hidden: [2048, 1024, 1024, 1024], embedDim: 512 } as const;
+export const PIXEL_MLP_PAPER = {
+  inChannels: 3,
+  imageSize: 32,
+  hidden: [2048, 1024, 1024, 1024],
+  embedDim: 512,
+} as const;
 /** A small CPU configuration: hidden [512, 256], embedDim 128 (1,739,136 parameters on 3×32×32). */
 export const PIXEL_MLP_CPU = { inChannels: 3, imageSize: 32, hidden: [512, 256], embedDim: 128 } as const;
 
@@ -32,7 +37,13 @@ export const PIXEL_MLP_CPU = { inChannels: 3, imageSize: 32, hidden: [512, 256],
  * projection head Σ a·b + b. PIXEL_MLP_PAPER: 11,025,920.
  */
 export function pixelMlpParameters(options: Omit<PixelMlpEncoderOptions, 'gen'> = {}): number {
-  const { inChannels = 3, imageSize = 32, hidden = [...PIXEL_MLP_PAPER.hidden], embedDim = 512, projection = [] } = options;
+  const {
+    inChannels = 3,
+    imageSize = 32,
+    hidden = [...PIXEL_MLP_PAPER.hidden],
+    embedDim = 512,
+    projection = [],
+  } = options;
   let n = 0;
   let a = inChannels * imageSize * imageSize;
   for (const h of hidden) {
@@ -71,7 +82,14 @@ export class PixelMlpEncoder extends NormalizedImageEncoder {
   constructor(options: PixelMlpEncoderOptions) {
     super();
     const E = 'PixelMlpEncoder';
-    const { inChannels = 3, imageSize = 32, hidden = [...PIXEL_MLP_PAPER.hidden], embedDim = 512, order = 'act-norm', gen } = options;
+    const {
+      inChannels = 3,
+      imageSize = 32,
+      hidden = [...PIXEL_MLP_PAPER.hidden],
+      embedDim = 512,
+      order = 'act-norm',
+      gen,
+    } = options;
     checkPositiveInt(E, 'inChannels', inChannels);
     checkPositiveInt(E, 'imageSize', imageSize);
     checkPositiveInt(E, 'embedDim', embedDim);
@@ -84,7 +102,17 @@ export class PixelMlpEncoder extends NormalizedImageEncoder {
     this.embedDim = embedDim;
     this.projection = projection;
     this.outDim = projection.length > 0 ? (projection[projection.length - 1] as number) : embedDim;
-    this.net = this.registerModule('net', mlp({ inDim: inChannels * imageSize * imageSize, hidden: [...hidden], outDim: embedDim, batchNorm: true, order, gen }));
+    this.net = this.registerModule(
+      'net',
+      mlp({
+        inDim: inChannels * imageSize * imageSize,
+        hidden: [...hidden],
+        outDim: embedDim,
+        batchNorm: true,
+        order,
+        gen,
+      }),
+    );
     const head = projectionHead(embedDim, projection, gen);
     this.head = head === undefined ? undefined : this.registerModule('head', head);
   }

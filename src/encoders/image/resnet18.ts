@@ -42,13 +42,22 @@ export class BasicBlock extends Module {
 
   constructor(inPlanes: number, planes: number, stride: number, gen: Generator) {
     super();
-    this.conv1 = this.registerModule('conv1', new Conv2d(inPlanes, planes, 3, gen, { stride, padding: 1, bias: false }));
+    this.conv1 = this.registerModule(
+      'conv1',
+      new Conv2d(inPlanes, planes, 3, gen, { stride, padding: 1, bias: false }),
+    );
     this.bn1 = this.registerModule('bn1', new BatchNorm2d(planes));
-    this.conv2 = this.registerModule('conv2', new Conv2d(planes, planes, 3, gen, { stride: 1, padding: 1, bias: false }));
+    this.conv2 = this.registerModule(
+      'conv2',
+      new Conv2d(planes, planes, 3, gen, { stride: 1, padding: 1, bias: false }),
+    );
     this.bn2 = this.registerModule('bn2', new BatchNorm2d(planes));
     this.downsample =
       stride !== 1 || inPlanes !== planes
-        ? this.registerModule('downsample', new Sequential(new Conv2d(inPlanes, planes, 1, gen, { stride, bias: false }), new BatchNorm2d(planes)))
+        ? this.registerModule(
+            'downsample',
+            new Sequential(new Conv2d(inPlanes, planes, 1, gen, { stride, bias: false }), new BatchNorm2d(planes)),
+          )
         : undefined;
   }
 
@@ -135,7 +144,10 @@ export class ResNet18Encoder extends NormalizedImageEncoder {
     this.imageSize = imageSize;
     this.featureDim = 8 * width;
     this.outDim = projection.length > 0 ? (projection[projection.length - 1] as number) : embedDim;
-    this.conv1 = this.registerModule('conv1', new Conv2d(inChannels, width, 3, gen, { stride: 1, padding: 1, bias: false }));
+    this.conv1 = this.registerModule(
+      'conv1',
+      new Conv2d(inChannels, width, 3, gen, { stride: 1, padding: 1, bias: false }),
+    );
     this.bn1 = this.registerModule('bn1', new BatchNorm2d(width));
     this.relu = this.registerModule('relu', new ReLU());
     const layers: Sequential[] = [];
@@ -143,11 +155,19 @@ export class ResNet18Encoder extends NormalizedImageEncoder {
     [1, 2, 4, 8].forEach((mult, i) => {
       const planes = width * mult;
       const stride = i === 0 ? 1 : 2;
-      layers.push(this.registerModule(`layer${i + 1}`, new Sequential(new BasicBlock(inPlanes, planes, stride, gen), new BasicBlock(planes, planes, 1, gen))));
+      layers.push(
+        this.registerModule(
+          `layer${i + 1}`,
+          new Sequential(new BasicBlock(inPlanes, planes, stride, gen), new BasicBlock(planes, planes, 1, gen)),
+        ),
+      );
       inPlanes = planes;
     });
     this.layers = layers;
-    this.fc = this.registerModule('fc', embedDim === this.featureDim ? new Identity() : new Linear(this.featureDim, embedDim, gen));
+    this.fc = this.registerModule(
+      'fc',
+      embedDim === this.featureDim ? new Identity() : new Linear(this.featureDim, embedDim, gen),
+    );
     const head = projectionHead(embedDim, projection, gen);
     this.head = head === undefined ? undefined : this.registerModule('head', head);
   }

@@ -30,9 +30,27 @@ export interface ViTEncoderOptions {
 }
 
 /** The paper-size configuration: 10,888,832 parameters (dim 384, depth 6, heads 6, 4×4 patches on 32×32). */
-export const VIT_PAPER = { imageSize: 32, patch: 4, inChannels: 3, dim: 384, depth: 6, heads: 6, mlpRatio: 4, embedDim: 512 } as const;
+export const VIT_PAPER = {
+  imageSize: 32,
+  patch: 4,
+  inChannels: 3,
+  dim: 384,
+  depth: 6,
+  heads: 6,
+  mlpRatio: 4,
+  embedDim: 512,
+} as const;
 /** A small CPU configuration: dim 64, depth 4, heads 4, embedDim 128 (215,744 parameters). */
-export const VIT_CPU = { imageSize: 32, patch: 4, inChannels: 3, dim: 64, depth: 4, heads: 4, mlpRatio: 4, embedDim: 128 } as const;
+export const VIT_CPU = {
+  imageSize: 32,
+  patch: 4,
+  inChannels: 3,
+  dim: 64,
+  depth: 4,
+  heads: 4,
+  mlpRatio: 4,
+  embedDim: 128,
+} as const;
 
 /**
  * Multi-head self-attention: qkv = Linear(dim, 3·dim); per head softmax(q·kᵀ/√dh)·v; out =
@@ -85,7 +103,10 @@ export class TransformerBlock extends Module {
     this.norm1 = this.registerModule('norm1', new LayerNorm(dim));
     this.attn = this.registerModule('attn', new SelfAttention(dim, heads, gen));
     this.norm2 = this.registerModule('norm2', new LayerNorm(dim));
-    this.mlp = this.registerModule('mlp', new Sequential(new Linear(dim, hidden, gen), new GELU(), new Linear(hidden, dim, gen)));
+    this.mlp = this.registerModule(
+      'mlp',
+      new Sequential(new Linear(dim, hidden, gen), new GELU(), new Linear(hidden, dim, gen)),
+    );
   }
 
   forward(x: Tensor): Tensor {
@@ -104,11 +125,30 @@ export class TransformerBlock extends Module {
  * VIT_PAPER: 10,888,832.
  */
 export function vitParameters(options: Omit<ViTEncoderOptions, 'gen'>): number {
-  const { imageSize = 32, patch = 4, inChannels: c = 3, dim: d, depth, mlpRatio = 4, embedDim: e = 512, projection = [] } = options;
+  const {
+    imageSize = 32,
+    patch = 4,
+    inChannels: c = 3,
+    dim: d,
+    depth,
+    mlpRatio = 4,
+    embedDim: e = 512,
+    projection = [],
+  } = options;
   const tokens = (imageSize / patch) ** 2;
   const hidden = Math.round(mlpRatio * d);
   const block = 4 * d + 3 * d * d + 3 * d + d * d + d + 2 * d * hidden + hidden + d;
-  return c * patch * patch * d + d + d + (tokens + 1) * d + depth * block + 2 * d + d * e + e + projectionParameters(e, projection);
+  return (
+    c * patch * patch * d +
+    d +
+    d +
+    (tokens + 1) * d +
+    depth * block +
+    2 * d +
+    d * e +
+    e +
+    projectionParameters(e, projection)
+  );
 }
 
 /**
@@ -165,7 +205,8 @@ export class ViTEncoder extends NormalizedImageEncoder {
     checkPositiveInt(E, 'embedDim', embedDim);
     if (typeof mlpRatio !== 'number' || !(mlpRatio > 0) || !Number.isInteger(mlpRatio * dim))
       throw new RangeError(`${E}: mlpRatio must be positive with mlpRatio·dim an integer, got ${String(mlpRatio)}`);
-    if (imageSize % patch !== 0) throw new RangeError(`${E}: imageSize (${imageSize}) must be divisible by patch (${patch})`);
+    if (imageSize % patch !== 0)
+      throw new RangeError(`${E}: imageSize (${imageSize}) must be divisible by patch (${patch})`);
     if (dim % heads !== 0) throw new RangeError(`${E}: dim (${dim}) must be divisible by heads (${heads})`);
     const projection = checkProjection(E, options.projection);
     this.imageSize = imageSize;
@@ -180,7 +221,10 @@ export class ViTEncoder extends NormalizedImageEncoder {
     this.outDim = projection.length > 0 ? (projection[projection.length - 1] as number) : embedDim;
     this.numTokens = (imageSize / patch) ** 2;
     this.classToken = this.registerParameter('class_token', zeros([1, 1, dim]));
-    this.posEmbedding = this.registerParameter('pos_embedding', init.normal_(empty([1, this.numTokens + 1, dim]), 0, 0.02, gen));
+    this.posEmbedding = this.registerParameter(
+      'pos_embedding',
+      init.normal_(empty([1, this.numTokens + 1, dim]), 0, 0.02, gen),
+    );
     this.patchEmbed = this.registerModule('patch_embed', new Conv2d(inChannels, dim, patch, gen, { stride: patch }));
     const blocks = new Sequential();
     for (let i = 0; i < depth; i++) blocks.append(new TransformerBlock(dim, heads, this.mlpHidden, gen));

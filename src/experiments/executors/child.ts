@@ -16,7 +16,11 @@ export interface ChildOutcome {
 }
 
 /** Forks task.js on `dir` with `threads` libtorch threads; `onStep` receives its (throttled) progress. */
-export function trainInChild(dir: string, threads: number, onStep: (step: number, loss: number) => void): Promise<ChildOutcome> {
+export function trainInChild(
+  dir: string,
+  threads: number,
+  onStep: (step: number, loss: number) => void,
+): Promise<ChildOutcome> {
   const child = fork(TASK_SCRIPT, ['--dir', dir], {
     env: { ...process.env, CLAB_THREADS: String(threads) },
     execArgv: process.execArgv.filter((a) => !/^--(inspect|test)/.test(a)),
@@ -34,7 +38,8 @@ export function trainInChild(dir: string, threads: number, onStep: (step: number
     child.on('close', (code, signal) => {
       liveChildren.delete(child);
       const tail = stderr.trim().split('\n').slice(-3).join(' ');
-      const error = code === 0 ? undefined : (reported ?? (tail !== '' ? tail : `task exited with ${signal ?? `code ${code}`}`));
+      const error =
+        code === 0 ? undefined : (reported ?? (tail !== '' ? tail : `task exited with ${signal ?? `code ${code}`}`));
       resolve({ code, signal, ...(error !== undefined ? { error } : {}) });
     });
     child.on('error', (err) => {

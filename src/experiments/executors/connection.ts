@@ -14,18 +14,22 @@ export const DEFAULT_QUEUE_NAME = 'clab';
 
 /** Parses a redis:// (or rediss://) URL; throws ExecutorUsageError naming what is wrong. */
 export function parseQueueUrl(url: string | undefined): QueueAddress {
-  if (url === undefined || url === '') throw new ExecutorUsageError('--queue: the queue executor needs --queue redis://HOST:PORT');
+  if (url === undefined || url === '')
+    throw new ExecutorUsageError('--queue: the queue executor needs --queue redis://HOST:PORT');
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
     throw new ExecutorUsageError(`--queue: '${url}' is not a URL; expected redis://HOST:PORT`);
   }
-  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') throw new ExecutorUsageError(`--queue: '${url}' is not a redis:// URL; expected redis://HOST:PORT`);
-  if (parsed.hostname === '') throw new ExecutorUsageError(`--queue: '${url}' names no host; expected redis://HOST:PORT`);
+  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:')
+    throw new ExecutorUsageError(`--queue: '${url}' is not a redis:// URL; expected redis://HOST:PORT`);
+  if (parsed.hostname === '')
+    throw new ExecutorUsageError(`--queue: '${url}' names no host; expected redis://HOST:PORT`);
   const port = parsed.port === '' ? 6379 : Number(parsed.port);
   const db = parsed.pathname.replace(/^\//, '');
-  if (db !== '' && !/^\d+$/.test(db)) throw new ExecutorUsageError(`--queue: '${url}': the path must be a database number, got '${db}'`);
+  if (db !== '' && !/^\d+$/.test(db))
+    throw new ExecutorUsageError(`--queue: '${url}': the path must be a database number, got '${db}'`);
   const connection: RedisOptions = {
     host: parsed.hostname.replace(/^\[|\]$/g, ''),
     port,
@@ -41,7 +45,14 @@ export function parseQueueUrl(url: string | undefined): QueueAddress {
 
 /** Connects once and PINGs; throws `cannot reach the queue at URL: why` if Redis does not answer. */
 export async function checkReachable(address: QueueAddress, timeoutMs = 3000): Promise<void> {
-  const client = new Redis({ ...address.connection, lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
+  const client = new Redis({
+    ...address.connection,
+    lazyConnect: true,
+    connectTimeout: timeoutMs,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    enableOfflineQueue: false,
+  });
   // The 'error' event carries the cause (ECONNREFUSED, ENOTFOUND…); connect() rejects with "Connection is closed".
   let cause: string | undefined;
   client.on('error', (err: Error) => (cause ??= err.message));
@@ -49,7 +60,9 @@ export async function checkReachable(address: QueueAddress, timeoutMs = 3000): P
     await client.connect();
     await client.ping();
   } catch (err) {
-    throw new Error(`cannot reach the queue at ${address.url}: ${cause ?? (err instanceof Error ? err.message : String(err))}`);
+    throw new Error(
+      `cannot reach the queue at ${address.url}: ${cause ?? (err instanceof Error ? err.message : String(err))}`,
+    );
   } finally {
     client.disconnect();
   }

@@ -36,15 +36,26 @@ export interface ExecutorChoice {
 /** The remote executor chosen, or undefined for local; inconsistent options are usage errors. */
 export function chooseExecutor(choice: ExecutorChoice): RemoteExecutor | undefined {
   const kind = choice.executor ?? 'local';
-  if (!(EXECUTORS as readonly string[]).includes(kind)) throw new ExecutorUsageError(`--executor: got '${kind}'; allowed values: ${EXECUTORS.join(', ')}`);
-  if (choice.slurm !== undefined && kind !== 'slurm') throw new ExecutorUsageError('--slurm: only with --executor slurm');
-  if (choice.queue !== undefined && kind !== 'queue') throw new ExecutorUsageError('--queue: only with --executor queue');
+  if (!(EXECUTORS as readonly string[]).includes(kind))
+    throw new ExecutorUsageError(`--executor: got '${kind}'; allowed values: ${EXECUTORS.join(', ')}`);
+  if (choice.slurm !== undefined && kind !== 'slurm')
+    throw new ExecutorUsageError('--slurm: only with --executor slurm');
+  if (choice.queue !== undefined && kind !== 'queue')
+    throw new ExecutorUsageError('--queue: only with --executor queue');
   if (kind === 'local') return undefined;
   const wait = Boolean(choice.wait);
   if (kind === 'slurm') {
     const limit = choice.parallel === undefined ? undefined : Number(choice.parallel);
-    const sbatchArgs = choice.slurm?.trim().split(/\s+/).filter((a) => a !== '') ?? [];
-    return new SlurmExecutor({ sbatchArgs, wait, ...(limit !== undefined && Number.isInteger(limit) && limit > 0 ? { arrayLimit: limit } : {}) });
+    const sbatchArgs =
+      choice.slurm
+        ?.trim()
+        .split(/\s+/)
+        .filter((a) => a !== '') ?? [];
+    return new SlurmExecutor({
+      sbatchArgs,
+      wait,
+      ...(limit !== undefined && Number.isInteger(limit) && limit > 0 ? { arrayLimit: limit } : {}),
+    });
   }
   return new QueueExecutor({ url: choice.queue ?? '', wait });
 }

@@ -33,7 +33,14 @@ export function submissionDir(root: string, name: string): string {
 /** A new record (not yet written) for runs `ids` sent to `executor`. */
 export function newRecord(executor: JobRecord['executor'], ids: string[]): JobRecord {
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-  return { name: `${stamp}-${executor}-${process.pid}`, executor, submittedAt: new Date().toISOString(), host: os.hostname(), pid: process.pid, ids };
+  return {
+    name: `${stamp}-${executor}-${process.pid}`,
+    executor,
+    submittedAt: new Date().toISOString(),
+    host: os.hostname(),
+    pid: process.pid,
+    ids,
+  };
 }
 
 export function writeRecord(root: string, record: JobRecord): void {

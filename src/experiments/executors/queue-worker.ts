@@ -71,7 +71,11 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     if (checkpoint) for (const t of checkpoint.tensors.values()) t.dispose();
     log(from > 0 ? `resume ${job.data.id} at step ${from}` : `start  ${job.data.id}`);
     await job.updateProgress({ from });
-    const outcome = await trainInChild(dir, threads, (step, loss) => void job.updateProgress({ step, loss }).catch(() => {}));
+    const outcome = await trainInChild(
+      dir,
+      threads,
+      (step, loss) => void job.updateProgress({ step, loss }).catch(() => {}),
+    );
     // Stopping: never settle, so the job is not acknowledged and returns to the queue.
     if (stopping) return new Promise<never>(() => {});
     if (outcome.code !== 0) {
@@ -92,7 +96,9 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   });
   worker.on('error', (err) => log(`queue error: ${err.message}`));
   await worker.waitUntilReady();
-  log(`worker on ${address.url} (queue '${address.name}'): ${concurrency} at a time, ${threads} thread${threads === 1 ? '' : 's'} each, store ${options.root}`);
+  log(
+    `worker on ${address.url} (queue '${address.name}'): ${concurrency} at a time, ${threads} thread${threads === 1 ? '' : 's'} each, store ${options.root}`,
+  );
 
   let resolveClosed: () => void = () => {};
   const closed = new Promise<void>((resolve) => (resolveClosed = resolve));

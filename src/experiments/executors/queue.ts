@@ -54,12 +54,24 @@ export class QueueExecutor implements RemoteExecutor {
       await events?.waitUntilReady();
       const stamp = Date.now().toString(36);
       const jobs = todo.map((job) => ({ job, jobId: `${job.id}.${stamp}` }));
-      await queue.addBulk(jobs.map(({ job, jobId }) => ({ name: JOB_NAME, data: this.#data(context, job.id), opts: { jobId, removeOnComplete: { age: 7 * 24 * 3600 }, removeOnFail: { age: 7 * 24 * 3600 } } })));
-      const record = newRecord('queue', todo.map((r) => r.id));
+      await queue.addBulk(
+        jobs.map(({ job, jobId }) => ({
+          name: JOB_NAME,
+          data: this.#data(context, job.id),
+          opts: { jobId, removeOnComplete: { age: 7 * 24 * 3600 }, removeOnFail: { age: 7 * 24 * 3600 } },
+        })),
+      );
+      const record = newRecord(
+        'queue',
+        todo.map((r) => r.id),
+      );
       record.queue = { url: this.address.url, name, jobIds: jobs.map((j) => j.jobId) };
       writeRecord(context.store.root, record);
       if (events === undefined) {
-        context.result.submitted = { ids: record.ids, note: `${todo.length} job${todo.length === 1 ? '' : 's'} on ${this.address.url} (queue '${name}'); start workers with \`clab worker --queue ${this.address.url}\`, follow with \`clab status --root ${context.store.root}\`` };
+        context.result.submitted = {
+          ids: record.ids,
+          note: `${todo.length} job${todo.length === 1 ? '' : 's'} on ${this.address.url} (queue '${name}'); start workers with \`clab worker --queue ${this.address.url}\`, follow with \`clab status --root ${context.store.root}\``,
+        };
         return;
       }
       await this.#follow(queue, events, jobs, context);
@@ -76,7 +88,12 @@ export class QueueExecutor implements RemoteExecutor {
   }
 
   /** Reports progress and records results until every job has completed or failed. */
-  async #follow(queue: Queue<RunJobData>, events: QueueEvents, jobs: { job: PendingRun; jobId: string }[], context: ExecuteContext): Promise<void> {
+  async #follow(
+    queue: Queue<RunJobData>,
+    events: QueueEvents,
+    jobs: { job: PendingRun; jobId: string }[],
+    context: ExecuteContext,
+  ): Promise<void> {
     const byJob = new Map(jobs.map((j) => [j.jobId, j.job]));
     const ended = new Set<string>();
     let wake: () => void = () => {};
@@ -104,8 +121,10 @@ export class QueueExecutor implements RemoteExecutor {
       const job = byJob.get(jobId);
       const p = data as { step?: number; loss?: number; from?: number };
       if (job === undefined || ended.has(jobId) || typeof p !== 'object') return;
-      if (p.from !== undefined) context.emit({ kind: 'started', id: job.id, name: job.name, total: job.total, from: p.from });
-      else if (p.step !== undefined && p.loss !== undefined) context.emit({ kind: 'step', id: job.id, step: p.step, loss: p.loss });
+      if (p.from !== undefined)
+        context.emit({ kind: 'started', id: job.id, name: job.name, total: job.total, from: p.from });
+      else if (p.step !== undefined && p.loss !== undefined)
+        context.emit({ kind: 'step', id: job.id, step: p.step, loss: p.loss });
     });
     events.on('completed', ({ jobId, returnvalue }) => complete(jobId, returnvalue));
     events.on('failed', ({ jobId, failedReason }) => fail(jobId, failedReason));
@@ -120,7 +139,13 @@ export class QueueExecutor implements RemoteExecutor {
   }
 
   /** Reads the state of jobs not seen to end (an event lost with a dropped connection). */
-  async #reconcile(queue: Queue<RunJobData>, jobs: { jobId: string }[], ended: Set<string>, complete: (id: string, v: unknown) => void, fail: (id: string, r: string) => void): Promise<void> {
+  async #reconcile(
+    queue: Queue<RunJobData>,
+    jobs: { jobId: string }[],
+    ended: Set<string>,
+    complete: (id: string, v: unknown) => void,
+    fail: (id: string, r: string) => void,
+  ): Promise<void> {
     for (const { jobId } of jobs) {
       if (ended.has(jobId)) continue;
       const job = await queue.getJob(jobId);

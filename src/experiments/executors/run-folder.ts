@@ -3,7 +3,14 @@
 // locking is unreliable over NFS); whoever reads the store refreshes the index from the folders.
 import fs from 'node:fs';
 import path from 'node:path';
-import { META_FILE, RunHandle, readRunFolder, type MetricsRow, type RunStore, type RunSummary } from '../../runs/index.js';
+import {
+  META_FILE,
+  RunHandle,
+  readRunFolder,
+  type MetricsRow,
+  type RunStore,
+  type RunSummary,
+} from '../../runs/index.js';
 
 /** What a finished remote run sends back: enough for a coordinator without the folder to record it. */
 export interface RemoteResult {

@@ -38,10 +38,13 @@ function slurm(command: string, args: string[]): string {
   const out = spawnSync(command, args, { encoding: 'utf8' });
   if (out.error !== undefined) {
     if ((out.error as NodeJS.ErrnoException).code === 'ENOENT')
-      throw new ExecutorUsageError(`--executor slurm: \`${command}\` not found on PATH (install Slurm's client tools, or use --executor local)`);
+      throw new ExecutorUsageError(
+        `--executor slurm: \`${command}\` not found on PATH (install Slurm's client tools, or use --executor local)`,
+      );
     throw out.error;
   }
-  if (out.status !== 0) throw new Error(`${command} failed: ${(out.stderr || out.stdout).trim().split('\n')[0] ?? `exit ${out.status}`}`);
+  if (out.status !== 0)
+    throw new Error(`${command} failed: ${(out.stderr || out.stdout).trim().split('\n')[0] ?? `exit ${out.status}`}`);
   return out.stdout;
 }
 
@@ -87,20 +90,31 @@ export class SlurmExecutor implements RemoteExecutor {
 
   async execute(todo: PendingRun[], context: ExecuteContext): Promise<void> {
     const { store } = context;
-    const record = newRecord('slurm', todo.map((r) => r.id));
+    const record = newRecord(
+      'slurm',
+      todo.map((r) => r.id),
+    );
     record.slurmJobs = [];
     let ids = record.ids;
     const rounds = this.options.rounds ?? 3;
     for (let round = 1; ; round++) {
       const jobId = this.#submit(store.root, record, ids);
       if (!this.options.wait) {
-        context.result.submitted = { ids, note: `Slurm job array ${jobId}: ${ids.length} run${ids.length === 1 ? '' : 's'}; follow it with \`clab status --root ${store.root}\`` };
+        context.result.submitted = {
+          ids,
+          note: `Slurm job array ${jobId}: ${ids.length} run${ids.length === 1 ? '' : 's'}; follow it with \`clab status --root ${store.root}\``,
+        };
         return;
       }
       const left = await this.#follow(jobId, ids, context);
       if (left.length === 0 || round >= rounds) {
-        for (const meta of left) context.result.failed.push({ id: meta.id, error: meta.error ?? `unfinished after ${rounds} Slurm submissions (status '${meta.status}')` });
-        for (const meta of left) context.emit({ kind: 'failed', id: meta.id, error: meta.error ?? `unfinished (status '${meta.status}')` });
+        for (const meta of left)
+          context.result.failed.push({
+            id: meta.id,
+            error: meta.error ?? `unfinished after ${rounds} Slurm submissions (status '${meta.status}')`,
+          });
+        for (const meta of left)
+          context.emit({ kind: 'failed', id: meta.id, error: meta.error ?? `unfinished (status '${meta.status}')` });
         break;
       }
       ids = left.map((m) => m.id);
@@ -115,7 +129,8 @@ export class SlurmExecutor implements RemoteExecutor {
     fs.writeFileSync(manifest, JSON.stringify({ root, ids } satisfies ArrayManifest));
     const script = path.join(dir, 'array.sh');
     fs.writeFileSync(script, batchScript(manifest, 1), { mode: 0o755 });
-    const limit = this.options.arrayLimit === undefined ? '' : `%${Math.max(1, Math.min(this.options.arrayLimit, ids.length))}`;
+    const limit =
+      this.options.arrayLimit === undefined ? '' : `%${Math.max(1, Math.min(this.options.arrayLimit, ids.length))}`;
     const args = [
       '--parsable',
       `--array=0-${ids.length - 1}${limit}`,
@@ -145,7 +160,13 @@ export class SlurmExecutor implements RemoteExecutor {
         const meta = metaOf(id);
         if (meta.status === 'running' && meta.pid !== process.pid && !started.has(id)) {
           started.add(id);
-          context.emit({ kind: 'started', id, name: meta.name, total: readRunFolder(meta.dir).run.spec.train.iterations, from: 0 });
+          context.emit({
+            kind: 'started',
+            id,
+            name: meta.name,
+            total: readRunFolder(meta.dir).run.spec.train.iterations,
+            from: 0,
+          });
         }
         if (meta.status === 'done' && meta.summary !== undefined) {
           reported.add(id);

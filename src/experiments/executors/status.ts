@@ -33,9 +33,15 @@ export function slurmStates(root: string, record: JobRecord): Map<string, Remote
       continue;
     }
     const at = where.get(id);
-    const tasks = at === undefined ? undefined : (squeue.get(at.jobId) ?? squeue.set(at.jobId, arrayStates(at.jobId)).get(at.jobId));
+    const tasks =
+      at === undefined
+        ? undefined
+        : (squeue.get(at.jobId) ?? squeue.set(at.jobId, arrayStates(at.jobId)).get(at.jobId));
     const state = at === undefined ? undefined : tasks?.get(at.index);
-    states.set(id, state === 'RUNNING' || state === 'COMPLETING' ? 'running' : state === undefined ? 'unfinished' : 'pending');
+    states.set(
+      id,
+      state === 'RUNNING' || state === 'COMPLETING' ? 'running' : state === undefined ? 'unfinished' : 'pending',
+    );
   }
   return states;
 }
@@ -45,7 +51,9 @@ export async function queueStates(root: string, record: JobRecord): Promise<Map<
   const states = new Map<string, RemoteState>();
   if (record.queue === undefined) return states;
   const address = parseQueueUrl(record.queue.url);
-  const queue = new Queue(record.queue.name, { connection: { ...address.connection, maxRetriesPerRequest: 1, retryStrategy: () => null } });
+  const queue = new Queue(record.queue.name, {
+    connection: { ...address.connection, maxRetriesPerRequest: 1, retryStrategy: () => null },
+  });
   try {
     for (const [i, id] of record.ids.entries()) {
       const status = folderStatus(root, id);
@@ -56,7 +64,18 @@ export async function queueStates(root: string, record: JobRecord): Promise<Map<
       const jobId = record.queue.jobIds[i];
       const job = jobId === undefined ? undefined : await queue.getJob(jobId);
       const state = job === undefined ? 'unknown' : await job.getState();
-      states.set(id, state === 'completed' ? 'done' : state === 'failed' ? 'failed' : state === 'active' ? 'running' : state === 'unknown' ? 'unfinished' : 'pending');
+      states.set(
+        id,
+        state === 'completed'
+          ? 'done'
+          : state === 'failed'
+            ? 'failed'
+            : state === 'active'
+              ? 'running'
+              : state === 'unknown'
+                ? 'unfinished'
+                : 'pending',
+      );
     }
   } finally {
     await queue.close();

@@ -46,7 +46,10 @@ function folderOf(argv: string[]): string | undefined {
 /** Slurm's warning before the time limit: put this array task back in the queue (it resumes). */
 function requeueOnTimeLimit(): void {
   process.once('SIGUSR1', () => {
-    const job = process.env['SLURM_ARRAY_JOB_ID'] !== undefined ? `${process.env['SLURM_ARRAY_JOB_ID']}_${process.env['SLURM_ARRAY_TASK_ID']}` : process.env['SLURM_JOB_ID'];
+    const job =
+      process.env['SLURM_ARRAY_JOB_ID'] !== undefined
+        ? `${process.env['SLURM_ARRAY_JOB_ID']}_${process.env['SLURM_ARRAY_TASK_ID']}`
+        : process.env['SLURM_JOB_ID'];
     // The requeue makes Slurm send SIGTERM, which marks the run interrupted (trainHandle's handler).
     if (job !== undefined) spawnSync('scontrol', ['requeue', job], { stdio: 'inherit' });
   });
@@ -55,7 +58,9 @@ function requeueOnTimeLimit(): void {
 export async function main(argv: string[]): Promise<number> {
   const dir = folderOf(argv);
   if (dir === undefined) {
-    process.stderr.write('usage: node task.js --dir <run folder> | --manifest <array.json> (with SLURM_ARRAY_TASK_ID)\n');
+    process.stderr.write(
+      'usage: node task.js --dir <run folder> | --manifest <array.json> (with SLURM_ARRAY_TASK_ID)\n',
+    );
     return 2;
   }
   const handle = openFolder(dir);

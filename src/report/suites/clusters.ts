@@ -12,7 +12,11 @@ import type { SuiteReportBuilder, SuiteRunData } from './index.js';
 
 export const RAW = 'raw input';
 /** Suite rows of the capacity table (all at the default M), with their display names. */
-export const CAPACITY_ROWS: Record<string, string> = { linear: 'linear', 'small-mlp': 'small MLP', 'large-mlp': 'large MLP' };
+export const CAPACITY_ROWS: Record<string, string> = {
+  linear: 'linear',
+  'small-mlp': 'small MLP',
+  'large-mlp': 'large MLP',
+};
 /** Suite rows of the M table: the large MLP at each M (`large-mlp` is the default M). */
 const isLargeMlpRow = (row: string): boolean => row === 'large-mlp' || row.startsWith('large-mlp-m');
 
@@ -28,7 +32,8 @@ export interface ClustersPoint {
   scores: Record<Score, number>;
 }
 
-const mean = (xs: readonly number[]): number => (xs.length === 0 ? Number.NaN : xs.reduce((a, b) => a + b, 0) / xs.length);
+const mean = (xs: readonly number[]): number =>
+  xs.length === 0 ? Number.NaN : xs.reduce((a, b) => a + b, 0) / xs.length;
 const std = (xs: readonly number[]): number => {
   if (xs.length < 2) return 0;
   const m = mean(xs);
@@ -63,12 +68,26 @@ export function clustersPoints(runs: SuiteRunData[]): { points: ClustersPoint[];
     const run = readRunFolder(r.meta.dir).run;
     specs.set(r.meta.id, run);
     const iota = iotaOf(run);
-    points.push({ row: r.row, seed: r.meta.seed, iota, negatives: negativesOf(run), runId: r.meta.id, scores: scoresOf(summary.metrics, summary.finalLoss) });
+    points.push({
+      row: r.row,
+      seed: r.meta.seed,
+      iota,
+      negatives: negativesOf(run),
+      runId: r.meta.id,
+      scores: scoresOf(summary.metrics, summary.finalLoss),
+    });
     const key = `${iota}/${r.meta.seed}`;
     if (!rawDone.has(key)) {
       rawDone.add(key);
       const raw = fixedRepresentationMetrics(run, (x) => x, { skip: ['eval-loss'] });
-      points.push({ row: RAW, seed: r.meta.seed, iota, negatives: 0, runId: `${r.meta.id} (raw input)`, scores: scoresOf(raw, Number.NaN) });
+      points.push({
+        row: RAW,
+        seed: r.meta.seed,
+        iota,
+        negatives: 0,
+        runId: `${r.meta.id} (raw input)`,
+        scores: scoresOf(raw, Number.NaN),
+      });
     }
   }
   return { points, specs };
@@ -98,14 +117,21 @@ function layoutOf(points: ClustersPoint[]): Layout {
   const trained = points.filter((p) => p.row !== RAW);
   const iotas = [...new Set(points.map((p) => p.iota))].sort((a, b) => a - b);
   const capacityRows = Object.keys(CAPACITY_ROWS).filter((r) => trained.some((p) => p.row === r));
-  const negatives = [...new Set(trained.filter((p) => isLargeMlpRow(p.row)).map((p) => p.negatives))].sort((a, b) => a - b);
-  const defaultNegatives = trained.find((p) => p.row === 'large-mlp')?.negatives ?? trained.find((p) => p.row in CAPACITY_ROWS)?.negatives ?? Number.NaN;
+  const negatives = [...new Set(trained.filter((p) => isLargeMlpRow(p.row)).map((p) => p.negatives))].sort(
+    (a, b) => a - b,
+  );
+  const defaultNegatives =
+    trained.find((p) => p.row === 'large-mlp')?.negatives ??
+    trained.find((p) => p.row in CAPACITY_ROWS)?.negatives ??
+    Number.NaN;
   const seeds = [...new Set(trained.map((p) => p.seed))].sort((a, b) => a - b);
   return { iotas, capacityRows, negatives, defaultNegatives, seeds };
 }
 
-const capacityPoints = (points: ClustersPoint[], row: string, iota: number): ClustersPoint[] => points.filter((p) => p.iota === iota && p.row === row);
-const mPoints = (points: ClustersPoint[], M: number, iota: number): ClustersPoint[] => points.filter((p) => p.iota === iota && isLargeMlpRow(p.row) && p.negatives === M);
+const capacityPoints = (points: ClustersPoint[], row: string, iota: number): ClustersPoint[] =>
+  points.filter((p) => p.iota === iota && p.row === row);
+const mPoints = (points: ClustersPoint[], M: number, iota: number): ClustersPoint[] =>
+  points.filter((p) => p.iota === iota && isLargeMlpRow(p.row) && p.negatives === M);
 const capName = (row: string): string => CAPACITY_ROWS[row] ?? row;
 
 function buildTables(points: ClustersPoint[], L: Layout): TableInput[] {
@@ -119,7 +145,9 @@ function buildTables(points: ClustersPoint[], L: Layout): TableInput[] {
       metric: m.name,
       rows: capRows.map(capName),
       columns,
-      ours: capRows.flatMap((row) => L.iotas.map((iota) => cell(capacityPoints(points, row, iota), capName(row), iotaLabel(iota), m.key))),
+      ours: capRows.flatMap((row) =>
+        L.iotas.map((iota) => cell(capacityPoints(points, row, iota), capName(row), iotaLabel(iota), m.key)),
+      ),
       published: {},
       note: 'No published numbers: Paper D has no experiment. The raw-input row scores the (rescaled) inputs themselves.',
     });
@@ -130,7 +158,9 @@ function buildTables(points: ClustersPoint[], L: Layout): TableInput[] {
       metric: m.name,
       rows: L.negatives.map(mLabel),
       columns,
-      ours: L.negatives.flatMap((M) => L.iotas.map((iota) => cell(mPoints(points, M, iota), mLabel(M), iotaLabel(iota), m.key))),
+      ours: L.negatives.flatMap((M) =>
+        L.iotas.map((iota) => cell(mPoints(points, M, iota), mLabel(M), iotaLabel(iota), m.key)),
+      ),
       published: {},
       note: 'No published numbers: Paper D has no experiment.',
     });
@@ -140,7 +170,9 @@ function buildTables(points: ClustersPoint[], L: Layout): TableInput[] {
     metric: 'InfoNCE loss',
     rows: L.capacityRows.map(capName),
     columns,
-    ours: L.capacityRows.flatMap((row) => L.iotas.map((iota) => cell(capacityPoints(points, row, iota), capName(row), iotaLabel(iota), 'loss'))),
+    ours: L.capacityRows.flatMap((row) =>
+      L.iotas.map((iota) => cell(capacityPoints(points, row, iota), capName(row), iotaLabel(iota), 'loss')),
+    ),
     published: {},
     note: 'Not comparable across M (the loss grows with log M); comparable across capacity and ι at one M.',
   });
@@ -158,14 +190,32 @@ function buildCurves(points: ClustersPoint[], L: Layout): CurveInput[] {
       title: `k-means ARI against intertwine, per encoder (M = ${L.defaultNegatives})`,
       x: 'intertwine ι',
       y: 'ARI',
-      series: [...L.capacityRows, RAW].map((row) => ({ name: capName(row), source: 'ours' as const, points: L.iotas.map((iota) => point(points.filter((p) => p.row === row), iota)) })),
+      series: [...L.capacityRows, RAW].map((row) => ({
+        name: capName(row),
+        source: 'ours' as const,
+        points: L.iotas.map((iota) =>
+          point(
+            points.filter((p) => p.row === row),
+            iota,
+          ),
+        ),
+      })),
     },
     {
       id: 'clusters-ari-negatives',
       title: 'k-means ARI against intertwine, per number of negatives (large MLP)',
       x: 'intertwine ι',
       y: 'ARI',
-      series: L.negatives.map((M) => ({ name: mLabel(M), source: 'ours' as const, points: L.iotas.map((iota) => point(points.filter((p) => isLargeMlpRow(p.row) && p.negatives === M), iota)) })),
+      series: L.negatives.map((M) => ({
+        name: mLabel(M),
+        source: 'ours' as const,
+        points: L.iotas.map((iota) =>
+          point(
+            points.filter((p) => isLargeMlpRow(p.row) && p.negatives === M),
+            iota,
+          ),
+        ),
+      })),
     },
   ];
 }
@@ -174,7 +224,8 @@ function buildCurves(points: ClustersPoint[], L: Layout): CurveInput[] {
 export function clustersNotes(claim: string, points: ClustersPoint[], L: Layout): string[] {
   const lo = Math.min(...L.iotas);
   const hi = Math.max(...L.iotas);
-  const ari = (sel: (p: ClustersPoint) => boolean, iota: number): number[] => points.filter((p) => sel(p) && p.iota === iota).map((p) => p.scores.ari);
+  const ari = (sel: (p: ClustersPoint) => boolean, iota: number): number[] =>
+    points.filter((p) => sel(p) && p.iota === iota).map((p) => p.scores.ari);
   const ms = (xs: number[]): string => `${fmt(mean(xs))} ± ${fmt(std(xs))}`;
   const notes = [
     `Claim (Paper D, Parulekar et al., COLT 2023): ${claim}`,
@@ -184,7 +235,12 @@ export function clustersNotes(claim: string, points: ClustersPoint[], L: Layout)
   for (const row of L.capacityRows) {
     const sel = (p: ClustersPoint): boolean => p.row === row;
     const [a, b] = [ari(sel, lo), ari(sel, hi)];
-    const verdict = mean(b) > mean(a) + 0.1 ? 'better kept when intertwined, as the claim predicts' : mean(b) < mean(a) - 0.1 ? 'worse kept when intertwined — against the claim' : 'no clear change';
+    const verdict =
+      mean(b) > mean(a) + 0.1
+        ? 'better kept when intertwined, as the claim predicts'
+        : mean(b) < mean(a) - 0.1
+          ? 'worse kept when intertwined — against the claim'
+          : 'no clear change';
     notes.push(`  ${capName(row)}: ${ms(a)} → ${ms(b)} (${verdict}).`);
   }
   const raw = (p: ClustersPoint): boolean => p.row === RAW;
@@ -196,7 +252,8 @@ export function clustersNotes(claim: string, points: ClustersPoint[], L: Layout)
     const sel = (p: ClustersPoint): boolean => isLargeMlpRow(p.row) && p.negatives === M;
     notes.push(`  M = ${M}: ${ms(ari(sel, lo))} → ${ms(ari(sel, hi))}.`);
   }
-  const probe = (sel: (p: ClustersPoint) => boolean, iota: number): number[] => points.filter((p) => sel(p) && p.iota === iota).map((p) => p.scores.probe);
+  const probe = (sel: (p: ClustersPoint) => boolean, iota: number): number[] =>
+    points.filter((p) => sel(p) && p.iota === iota).map((p) => p.scores.probe);
   const trained = (p: ClustersPoint): boolean => p.row !== RAW;
   notes.push(
     `Linear probe on the cluster label, all trained encoders: ${ms(probe(trained, lo))} at ι = ${lo}, ${ms(probe(trained, hi))} at ι = ${hi}. The probe only asks for linear separability of the clusters on S², a weaker property than k-means recovering them (ARI), so the two can disagree.`,
@@ -204,7 +261,8 @@ export function clustersNotes(claim: string, points: ClustersPoint[], L: Layout)
   notes.push(
     `At ι = ${lo} the raw inputs are linearly separable by cluster (probe ${ms(probe(raw, lo))}) but the trained representations are not (${ms(probe(trained, lo))}): when the augmentation sets are far apart, InfoNCE spreads the points of a cluster over the sphere like unrelated points and erases cluster information the input had. At ι = ${hi} input k-means already recovers the clusters, so that column shows that InfoNCE keeps them, not that it creates them.`,
   );
-  const lossAt = (iota: number): number[] => points.filter((p) => p.row in CAPACITY_ROWS && p.iota === iota).map((p) => p.scores.loss);
+  const lossAt = (iota: number): number[] =>
+    points.filter((p) => p.row in CAPACITY_ROWS && p.iota === iota).map((p) => p.scores.loss);
   notes.push(
     `Final InfoNCE loss at M = ${L.defaultNegatives}, all capacities: ${ms(lossAt(lo))} at ι = ${lo}, ${ms(lossAt(hi))} at ι = ${hi}. A higher loss when intertwined is what the theory expects: the encoder cannot separate interleaved augmentation sets, so it maps a cluster together and pays for the unresolved negatives from the same cluster.`,
   );
@@ -216,8 +274,13 @@ export function clustersNotes(claim: string, points: ClustersPoint[], L: Layout)
       `Number of negatives: at ι = ${lo} the ARI goes from ${fmt(fewest)} (M = ${L.negatives[0]}) to ${fmt(most)} (M = ${L.negatives[L.negatives.length - 1]}) — ${most < fewest - 0.05 ? 'more negatives break the clusters further (stronger push to uniformity)' : most > fewest + 0.05 ? 'more negatives keep the clusters better' : 'no clear trend'}; with ${L.seeds.length} seeds and the spreads shown, treat this as indicative only.`,
     );
   if (L.negatives.length > 1) {
-    const byIota = L.iotas.map((iota) => `ι = ${iota}: ${L.negatives.map((M) => fmt(mean(ari((p) => isLargeMlpRow(p.row) && p.negatives === M, iota)))).join(' → ')}`);
-    notes.push(`ARI of the large MLP by M = ${L.negatives.join(', ')} at every ι (the whole table, not only its ends): ${byIota.join('; ')}.`);
+    const byIota = L.iotas.map(
+      (iota) =>
+        `ι = ${iota}: ${L.negatives.map((M) => fmt(mean(ari((p) => isLargeMlpRow(p.row) && p.negatives === M, iota)))).join(' → ')}`,
+    );
+    notes.push(
+      `ARI of the large MLP by M = ${L.negatives.join(', ')} at every ι (the whole table, not only its ends): ${byIota.join('; ')}.`,
+    );
   }
   notes.push(
     'Caveats: representations are 3-d (on S²) so that they can be plotted; with few points per cluster and short training the minimiser is only approached, and the inputs are rescaled per dataset (one number), so at ι = 0 the cluster centres are close relative to the spread inside a cluster. The numbers here are what the runs gave; nothing was tuned toward the claim.',
@@ -226,7 +289,12 @@ export function clustersNotes(claim: string, points: ClustersPoint[], L: Layout)
   return notes;
 }
 
-function latentViews(runs: SuiteRunData[], points: ClustersPoint[], specs: Map<string, RunSpec>, L: Layout): LatentViewInput[] {
+function latentViews(
+  runs: SuiteRunData[],
+  points: ClustersPoint[],
+  specs: Map<string, RunSpec>,
+  L: Layout,
+): LatentViewInput[] {
   const first = L.seeds[0];
   const out: LatentViewInput[] = [];
   for (const iota of new Set([Math.min(...L.iotas), Math.max(...L.iotas)])) {
@@ -237,7 +305,12 @@ function latentViews(runs: SuiteRunData[], points: ClustersPoint[], specs: Map<s
     const rep = storedRepresentation(run, r.meta.dir);
     if (rep === undefined || rep.labels === undefined || rep.embeddings[0]?.length !== 3) continue;
     const k = Math.max(...rep.labels) + 1;
-    out.push({ runId: r.meta.id, label: `large MLP, M = ${p!.negatives}, ι = ${iota} (colour = true cluster)`, truth: rep.labels.map((j) => clusterColorDirection(j, k)), recovered: rep.embeddings });
+    out.push({
+      runId: r.meta.id,
+      label: `large MLP, M = ${p!.negatives}, ι = ${iota} (colour = true cluster)`,
+      truth: rep.labels.map((j) => clusterColorDirection(j, k)),
+      recovered: rep.embeddings,
+    });
   }
   return out;
 }
@@ -248,7 +321,11 @@ export const clustersReport: SuiteReportBuilder = (ctx) => {
   const claim = ctx.suite.claim ?? '';
   const lossCurves: LossCurveInput[] = ctx.runs
     .filter((r) => r.meta.seed === L.seeds[0] && r.row === 'large-mlp')
-    .map((r) => ({ runId: r.meta.id, label: `large MLP, M = ${L.defaultNegatives}, ${r.column}`, points: r.metrics.filter((m) => Number.isFinite(m['loss'])).map((m) => ({ step: m.step, loss: m['loss']! })) }));
+    .map((r) => ({
+      runId: r.meta.id,
+      label: `large MLP, M = ${L.defaultNegatives}, ${r.column}`,
+      points: r.metrics.filter((m) => Number.isFinite(m['loss'])).map((m) => ({ step: m.step, loss: m['loss']! })),
+    }));
   const anySpec = specs.values().next().value as RunSpec | undefined;
   return {
     title: ctx.suite.title,
@@ -257,7 +334,14 @@ export const clustersReport: SuiteReportBuilder = (ctx) => {
       ...ctx.generic.environment,
       suite: ctx.suite.id,
       preset: ctx.preset,
-      ...(anySpec !== undefined ? { data: anySpec.spec.data, loss: anySpec.spec.loss, train: anySpec.spec.train, metrics: anySpec.spec.eval.metrics } : {}),
+      ...(anySpec !== undefined
+        ? {
+            data: anySpec.spec.data,
+            loss: anySpec.spec.loss,
+            train: anySpec.spec.train,
+            metrics: anySpec.spec.eval.metrics,
+          }
+        : {}),
       seeds: L.seeds.join(', '),
     },
     tables: points.length === 0 ? [] : buildTables(points, L),
@@ -265,6 +349,9 @@ export const clustersReport: SuiteReportBuilder = (ctx) => {
     lossCurves,
     latentViews: latentViews(ctx.runs, points, specs, L),
     theory: [],
-    notes: points.length === 0 ? [`Claim: ${claim}`, `Suite ${ctx.suite.id}, preset '${ctx.preset}': no finished runs.`] : clustersNotes(claim, points, L),
+    notes:
+      points.length === 0
+        ? [`Claim: ${claim}`, `Suite ${ctx.suite.id}, preset '${ctx.preset}': no finished runs.`]
+        : clustersNotes(claim, points, L),
   } satisfies ReportInput;
 };

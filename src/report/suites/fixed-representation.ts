@@ -23,7 +23,11 @@ export type FixedRepresentation = (x: Tensor, data: DataSource) => Tensor;
  * The run's evaluation metrics for a fixed representation (metric kinds listed in `skip` are left
  * out, e.g. those that need a loss when the loss cannot apply).
  */
-export function fixedRepresentationMetrics(run: RunSpec, rep: FixedRepresentation, options: { skip?: readonly string[] } = {}): Record<string, number> {
+export function fixedRepresentationMetrics(
+  run: RunSpec,
+  rep: FixedRepresentation,
+  options: { skip?: readonly string[] } = {},
+): Record<string, number> {
   const gens = runStreams(run.seed);
   const data = buildData(run.spec, gens);
   try {
@@ -40,7 +44,9 @@ export function fixedRepresentationMetrics(run: RunSpec, rep: FixedRepresentatio
           gen: freshStream(run.seed, 'metric'),
         };
         const out: Record<string, number> = {};
-        for (const m of run.spec.eval.metrics) if (!(options.skip ?? []).includes(m.kind)) Object.assign(out, create(metricKinds, m, ctx, 'metric') as Record<string, number>);
+        for (const m of run.spec.eval.metrics)
+          if (!(options.skip ?? []).includes(m.kind))
+            Object.assign(out, create(metricKinds, m, ctx, 'metric') as Record<string, number>);
         return out;
       }),
     );
@@ -53,7 +59,10 @@ export function fixedRepresentationMetrics(run: RunSpec, rep: FixedRepresentatio
  * The representation of the held-out inputs by a finished run's encoder (its last checkpoint, eval
  * mode), as rows; undefined when the run folder has no checkpoint.
  */
-export function storedRepresentation(run: RunSpec, dir: string): { inputs: number[][]; embeddings: number[][]; labels?: number[] } | undefined {
+export function storedRepresentation(
+  run: RunSpec,
+  dir: string,
+): { inputs: number[][]; embeddings: number[][]; labels?: number[] } | undefined {
   const checkpoint = readLatestCheckpoint(path.join(dir, CHECKPOINTS_DIR));
   if (checkpoint === undefined) return undefined;
   const gens = runStreams(run.seed);
@@ -68,7 +77,11 @@ export function storedRepresentation(run: RunSpec, dir: string): { inputs: numbe
     return noGrad(() =>
       scope(() => {
         const z = encoder.embed ? encoder.embed(evalSet.inputs) : encoder.forward(evalSet.inputs);
-        return { inputs: rows(evalSet.inputs), embeddings: rows(z), ...(evalSet.labels !== undefined ? { labels: evalSet.labels.toArray() } : {}) };
+        return {
+          inputs: rows(evalSet.inputs),
+          embeddings: rows(z),
+          ...(evalSet.labels !== undefined ? { labels: evalSet.labels.toArray() } : {}),
+        };
       }),
     );
   } finally {

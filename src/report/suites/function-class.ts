@@ -39,7 +39,13 @@ const meanStd = (v: number[]): { mean: number; std: number } => {
 };
 
 function cellOf(seed: number, runId: string, metrics: Record<string, number>): FunctionClassCell {
-  return { seed, runId, loss: metrics['evalLoss'] ?? Number.NaN, lossStdErr: metrics['evalLossSe'] ?? Number.NaN, accuracy: 100 * (metrics['probe'] ?? Number.NaN) };
+  return {
+    seed,
+    runId,
+    loss: metrics['evalLoss'] ?? Number.NaN,
+    lossStdErr: metrics['evalLossSe'] ?? Number.NaN,
+    accuracy: 100 * (metrics['probe'] ?? Number.NaN),
+  };
 }
 
 /**
@@ -47,7 +53,10 @@ function cellOf(seed: number, runId: string, metrics: Record<string, number>): F
  * scored on the held-out set of each seed that has a trained run.
  */
 export function functionClassCells(runs: SuiteRunData[]): Record<RowKey, FunctionClassCell[]> {
-  const out = { perfect: [], spurious: [], 'mlp-adam': [], 'mlp-adam-wd': [], linear: [] } as Record<RowKey, FunctionClassCell[]>;
+  const out = { perfect: [], spurious: [], 'mlp-adam': [], 'mlp-adam-wd': [], linear: [] } as Record<
+    RowKey,
+    FunctionClassCell[]
+  >;
   const specBySeed = new Map<number, RunSpec>();
   for (const r of [...runs].sort((a, b) => a.meta.seed - b.meta.seed)) {
     const metrics = r.meta.summary?.metrics;
@@ -57,15 +66,42 @@ export function functionClassCells(runs: SuiteRunData[]): Record<RowKey, Functio
   }
   for (const [seed, run] of specBySeed) {
     const k = (run.spec.data as { k?: number }).k;
-    if (run.spec.data.kind !== 'hypercube' || k === undefined) throw new RangeError(`function-class report: run of seed ${seed} is not on data 'hypercube'`);
-    out.perfect.push(cellOf(seed, `analytic (seed ${seed})`, fixedRepresentationMetrics(run, (x) => perfectRepresentation(x))));
-    out.spurious.push(cellOf(seed, `analytic (seed ${seed})`, fixedRepresentationMetrics(run, (x) => spuriousRepresentation(x, k))));
+    if (run.spec.data.kind !== 'hypercube' || k === undefined)
+      throw new RangeError(`function-class report: run of seed ${seed} is not on data 'hypercube'`);
+    out.perfect.push(
+      cellOf(
+        seed,
+        `analytic (seed ${seed})`,
+        fixedRepresentationMetrics(run, (x) => perfectRepresentation(x)),
+      ),
+    );
+    out.spurious.push(
+      cellOf(
+        seed,
+        `analytic (seed ${seed})`,
+        fixedRepresentationMetrics(run, (x) => spuriousRepresentation(x, k)),
+      ),
+    );
   }
   return out;
 }
 
-function table(id: string, title: string, metric: string, column: string, cells: Record<RowKey, FunctionClassCell[]>, pick: (c: FunctionClassCell) => number, pub: (key: RowKey) => PublishedCell, note: string): TableInput {
-  const ours: CellResult[] = FUNCTION_CLASS_ROWS.map((r) => ({ row: r.name, column, values: cells[r.key].map(pick), runIds: cells[r.key].map((c) => c.runId) }));
+function table(
+  id: string,
+  title: string,
+  metric: string,
+  column: string,
+  cells: Record<RowKey, FunctionClassCell[]>,
+  pick: (c: FunctionClassCell) => number,
+  pub: (key: RowKey) => PublishedCell,
+  note: string,
+): TableInput {
+  const ours: CellResult[] = FUNCTION_CLASS_ROWS.map((r) => ({
+    row: r.name,
+    column,
+    values: cells[r.key].map(pick),
+    runIds: cells[r.key].map((c) => c.runId),
+  }));
   const published: Record<string, Record<string, PublishedCell>> = {};
   for (const r of FUNCTION_CLASS_ROWS) published[r.name] = { [column]: pub(r.key) };
   return { id, title, metric, rows: FUNCTION_CLASS_ROWS.map((r) => r.name), columns: [column], ours, published, note };
@@ -99,7 +135,8 @@ function sizesOf(runs: SuiteRunData[], cells: Record<RowKey, FunctionClassCell[]
   const data = s.data as { D: number; k: number; probeTrain: number };
   const mlp = byRow('mlp-adam')?.spec.encoder as { hidden?: number[] } | undefined;
   const wd = byRow('mlp-adam-wd')?.spec.train.optimizer as { weightDecay?: number } | undefined;
-  const metric = (kind: string): Record<string, unknown> => (s.eval.metrics.find((m) => m.kind === kind) ?? {}) as Record<string, unknown>;
+  const metric = (kind: string): Record<string, unknown> =>
+    (s.eval.metrics.find((m) => m.kind === kind) ?? {}) as Record<string, unknown>;
   return {
     D: data.D,
     k: data.k,
@@ -146,7 +183,9 @@ export function functionClassNotes(claim: string, sizes: Sizes, cells: Record<Ro
     `Paper's pattern: perfect = spurious loss with 100 % vs 50 %; MLP + Adam reaches a LOWER loss than linear (5.039 vs 5.134) but a lower accuracy (74 % vs 99.5 %); weight decay raises the MLP's accuracy (89.5 %) at the same loss. ` +
       `Ours: MLP + Adam loss is ${mlpLower ? 'lower' : 'NOT lower'} than linear (${L('mlp-adam').mean.toFixed(3)} vs ${L('linear').mean.toFixed(3)}); its accuracy is ${mlpWorse ? 'lower' : 'NOT lower'} (${A('mlp-adam').mean.toFixed(1)} % vs ${A('linear').mean.toFixed(1)} %); weight decay ${wdHelps ? 'raises' : 'does NOT raise'} the MLP's accuracy (${A('mlp-adam-wd').mean.toFixed(1)} % vs ${A('mlp-adam').mean.toFixed(1)} %). ` +
       `Gaps to the analytic loss (perfect): ours MLP + Adam +${(L('mlp-adam').mean - L('perfect').mean).toFixed(3)}, + wd +${(L('mlp-adam-wd').mean - L('perfect').mean).toFixed(3)}, linear +${(L('linear').mean - L('perfect').mean).toFixed(3)}; paper +0.100, +0.101, +0.195. ` +
-      (mlpLower && mlpWorse ? 'So lower contrastive loss goes with worse downstream accuracy here too, and the function class decides.' : 'Where this differs from the paper, the likely causes are our unstated-by-the-paper choices (D, k, widths, steps, τ, B, weight-decay strength) and the short quick-preset training.'),
+      (mlpLower && mlpWorse
+        ? 'So lower contrastive loss goes with worse downstream accuracy here too, and the function class decides.'
+        : 'Where this differs from the paper, the likely causes are our unstated-by-the-paper choices (D, k, widths, steps, τ, B, weight-decay strength) and the short quick-preset training.'),
     'Runs: every trained cell is a stored run trained by the one trainer (src/experiments/trainer.ts): the random draws differ from the former hand-written study (named streams of the run seed instead of per-role generators), so the per-seed numbers differ from earlier reports; the loss curves are the mean training loss of the last 100 steps at each evaluation.',
   ];
 }
@@ -156,7 +195,7 @@ export const functionClassReport: SuiteReportBuilder = (ctx) => {
   const sizes = sizesOf(ctx.runs, cells);
   const column = ctx.suite.columns[0] ?? 'hypercube';
   const published = (metric: 'evalLoss' | 'probe', key: RowKey, scale: number): PublishedCell => {
-    const p = (metric === 'evalLoss' ? ctx.suite.published : ctx.suite.alsoPublished['probe'] ?? {})[key]?.[column];
+    const p = (metric === 'evalLoss' ? ctx.suite.published : (ctx.suite.alsoPublished['probe'] ?? {}))[key]?.[column];
     return p === undefined || p === null ? null : { mean: p.mean * scale, std: p.std * scale };
   };
   const lossCurves: LossCurveInput[] = [];
@@ -172,18 +211,45 @@ export const functionClassReport: SuiteReportBuilder = (ctx) => {
   return {
     title: ctx.suite.title,
     generatedAt: new Date().toISOString(),
-    environment: { ...ctx.generic.environment, suite: ctx.suite.id, preset: ctx.preset, ...(sizes !== undefined ? { ...sizes, seeds: sizes.seeds.join(', '), hidden: sizes.hidden.join(', ') } : {}), loss: 'NT-Xent' },
+    environment: {
+      ...ctx.generic.environment,
+      suite: ctx.suite.id,
+      preset: ctx.preset,
+      ...(sizes !== undefined ? { ...sizes, seeds: sizes.seeds.join(', '), hidden: sizes.hidden.join(', ') } : {}),
+      loss: 'NT-Xent',
+    },
     tables:
       sizes === undefined
         ? []
         : [
-            table('function-class-loss', 'Contrastive loss (NT-Xent on a fixed evaluation sample)', 'contrastive loss', 'loss', cells, (c) => c.loss, (k) => published('evalLoss', k, 1), `NT-Xent, B = ${sizes.lossBatch}, τ = ${sizes.tau}; absolute values depend on B and τ (the paper's are not stated): compare the ordering.`),
-            table('function-class-accuracy', 'Linear-probe accuracy on the label (%)', 'accuracy (%)', 'accuracy', cells, (c) => c.accuracy, (k) => published('probe', k, 100), `Test accuracy of a logistic-regression probe (${sizes.probeTrain} train / ${sizes.evalSamples} test inputs).`),
+            table(
+              'function-class-loss',
+              'Contrastive loss (NT-Xent on a fixed evaluation sample)',
+              'contrastive loss',
+              'loss',
+              cells,
+              (c) => c.loss,
+              (k) => published('evalLoss', k, 1),
+              `NT-Xent, B = ${sizes.lossBatch}, τ = ${sizes.tau}; absolute values depend on B and τ (the paper's are not stated): compare the ordering.`,
+            ),
+            table(
+              'function-class-accuracy',
+              'Linear-probe accuracy on the label (%)',
+              'accuracy (%)',
+              'accuracy',
+              cells,
+              (c) => c.accuracy,
+              (k) => published('probe', k, 100),
+              `Test accuracy of a logistic-regression probe (${sizes.probeTrain} train / ${sizes.evalSamples} test inputs).`,
+            ),
           ],
     curves: [],
     lossCurves,
     latentViews: [],
     theory: [],
-    notes: sizes === undefined ? [`Claim: ${claim}`, `Suite ${ctx.suite.id}, preset '${ctx.preset}': no finished runs.`] : functionClassNotes(claim, sizes, cells),
+    notes:
+      sizes === undefined
+        ? [`Claim: ${claim}`, `Suite ${ctx.suite.id}, preset '${ctx.preset}': no finished runs.`]
+        : functionClassNotes(claim, sizes, cells),
   } satisfies ReportInput;
 };

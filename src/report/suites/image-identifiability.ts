@@ -55,7 +55,8 @@ export function shapesPixelReadout(run: RunSpec, components = PIXEL_COMPONENTS):
   const data = buildData(run.spec, runStreams(run.seed));
   try {
     const e = data.evalSet();
-    if (e.latents === undefined) throw new RangeError(`image-identifiability report: data '${run.spec.data.kind}' has no latents`);
+    if (e.latents === undefined)
+      throw new RangeError(`image-identifiability report: data '${run.spec.data.kind}' has no latents`);
     return pixelReadoutR2(e.latents, e.inputs, components, freshStream(run.seed, 'metric'));
   } finally {
     data.dispose();
@@ -64,23 +65,49 @@ export function shapesPixelReadout(run: RunSpec, components = PIXEL_COMPONENTS):
 
 type MetricKey = 'r2' | 'mcc' | 'ape';
 const METRICS: { key: MetricKey; name: string; title: string; note: string }[] = [
-  { key: 'r2', name: 'R²', title: 'R² of z from f(x) (affine, held-out)', note: 'Held-out R² of the affine regression ẑ → z (1 = z is an affine function of the embedding).' },
-  { key: 'mcc', name: 'MCC', title: 'MCC of f(x) against z', note: 'Mean |Pearson correlation| after Hungarian matching of coordinates (1 = each coordinate recovered up to sign and scale, axis-aligned).' },
-  { key: 'ape', name: 'APE', title: 'APE of f(x) against z', note: 'Mean |z_i·z_j − ẑ_i·ẑ_j| over pairs (0 = an isometry of the sphere).' },
+  {
+    key: 'r2',
+    name: 'R²',
+    title: 'R² of z from f(x) (affine, held-out)',
+    note: 'Held-out R² of the affine regression ẑ → z (1 = z is an affine function of the embedding).',
+  },
+  {
+    key: 'mcc',
+    name: 'MCC',
+    title: 'MCC of f(x) against z',
+    note: 'Mean |Pearson correlation| after Hungarian matching of coordinates (1 = each coordinate recovered up to sign and scale, axis-aligned).',
+  },
+  {
+    key: 'ape',
+    name: 'APE',
+    title: 'APE of f(x) against z',
+    note: 'Mean |z_i·z_j − ẑ_i·ẑ_j| over pairs (0 = an isometry of the sphere).',
+  },
 ];
 
 export const imageIdentifiabilityReport: SuiteReportBuilder = ({ suite, preset, runs, generic }): ReportInput => {
   const specs = new Map<string, RunSpec>(runs.map((r) => [r.meta.id, readRunFolder(r.meta.dir).run]));
   const cells: Cell[] = runs
-    .filter((r): r is SuiteRunData & { meta: { summary: NonNullable<SuiteRunData['meta']['summary']> } } => r.meta.summary !== undefined)
-    .map((r) => ({ row: r.row, column: r.column, seed: r.meta.seed, id: r.meta.id, finalLoss: r.meta.summary.finalLoss, ...scoresOf(r.meta.summary.metrics) }))
+    .filter(
+      (r): r is SuiteRunData & { meta: { summary: NonNullable<SuiteRunData['meta']['summary']> } } =>
+        r.meta.summary !== undefined,
+    )
+    .map((r) => ({
+      row: r.row,
+      column: r.column,
+      seed: r.meta.seed,
+      id: r.meta.id,
+      finalLoss: r.meta.summary.finalLoss,
+      ...scoresOf(r.meta.summary.metrics),
+    }))
     .sort((a, b) => a.seed - b.seed);
   const rows = suite.rows;
   const columns = suite.columns;
   const seeds = [...new Set(cells.map((c) => c.seed))].sort((a, b) => a - b);
   const first = specs.values().next().value;
   const claim = suite.claim ? [`Claim tested: ${suite.claim}`] : [];
-  if (first === undefined) return { ...generic, notes: [...claim, `Suite ${suite.id}, preset '${preset}': no finished runs yet.`] };
+  if (first === undefined)
+    return { ...generic, notes: [...claim, `Suite ${suite.id}, preset '${preset}': no finished runs yet.`] };
 
   // References: the untrained encoders (per row and seed) and the pixel readout (per seed).
   const untrained = new Map<string, Scores[]>();
@@ -98,8 +125,10 @@ export const imageIdentifiabilityReport: SuiteReportBuilder = ({ suite, preset, 
   const cell = (row: string, column: string): Cell[] => cells.filter((c) => c.row === row && c.column === column);
   const v = (row: string, column: string, k: MetricKey): number[] => cell(row, column).map((c) => c[k]);
   const m = (row: string, column: string, k: MetricKey): number => meanStd(v(row, column, k)).mean;
-  const dim = (row: string, column: string, j: number): number => meanStd(cell(row, column).map((c) => c.r2PerDim[j] ?? Number.NaN)).mean;
-  const perDim = (row: string, column: string): string => [0, 1, 2].map((j) => dim(row, column, j).toFixed(2)).join(' / ');
+  const dim = (row: string, column: string, j: number): number =>
+    meanStd(cell(row, column).map((c) => c.r2PerDim[j] ?? Number.NaN)).mean;
+  const perDim = (row: string, column: string): string =>
+    [0, 1, 2].map((j) => dim(row, column, j).toFixed(2)).join(' / ');
 
   const spec0 = first.spec;
   const enc = (row: string): string => JSON.stringify(suite.cells.find((c) => c.row === row)?.spec.encoder ?? {});
@@ -132,7 +161,12 @@ export const imageIdentifiabilityReport: SuiteReportBuilder = ({ suite, preset, 
       columns.flatMap((column) =>
         FACTORS.map((f, j) => {
           const sel = cell(row, column);
-          return { row: rowLabel(row), column: `${column}: ${f}`, values: sel.map((c) => c.r2PerDim[j] ?? Number.NaN), runIds: sel.map((c) => c.id) };
+          return {
+            row: rowLabel(row),
+            column: `${column}: ${f}`,
+            values: sel.map((c) => c.r2PerDim[j] ?? Number.NaN),
+            runIds: sel.map((c) => c.id),
+          };
         }),
       ),
     ),
@@ -168,7 +202,10 @@ export const imageIdentifiabilityReport: SuiteReportBuilder = ({ suite, preset, 
       `(per coordinate x / y / hue: ${[0, 1, 2].map((j) => meanStd(pixelReadout.map((p) => p.r2PerDim[j] ?? Number.NaN)).mean.toFixed(2)).join(' / ')}); ` +
       `the untrained encoders (the weights each run started from, eval mode) reach R² ${rows.map((r) => `${rowLabel(r)} ${fmt((untrained.get(r) ?? []).map((s) => s.r2))}`).join(', ')}. Training should be judged against these.`,
   );
-  for (const column of columns) notes.push(`Per-coordinate held-out R² (z₀ x-position / z₁ y-position / z₂ hue), ${column}: ${rows.map((r) => `${rowLabel(r)} ${perDim(r, column)}`).join('; ')}.`);
+  for (const column of columns)
+    notes.push(
+      `Per-coordinate held-out R² (z₀ x-position / z₁ y-position / z₂ hue), ${column}: ${rows.map((r) => `${rowLabel(r)} ${perDim(r, column)}`).join('; ')}.`,
+    );
   const lost: string[] = [];
   for (const column of columns)
     for (const row of rows) {
@@ -208,7 +245,8 @@ export const imageIdentifiabilityReport: SuiteReportBuilder = ({ suite, preset, 
           : ''),
     );
   }
-  if (seeds.length === 1) notes.push('One seed, so no spread is shown (± 0.000); use the full preset for seed variation.');
+  if (seeds.length === 1)
+    notes.push('One seed, so no spread is shown (± 0.000); use the full preset for seed variation.');
   notes.push(
     "How these runs differ from the original study loop: every cell trains through the one trainer — the initial weights come from the run's init stream, the training latents from its data stream (the same for both encoders of a seed, as before), the held-out set from its eval stream and the R² split from its metric stream; the final loss is the mean of the last ≤ 100 steps (the original: the last 10 % of steps). The numbers differ from the original study's in these random draws, not in the setting.",
   );

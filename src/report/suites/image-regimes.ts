@@ -16,12 +16,17 @@ import { untrainedMetrics } from './untrained.js';
 
 /** Display names of the suites' rows and columns. */
 export const ENCODER_LABELS: Record<string, string> = { resnet18: 'ResNet-18', vit: 'ViT', mlp: 'MLP' };
-export const REGIME_LABELS: Record<string, string> = { all: 'All', 'crop-only': 'Crop only', 'all-without-crop': 'All without crop' };
+export const REGIME_LABELS: Record<string, string> = {
+  all: 'All',
+  'crop-only': 'Crop only',
+  'all-without-crop': 'All without crop',
+};
 const label = (names: Record<string, string>, key: string): string => names[key] ?? key;
 const DATASETS: Record<string, string> = { cifar10: 'CIFAR-10', mnist: 'MNIST' };
 const GALLERY_SEED = 20261124;
 
-const mean = (xs: readonly number[]): number => (xs.length === 0 ? Number.NaN : xs.reduce((a, b) => a + b, 0) / xs.length);
+const mean = (xs: readonly number[]): number =>
+  xs.length === 0 ? Number.NaN : xs.reduce((a, b) => a + b, 0) / xs.length;
 const std = (xs: readonly number[]): number => {
   if (xs.length < 2) return 0;
   const m = mean(xs);
@@ -41,26 +46,42 @@ export interface PatternCheck {
  * ResNet − MLP gap widens as diversity shrinks (the gap under Crop only and under All without crop
  * exceeds the gap under All); (c) for the MLP, All ≈ Crop only (within `tolerance` points).
  */
-export function patternChecks(acc: (row: string, column: string) => number, rows: readonly string[], tolerance = 3): PatternCheck[] {
+export function patternChecks(
+  acc: (row: string, column: string) => number,
+  rows: readonly string[],
+  tolerance = 3,
+): PatternCheck[] {
   const out: PatternCheck[] = [];
   const allBest = rows.map((e) => {
     const a = acc(e, 'all');
     const others = [acc(e, 'crop-only'), acc(e, 'all-without-crop')];
-    return { ok: others.every((o) => a >= o), text: `${label(ENCODER_LABELS, e)} ${pct(a)} vs ${pct(others[0]!)} / ${pct(others[1]!)}` };
+    return {
+      ok: others.every((o) => a >= o),
+      text: `${label(ENCODER_LABELS, e)} ${pct(a)} vs ${pct(others[0]!)} / ${pct(others[1]!)}`,
+    };
   });
-  out.push({ statement: 'All is the best regime for every encoder', holds: allBest.every((x) => x.ok), detail: allBest.map((x) => x.text).join('; ') });
+  out.push({
+    statement: 'All is the best regime for every encoder',
+    holds: allBest.every((x) => x.ok),
+    detail: allBest.map((x) => x.text).join('; '),
+  });
   if (rows.includes('resnet18') && rows.includes('mlp')) {
     const gap = (g: string): number => acc('resnet18', g) - acc('mlp', g);
     const [gAll, gCrop, gNo] = [gap('all'), gap('crop-only'), gap('all-without-crop')];
     out.push({
-      statement: 'the ResNet − MLP gap widens as diversity shrinks (gap under Crop only and under All without crop > gap under All)',
+      statement:
+        'the ResNet − MLP gap widens as diversity shrinks (gap under Crop only and under All without crop > gap under All)',
       holds: gCrop > gAll && gNo > gAll,
       detail: `gap All ${gAll.toFixed(1)}, Crop only ${gCrop.toFixed(1)}, All without crop ${gNo.toFixed(1)} points`,
     });
   }
   if (rows.includes('mlp')) {
     const d = acc('mlp', 'all') - acc('mlp', 'crop-only');
-    out.push({ statement: `for the MLP, All ≈ Crop only (within ${tolerance} points)`, holds: Math.abs(d) <= tolerance, detail: `All − Crop only = ${d.toFixed(1)} points` });
+    out.push({
+      statement: `for the MLP, All ≈ Crop only (within ${tolerance} points)`,
+      holds: Math.abs(d) <= tolerance,
+      detail: `All − Crop only = ${d.toFixed(1)} points`,
+    });
   }
   return out;
 }
@@ -105,11 +126,13 @@ export function augmentationGallery(images: Tensor, regimes: readonly string[], 
       const rows: ImageGalleryInput['rows'] = [{ label: 'original', images: asImages(x) }];
       for (const r of regimes) {
         const op = regime(r, { imageSize: h });
-        for (const k of [1, 2]) rows.push({ label: `${label(REGIME_LABELS, r)} (${k})`, images: asImages(op.apply(x, gen)) });
+        for (const k of [1, 2])
+          rows.push({ label: `${label(REGIME_LABELS, r)} (${k})`, images: asImages(op.apply(x, gen)) });
       }
       return {
         title: `Augmented views per regime (${dataset})`,
-        caption: 'Each row applies one regime to the same 8 training images (two independent draws per regime): the positive pairs each sampling mechanism produces.',
+        caption:
+          'Each row applies one regime to the same 8 training images (two independent draws per regime): the positive pairs each sampling mechanism produces.',
         rows,
       };
     }),
@@ -121,7 +144,8 @@ function galleryImages<T>(run: RunSpec, use: (images: Tensor, shape: readonly nu
   const data = buildData(run.spec, runStreams(run.seed));
   try {
     const train = data.evalSet().train;
-    if (train === undefined) throw new RangeError(`image-regimes report: data '${run.spec.data.kind}' has no train split`);
+    if (train === undefined)
+      throw new RangeError(`image-regimes report: data '${run.spec.data.kind}' has no train split`);
     return use(train.inputs, data.inputShape);
   } finally {
     data.dispose();
@@ -134,13 +158,22 @@ export const imageRegimesReport: SuiteReportBuilder = ({ suite, preset, runs, ge
   const columns = suite.columns;
   const specs = new Map<string, RunSpec>(runs.map((r) => [r.meta.id, readRunFolder(r.meta.dir).run]));
   const first = specs.values().next().value;
-  if (first === undefined) return { ...generic, notes: [...(suite.claim ? [`Claim tested: ${suite.claim}`] : []), `Suite ${suite.id}, preset '${preset}': no finished runs yet.`] };
+  if (first === undefined)
+    return {
+      ...generic,
+      notes: [
+        ...(suite.claim ? [`Claim tested: ${suite.claim}`] : []),
+        `Suite ${suite.id}, preset '${preset}': no finished runs yet.`,
+      ],
+    };
   const data = first.spec.data as { kind: string; train?: number; test?: number; path?: string };
   const dataset = DATASETS[data.kind] ?? data.kind;
   const id = data.kind;
   const regimeOf = (column: string): string => {
     const run = runs.find((r) => r.column === column);
-    return run === undefined ? column : (specs.get(run.meta.id)!.spec.data as { augmentation?: string }).augmentation ?? column;
+    return run === undefined
+      ? column
+      : ((specs.get(run.meta.id)!.spec.data as { augmentation?: string }).augmentation ?? column);
   };
 
   // The untrained reference: per row and seed, the initial weights of that row's first run.
@@ -151,7 +184,16 @@ export const imageRegimesReport: SuiteReportBuilder = ({ suite, preset, runs, ge
       if (seen.has(r.meta.seed)) continue;
       seen.add(r.meta.seed);
       const u = untrainedMetrics(specs.get(r.meta.id)!);
-      reference.set(row, [...(reference.get(row) ?? []), { seed: r.meta.seed, id: r.meta.id, probe: 100 * (u.metrics['probe'] ?? Number.NaN), knn: 100 * (u.metrics['knn'] ?? Number.NaN), parameters: u.parameters }]);
+      reference.set(row, [
+        ...(reference.get(row) ?? []),
+        {
+          seed: r.meta.seed,
+          id: r.meta.id,
+          probe: 100 * (u.metrics['probe'] ?? Number.NaN),
+          knn: 100 * (u.metrics['knn'] ?? Number.NaN),
+          parameters: u.parameters,
+        },
+      ]);
     }
   }
 
@@ -159,12 +201,19 @@ export const imageRegimesReport: SuiteReportBuilder = ({ suite, preset, runs, ge
     rows.flatMap((row) =>
       columns.map((column) => {
         const sel = all.filter((v) => v.row === row && v.column === column);
-        return { row: label(ENCODER_LABELS, row), column: label(REGIME_LABELS, column), values: sel.map(value), runIds: sel.map((v) => v.id) };
+        return {
+          row: label(ENCODER_LABELS, row),
+          column: label(REGIME_LABELS, column),
+          values: sel.map(value),
+          runIds: sel.map((v) => v.id),
+        };
       }),
     );
   const published: Record<string, Record<string, PublishedCell>> = {};
   for (const [row, byColumn] of Object.entries(suite.published))
-    published[label(ENCODER_LABELS, row)] = Object.fromEntries(Object.entries(byColumn).map(([c, v]) => [label(REGIME_LABELS, c), v]));
+    published[label(ENCODER_LABELS, row)] = Object.fromEntries(
+      Object.entries(byColumn).map(([c, v]) => [label(REGIME_LABELS, c), v]),
+    );
   const hasPaper = Object.keys(published).length > 0;
   const rowLabels = rows.map((r) => label(ENCODER_LABELS, r));
   const columnLabels = columns.map((c) => label(REGIME_LABELS, c));
@@ -175,7 +224,8 @@ export const imageRegimesReport: SuiteReportBuilder = ({ suite, preset, runs, ge
   const epochs = spec0.train.iterations / perEpoch;
   const seeds = [...new Set(all.map((v) => v.seed))].sort((a, b) => a - b);
   const knnK = (spec0.eval.metrics.find((m) => m.kind === 'knn') as { k?: number } | undefined)?.k ?? 20;
-  const probeEpochs = (spec0.eval.metrics.find((m) => m.kind === 'linear-probe') as { epochs?: number } | undefined)?.epochs ?? 300;
+  const probeEpochs =
+    (spec0.eval.metrics.find((m) => m.kind === 'linear-probe') as { epochs?: number } | undefined)?.epochs ?? 300;
   const samePaper = encoderSize === 'paper' && epochs >= 200;
 
   const tables: TableInput[] = [
@@ -230,7 +280,8 @@ export const imageRegimesReport: SuiteReportBuilder = ({ suite, preset, runs, ge
     },
   ];
 
-  const probeOf = (row: string, column: string): number => mean(all.filter((v) => v.row === row && v.column === column).map((v) => v.probe));
+  const probeOf = (row: string, column: string): number =>
+    mean(all.filter((v) => v.row === row && v.column === column).map((v) => v.probe));
   const series: CurveInput['series'] = [];
   for (const row of rows) {
     series.push({
@@ -243,7 +294,11 @@ export const imageRegimesReport: SuiteReportBuilder = ({ suite, preset, runs, ge
     });
     const paperRow = suite.published[row];
     if (paperRow !== undefined)
-      series.push({ name: `${label(ENCODER_LABELS, row)} (paper, approx.)`, source: 'paper', points: columns.flatMap((c, i) => (paperRow[c] ? [{ x: i + 1, y: paperRow[c]!.mean }] : [])) });
+      series.push({
+        name: `${label(ENCODER_LABELS, row)} (paper, approx.)`,
+        source: 'paper',
+        points: columns.flatMap((c, i) => (paperRow[c] ? [{ x: i + 1, y: paperRow[c]!.mean }] : [])),
+      });
   }
   const curves: CurveInput[] = [
     {
@@ -270,18 +325,26 @@ export const imageRegimesReport: SuiteReportBuilder = ({ suite, preset, runs, ge
   );
   const full = rows.length === 3 && columns.length === 3;
   if (!full) notes.push('Only part of the encoder × regime grid ran; the pattern checks below use the cells present.');
-  notes.push(`Our runs (${dataset}, ${encoderSize}-size encoders, ${trainN} train / ${data.test ?? '?'} test images, ${epochs.toFixed(epochs % 1 === 0 ? 0 : 1)} epochs, ${seeds.length} seed(s)) against the paper's pattern:`);
-  for (const c of patternChecks(probeOf, rows)) notes.push(`  ${c.holds === true ? 'holds' : c.holds === false ? 'does NOT hold' : 'n/a'}: ${c.statement} — ${c.detail}.`);
+  notes.push(
+    `Our runs (${dataset}, ${encoderSize}-size encoders, ${trainN} train / ${data.test ?? '?'} test images, ${epochs.toFixed(epochs % 1 === 0 ? 0 : 1)} epochs, ${seeds.length} seed(s)) against the paper's pattern:`,
+  );
+  for (const c of patternChecks(probeOf, rows))
+    notes.push(
+      `  ${c.holds === true ? 'holds' : c.holds === false ? 'does NOT hold' : 'n/a'}: ${c.statement} — ${c.detail}.`,
+    );
   if (hasPaper) {
     const paper = patternChecks((r, c) => suite.published[r]?.[c]?.mean ?? Number.NaN, rows);
-    notes.push(`For reference, the paper's approximate figure values satisfy: ${paper.map((c) => `${c.statement}: ${c.holds ? 'yes' : 'no'}`).join('; ')}.`);
+    notes.push(
+      `For reference, the paper's approximate figure values satisfy: ${paper.map((c) => `${c.statement}: ${c.holds ? 'yes' : 'no'}`).join('; ')}.`,
+    );
   }
   const below: string[] = [];
   for (const row of rows) {
     const base = mean((reference.get(row) ?? []).map((r) => r.probe));
     for (const column of columns) {
       const v = probeOf(row, column);
-      if (v < base) below.push(`${label(ENCODER_LABELS, row)} / ${label(REGIME_LABELS, column)} ${pct(v)} < ${pct(base)}`);
+      if (v < base)
+        below.push(`${label(ENCODER_LABELS, row)} / ${label(REGIME_LABELS, column)} ${pct(v)} < ${pct(base)}`);
     }
   }
   notes.push(
@@ -299,8 +362,14 @@ export const imageRegimesReport: SuiteReportBuilder = ({ suite, preset, runs, ge
       "; the final loss is the mean of the last ≤ 100 steps instead of the last epoch's. The numbers therefore differ from the original study's in the random draws, not in the setting.",
   );
 
-  const { gallery, shape } = galleryImages(first, (images, inputShape) => ({ gallery: augmentationGallery(images, columns.map(regimeOf), dataset), shape: inputShape }));
-  const params = rows.map((r) => `${label(ENCODER_LABELS, r)} ${(reference.get(r)?.[0]?.parameters ?? Number.NaN).toLocaleString('en-US')} parameters`);
+  const { gallery, shape } = galleryImages(first, (images, inputShape) => ({
+    gallery: augmentationGallery(images, columns.map(regimeOf), dataset),
+    shape: inputShape,
+  }));
+  const params = rows.map(
+    (r) =>
+      `${label(ENCODER_LABELS, r)} ${(reference.get(r)?.[0]?.parameters ?? Number.NaN).toLocaleString('en-US')} parameters`,
+  );
   return {
     title: suite.title,
     generatedAt: new Date().toISOString(),

@@ -41,7 +41,11 @@ const pub = (mean: number): PublishedCell => ({ mean, std: 0 });
 export function trend(xs: number[]): { down: number; steps: number; endToEnd: boolean } {
   let down = 0;
   for (let i = 1; i < xs.length; i++) if ((xs[i] as number) < (xs[i - 1] as number)) down++;
-  return { down, steps: Math.max(0, xs.length - 1), endToEnd: xs.length > 1 && (xs[xs.length - 1] as number) < (xs[0] as number) };
+  return {
+    down,
+    steps: Math.max(0, xs.length - 1),
+    endToEnd: xs.length > 1 && (xs[xs.length - 1] as number) < (xs[0] as number),
+  };
 }
 
 function measure(ctx: SuiteReportContext): Measured[] {
@@ -52,7 +56,14 @@ function measure(ctx: SuiteReportContext): Measured[] {
       const spec = specs.get(`${run.row}/${run.column}`);
       if (spec === undefined) return [];
       const metrics = run.meta.summary!.metrics;
-      return [{ run, spec, vrns: spec.auxiliary.some((a) => a.kind === 'vrns'), metric: (name: string) => metrics[name] ?? Number.NaN }];
+      return [
+        {
+          run,
+          spec,
+          vrns: spec.auxiliary.some((a) => a.kind === 'vrns'),
+          metric: (name: string) => metrics[name] ?? Number.NaN,
+        },
+      ];
     })
     .sort((a, b) => a.run.meta.seed - b.run.meta.seed);
 }
@@ -73,24 +84,35 @@ function simclrPart(ctx: SuiteReportContext, runs: Measured[]) {
     const label = columns.some((c) => c.m === m) ? `m = ${m} (${column})` : `m = ${m}`;
     columns.push({ key: column, label, m });
   }
-  const pick = (column: string, vrns: boolean): Measured[] => simclr.filter((r) => r.run.column === column && r.vrns === vrns);
+  const pick = (column: string, vrns: boolean): Measured[] =>
+    simclr.filter((r) => r.run.column === column && r.vrns === vrns);
   const rowOf = (vrns: boolean): string => (vrns ? ROW_VRNS : ROW_PLAIN);
   const cellsOf = (metric: string, rowName: (vrns: boolean) => string = rowOf): CellResult[] =>
     [false, true].flatMap((vrns) =>
       columns.map((c) => {
         const rs = pick(c.key, vrns);
-        return { row: rowName(vrns), column: c.label, values: rs.map((r) => r.metric(metric)), runIds: rs.map((r) => r.run.meta.id) };
+        return {
+          row: rowName(vrns),
+          column: c.label,
+          values: rs.map((r) => r.metric(metric)),
+          runIds: rs.map((r) => r.run.meta.id),
+        };
       }),
     );
 
   // The paper's numbers by batch size: the published file's columns are named m<batch>.
-  const suiteRowOf = (vrns: boolean): string | undefined => simclr.find((r) => r.vrns === vrns)?.run.row ?? ctx.suite.cells.find((c) => c.spec.data.kind === 'latent-set' && c.spec.auxiliary.some((a) => a.kind === 'vrns') === vrns)?.row;
+  const suiteRowOf = (vrns: boolean): string | undefined =>
+    simclr.find((r) => r.vrns === vrns)?.run.row ??
+    ctx.suite.cells.find(
+      (c) => c.spec.data.kind === 'latent-set' && c.spec.auxiliary.some((a) => a.kind === 'vrns') === vrns,
+    )?.row;
   const publishedAt = (vrns: boolean, m: number): PublishedCell => {
     const row = suiteRowOf(vrns);
     return (row === undefined ? undefined : ctx.suite.published[row]?.[`m${m}`]) ?? null;
   };
   const publishedVar: Record<string, Record<string, PublishedCell>> = { [ROW_PLAIN]: {}, [ROW_VRNS]: {} };
-  for (const vrns of [false, true]) for (const c of columns) publishedVar[rowOf(vrns)]![c.label] = publishedAt(vrns, c.m);
+  for (const vrns of [false, true])
+    for (const c of columns) publishedVar[rowOf(vrns)]![c.label] = publishedAt(vrns, c.m);
 
   const ref = simclr[0]?.spec ?? ctx.suite.cells.find((c) => c.spec.data.kind === 'latent-set')?.spec;
   const sizes = ref === undefined ? undefined : describeSetting(ref);
@@ -100,7 +122,8 @@ function simclrPart(ctx: SuiteReportContext, runs: Measured[]) {
 
   const tableVar: TableInput = {
     id: 'variance-vs-batch',
-    title: 'Variance of negative similarities vs batch size, SimCLR without and with VRNS (paper: CIFAR-100; ours: synthetic)',
+    title:
+      'Variance of negative similarities vs batch size, SimCLR without and with VRNS (paper: CIFAR-100; ours: synthetic)',
     metric: 'Var[s_neg]',
     rows: [ROW_PLAIN, ROW_VRNS],
     columns: labels,
@@ -120,19 +143,28 @@ function simclrPart(ctx: SuiteReportContext, runs: Measured[]) {
     published: { [ROW_PLAIN]: {}, [ROW_VRNS]: {} },
     note: "The paper reports downstream accuracy on images instead (not comparable); R² is Paper A's score on this synthetic setting.",
   };
-  const meansRows = [`${ROW_PLAIN}: E[s_pos]`, `${ROW_PLAIN}: E[s_neg]`, `${ROW_VRNS}: E[s_pos]`, `${ROW_VRNS}: E[s_neg]`];
+  const meansRows = [
+    `${ROW_PLAIN}: E[s_pos]`,
+    `${ROW_PLAIN}: E[s_neg]`,
+    `${ROW_VRNS}: E[s_pos]`,
+    `${ROW_VRNS}: E[s_neg]`,
+  ];
   const tableMeans: TableInput = {
     id: 'similarity-means',
     title: 'Mean positive and negative similarities on the evaluation set',
     metric: 'similarity',
     rows: meansRows,
     columns: labels,
-    ours: [...cellsOf('posMean', (v) => `${rowOf(v)}: E[s_pos]`), ...cellsOf('negMean', (v) => `${rowOf(v)}: E[s_neg]`)],
+    ours: [
+      ...cellsOf('posMean', (v) => `${rowOf(v)}: E[s_pos]`),
+      ...cellsOf('negMean', (v) => `${rowOf(v)}: E[s_neg]`),
+    ],
     published: {},
     note: `Thm 5.1's full-batch optimum over the k = ${k} training instances would put every negative at −1/(k−1) ≈ ${(-1 / (k - 1)).toExponential(2)}.`,
   };
 
-  const valuesAt = (c: { key: string }, vrns: boolean, metric: string): number[] => pick(c.key, vrns).map((r) => r.metric(metric));
+  const valuesAt = (c: { key: string }, vrns: boolean, metric: string): number[] =>
+    pick(c.key, vrns).map((r) => r.metric(metric));
   const curvePoints = (vrns: boolean): { x: number; y: number; yStd?: number }[] =>
     columns.flatMap((c) => {
       const vs = valuesAt(c, vrns, 'negVar');
@@ -163,7 +195,9 @@ function simclrPart(ctx: SuiteReportContext, runs: Measured[]) {
     .map((r) => ({
       runId: r.run.meta.id,
       label: `m = ${batchOf(r)}, ${r.vrns ? 'NT-Xent + λ·VRNS' : 'NT-Xent'}`,
-      points: r.run.metrics.filter((row) => Number.isFinite(row['loss'])).map((row) => ({ step: row.step, loss: row['loss']! })),
+      points: r.run.metrics
+        .filter((row) => Number.isFinite(row['loss']))
+        .map((row) => ({ step: row.step, loss: row['loss']! })),
     }));
 
   const plainVar = columns.map((c) => meanOf(valuesAt(c, false, 'negVar')));
@@ -175,7 +209,10 @@ function simclrPart(ctx: SuiteReportContext, runs: Measured[]) {
   const tVRNS = trend(vrnsVar);
   const lowerAt = ms.filter((_, i) => (vrnsVar[i] as number) < (plainVar[i] as number));
   const fmtList = (xs: number[]): string => xs.map(f4).join(' / ');
-  const kappaTau = ref?.conditional !== undefined && 'kappa' in ref.conditional && ref.loss.kind === 'nt-xent' ? ref.conditional.kappa * ref.loss.tau : Number.NaN;
+  const kappaTau =
+    ref?.conditional !== undefined && 'kappa' in ref.conditional && ref.loss.kind === 'nt-xent'
+      ? ref.conditional.kappa * ref.loss.tau
+      : Number.NaN;
   const notes =
     simclr.length === 0
       ? ['No SimCLR run of this suite has finished: the variance tables are empty.']
@@ -194,7 +231,10 @@ function simclrPart(ctx: SuiteReportContext, runs: Measured[]) {
 
 function describeSetting(spec: ExperimentSpec): { text: string; evalSamples: number } {
   const kappa = spec.conditional !== undefined && 'kappa' in spec.conditional ? spec.conditional.kappa : Number.NaN;
-  const encoder = spec.encoder.kind === 'mlp' ? `MLP ${spec.encoder.hidden.join('-')} → ${spec.encoder.outDim ?? spec.latent.dim}` : spec.encoder.kind;
+  const encoder =
+    spec.encoder.kind === 'mlp'
+      ? `MLP ${spec.encoder.hidden.join('-')} → ${spec.encoder.outDim ?? spec.latent.dim}`
+      : spec.encoder.kind;
   const loss = spec.loss.kind === 'nt-xent' ? `NT-Xent τ = ${spec.loss.tau}` : spec.loss.kind;
   const k = spec.data.kind === 'latent-set' ? spec.data.size : Number.NaN;
   return {
@@ -206,7 +246,8 @@ function describeSetting(spec: ExperimentSpec): { text: string; evalSamples: num
 /** The free-embedding theory tables (Thm 5.1; Thm 5.5 with and without VRNS) and their notes. */
 function theoryPart(runs: Measured[]): { tables: TableInput[]; notes: string[] } {
   const free = runs.filter((m) => freeData(m) !== undefined);
-  if (free.length === 0) return { tables: [], notes: ['No free-embedding run of this suite has finished: the theory tables are empty.'] };
+  if (free.length === 0)
+    return { tables: [], notes: ['No free-embedding run of this suite has finished: the theory tables are empty.'] };
   const tables: TableInput[] = [];
   const notes: string[] = [];
 
@@ -216,7 +257,12 @@ function theoryPart(runs: Measured[]): { tables: TableInput[]; notes: string[] }
     const spec = full[0]!.spec;
     const target = optimalNegativeSimilarity(n);
     const ids = full.map((m) => m.run.meta.id);
-    const devs = full.map((m) => maxNegativeDeviation({ posMin: m.metric('posMin'), negMin: m.metric('negMin'), negMax: m.metric('negMax') }, target));
+    const devs = full.map((m) =>
+      maxNegativeDeviation(
+        { posMin: m.metric('posMin'), negMin: m.metric('negMin'), negMax: m.metric('negMax') },
+        target,
+      ),
+    );
     const column = `n = ${n}, full batch`;
     const rows = ['E[s_pos]', 'E[s_neg]', 'Var[s_neg]', 'max |s_neg + 1/(n−1)|'];
     const cell = (row: string, values: number[]): CellResult => ({ row, column, values, runIds: ids });
@@ -226,8 +272,27 @@ function theoryPart(runs: Measured[]): { tables: TableInput[]; notes: string[] }
       metric: 'similarity',
       rows,
       columns: [column],
-      ours: [cell(rows[0]!, full.map((m) => m.metric('posMean'))), cell(rows[1]!, full.map((m) => m.metric('negMean'))), cell(rows[2]!, full.map((m) => m.metric('negVar'))), cell(rows[3]!, devs)],
-      published: { [rows[0]!]: { [column]: pub(1) }, [rows[1]!]: { [column]: pub(target) }, [rows[2]!]: { [column]: pub(0) }, [rows[3]!]: { [column]: pub(0) } },
+      ours: [
+        cell(
+          rows[0]!,
+          full.map((m) => m.metric('posMean')),
+        ),
+        cell(
+          rows[1]!,
+          full.map((m) => m.metric('negMean')),
+        ),
+        cell(
+          rows[2]!,
+          full.map((m) => m.metric('negVar')),
+        ),
+        cell(rows[3]!, devs),
+      ],
+      published: {
+        [rows[0]!]: { [column]: pub(1) },
+        [rows[1]!]: { [column]: pub(target) },
+        [rows[2]!]: { [column]: pub(0) },
+        [rows[3]!]: { [column]: pub(0) },
+      },
       note: `The "paper" column is the theorem's prediction at the optimum (s_pos = 1, every s_neg = −1/(n−1) = ${f4(target)}), not a measurement.`,
     });
     notes.push(
@@ -250,7 +315,8 @@ function theoryPart(runs: Measured[]): { tables: TableInput[]; notes: string[] }
     const vrnsRun = part.find((m) => m.vrns);
     const lambda = vrnsRun?.spec.auxiliary.find((a) => a.kind === 'vrns')?.weight;
     for (const m of ms) {
-      const at = (vrns: boolean): Measured[] => part.filter((r) => freeData(r)!.miniBatch === m && freeData(r)!.size === n && r.vrns === vrns);
+      const at = (vrns: boolean): Measured[] =>
+        part.filter((r) => freeData(r)!.miniBatch === m && freeData(r)!.size === n && r.vrns === vrns);
       const plain = at(false).map((r) => r.metric('negVar'));
       const aux = at(true).map((r) => r.metric('negVar'));
       const [lo, hi] = miniBatchVarianceBounds(n, m);
@@ -269,7 +335,10 @@ function theoryPart(runs: Measured[]): { tables: TableInput[]; notes: string[] }
     }
     // Updates of each block: iterations · m / n (one block per step, visited in turn).
     const perBlock = [...new Set(part.map((r) => (r.spec.train.iterations * freeData(r)!.miniBatch!) / n))];
-    const budget = perBlock.length === 1 ? `${perBlock[0]} Adam updates of every block (${perBlock[0]}·n/m steps, one block per step)` : 'one block per step';
+    const budget =
+      perBlock.length === 1
+        ? `${perBlock[0]} Adam updates of every block (${perBlock[0]}·n/m steps, one block per step)`
+        : 'one block per step';
     tables.push({
       id: 'theory-thm55',
       title: `Thm 5.5 on free embeddings: Var[s_neg] with a fixed partition into mini-batches of size m (n = ${n}, d = ${tableDim(spec, n)}, ${lossName(spec)}, ${budget}), without and with VRNS (λ = ${lambda ?? 'n/a'}, δ = −1/(n−1))`,
@@ -290,13 +359,15 @@ function theoryPart(runs: Measured[]): { tables: TableInput[]; notes: string[] }
     );
   }
   notes.push(
-    'Theory protocol: the free embeddings are one float64 table (encoder table, N(0, 1) from the run\'s init stream), trained by the one trainer. With a fixed partition the trainer visits one block per step in turn; the earlier study (before suites) took one Adam step on the mean of all blocks\' losses at every step. The blocks share no embeddings, so each block still converges to its own simplex (s_pos = 1, within-block s_neg = −1/(m−1)); where the blocks\' simplices end up relative to each other — which sets Var[s_neg] inside the Thm 5.5 interval — depends on the initialisation and the path, so the variances differ from the earlier study\'s while lying in the same interval. The free-embedding cells do not read train.batch (their batches are the data\'s) and carry the base spec\'s unused vMF conditional.',
+    "Theory protocol: the free embeddings are one float64 table (encoder table, N(0, 1) from the run's init stream), trained by the one trainer. With a fixed partition the trainer visits one block per step in turn; the earlier study (before suites) took one Adam step on the mean of all blocks' losses at every step. The blocks share no embeddings, so each block still converges to its own simplex (s_pos = 1, within-block s_neg = −1/(m−1)); where the blocks' simplices end up relative to each other — which sets Var[s_neg] inside the Thm 5.5 interval — depends on the initialisation and the path, so the variances differ from the earlier study's while lying in the same interval. The free-embedding cells do not read train.batch (their batches are the data's) and carry the base spec's unused vMF conditional.",
   );
   return { tables, notes };
 }
 
-const lossName = (spec: ExperimentSpec): string => (spec.loss.kind === 'nt-xent' ? `NT-Xent (t = ${spec.loss.tau})` : spec.loss.kind);
-const tableDim = (spec: ExperimentSpec, n: number): number => (spec.encoder.kind === 'table' ? (spec.encoder.outDim ?? n) : Number.NaN);
+const lossName = (spec: ExperimentSpec): string =>
+  spec.loss.kind === 'nt-xent' ? `NT-Xent (t = ${spec.loss.tau})` : spec.loss.kind;
+const tableDim = (spec: ExperimentSpec, n: number): number =>
+  spec.encoder.kind === 'table' ? (spec.encoder.outDim ?? n) : Number.NaN;
 
 /** The report of experiments/similarities.yaml. */
 export const similaritiesReport: SuiteReportBuilder = (ctx) => {
@@ -307,13 +378,23 @@ export const similaritiesReport: SuiteReportBuilder = (ctx) => {
   const out: ReportInput = {
     title: 'Paper B — similarities of embeddings: negative-similarity variance vs batch size, and VRNS',
     generatedAt: new Date().toISOString(),
-    environment: { ...ctx.generic.environment, suite: ctx.suite.id, preset: ctx.preset, runs: ctx.runs.length, trainingSeconds: Math.round(seconds * 10) / 10 },
+    environment: {
+      ...ctx.generic.environment,
+      suite: ctx.suite.id,
+      preset: ctx.preset,
+      runs: ctx.runs.length,
+      trainingSeconds: Math.round(seconds * 10) / 10,
+    },
     tables: [...s.tables, ...theory.tables],
     curves: [s.curve],
     lossCurves: s.lossCurves,
     latentViews: [],
     theory: [],
-    notes: [...(ctx.suite.claim !== undefined ? [`Claim tested: ${ctx.suite.claim}`] : []), ...s.notes, ...theory.notes],
+    notes: [
+      ...(ctx.suite.claim !== undefined ? [`Claim tested: ${ctx.suite.claim}`] : []),
+      ...s.notes,
+      ...theory.notes,
+    ],
   };
   return out;
 };

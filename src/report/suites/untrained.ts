@@ -34,20 +34,25 @@ export function untrainedMetrics(run: RunSpec): { metrics: Record<string, number
     const { loss } = buildLoss(run.spec, data);
     const evalSet = data.evalSet();
     // Positive views are embedded only when a metric reads them (probes and k-NN do not).
-    const needsPositives = run.spec.eval.metrics.some((m) => (metricKinds as Record<string, { requires?: readonly string[] }>)[m.kind]?.requires?.includes('positives'));
+    const needsPositives = run.spec.eval.metrics.some((m) =>
+      (metricKinds as Record<string, { requires?: readonly string[] }>)[m.kind]?.requires?.includes('positives'),
+    );
     encoder.eval();
     const metrics = noGrad(() =>
       scope(() => {
         const ctx: EvalContext = {
           eval: evalSet,
           embeddings: represent(encoder, evalSet.inputs),
-          ...(evalSet.positives !== undefined && needsPositives ? { positiveEmbeddings: represent(encoder, evalSet.positives) } : {}),
+          ...(evalSet.positives !== undefined && needsPositives
+            ? { positiveEmbeddings: represent(encoder, evalSet.positives) }
+            : {}),
           ...(evalSet.train !== undefined ? { trainEmbeddings: represent(encoder, evalSet.train.inputs) } : {}),
           loss,
           gen: freshStream(run.seed, 'metric'),
         };
         const out: Record<string, number> = {};
-        for (const m of run.spec.eval.metrics) Object.assign(out, create(metricKinds, m, ctx, 'metric') as Record<string, number>);
+        for (const m of run.spec.eval.metrics)
+          Object.assign(out, create(metricKinds, m, ctx, 'metric') as Record<string, number>);
         return out;
       }),
     );
