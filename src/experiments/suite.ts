@@ -2,6 +2,11 @@
 // overrides, and the published numbers the cells are compared with. Each cell's spec is
 //   base ⊕ row ⊕ column ⊕ cell      (deep merge of plain mappings; later wins)
 // named `<suite>/<row>/<column>`, then resolved (preset, --set) and validated like any spec.
+// A suite may run only some rows and columns under a preset (`presetCells`), e.g.
+//   presetCells: { quick: { rows: [linear, small-mlp], columns: [iota=0, iota=1] } }
+// runs those 2 × 2 cells at --preset quick and every cell at any other preset; a list left out
+// keeps every row (or column). The loaded suite lists the rows and columns that run, and names the
+// others in `skipped` (reports mark them "not run at this preset").
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
@@ -42,6 +47,25 @@ export const SuiteSchema = z.strictObject({
     .optional(),
   rows: z.record(z.string(), Mapping),
   columns: z.record(z.string(), Mapping),
+  /**
+   * The rows and columns that run under a preset (preset → { rows, columns }, names of this suite's
+   * rows and columns); a preset not listed, or a list left out, runs every row (column).
+   */
+  presetCells: z
+    .record(
+      z.string(),
+      z.strictObject({
+        rows: z
+          .array(z.string())
+          .min(1, { error: 'name at least one row (leave rows out to run every row)' })
+          .optional(),
+        columns: z
+          .array(z.string())
+          .min(1, { error: 'name at least one column (leave columns out to run every column)' })
+          .optional(),
+      }),
+    )
+    .default({}),
   /** Per-cell overrides, keyed `row/column`; null marks a cell that does not exist. */
   cells: z.record(z.string(), Mapping.nullable()).default({}),
   /** The published numbers: `file.json#key` (relative to the suite file). */
@@ -68,8 +92,11 @@ export interface Suite {
   report?: string;
   claim?: string;
   alsoReport: string[];
+  /** The rows and columns that run at the preset the suite was loaded with, in the file's order. */
   rows: string[];
   columns: string[];
+  /** Rows and columns the suite declares that do not run at this preset (presetCells); empty when all run. */
+  skipped: { rows: string[]; columns: string[] };
   cells: SuiteCell[];
   /** Published cell values: published[row][column] = { mean, std } or null. */
   published: Record<string, Record<string, { mean: number; std: number } | null>>;
@@ -173,8 +200,14 @@ export function loadSuite(file: string, options: SuiteOptions = {}): Suite {
         `cells.${key}: not a row/column of this suite (rows: ${Object.keys(s.rows).join(', ')}; columns: ${Object.keys(s.columns).join(', ')})`,
       );
   }
-  for (const [row, rowOver] of Object.entries(s.rows)) {
-    for (const [column, colOver] of Object.entries(s.columns)) {
+  problems.push(...presetCellIssues(s, base));
+  const only = options.preset === undefined ? undefined : s.presetCells[options.preset];
+  const rows = Object.keys(s.rows).filter((r) => only?.rows === undefined || only.rows.includes(r));
+  const columns = Object.keys(s.columns).filter((c) => only?.columns === undefined || only.columns.includes(c));
+  for (const row of rows) {
+    const rowOver = s.rows[row]!;
+    for (const column of columns) {
+      const colOver = s.columns[column]!;
       const cellOver = s.cells[`${row}/${column}`];
       if (cellOver === null) continue;
       const merged = deepMerge(deepMerge(deepMerge(base, rowOver), colOver), cellOver ?? {});
@@ -211,8 +244,12 @@ export function loadSuite(file: string, options: SuiteOptions = {}): Suite {
     ...(s.report !== undefined ? { report: s.report } : {}),
     ...(s.claim !== undefined ? { claim: s.claim } : {}),
     alsoReport: s.alsoReport,
-    rows: Object.keys(s.rows),
-    columns: Object.keys(s.columns),
+    rows,
+    columns,
+    skipped: {
+      rows: Object.keys(s.rows).filter((r) => !rows.includes(r)),
+      columns: Object.keys(s.columns).filter((c) => !columns.includes(c)),
+    },
     cells,
     published: renameRows(
       s.published === undefined ? {} : loadPublished(dir, s.published, s.publishedSeries),
@@ -233,6 +270,40 @@ export function loadSuite(file: string, options: SuiteOptions = {}): Suite {
       : {}),
     file,
   };
+}
+
+/** The presets a suite's cells know: the base spec's and those its rows, columns and cells add. */
+function presetNames(s: z.output<typeof SuiteSchema>, base: Json): Set<string> {
+  const names = new Set<string>();
+  for (const over of [base, ...Object.values(s.rows), ...Object.values(s.columns), ...Object.values(s.cells)])
+    if (over !== null && isRecord(over['presets'])) for (const p of Object.keys(over['presets'])) names.add(p);
+  return names;
+}
+
+/**
+ * presetCells names presets the cells know and rows and columns the suite has: a misspelt name
+ * would otherwise silently run nothing (or everything) at that preset.
+ */
+function presetCellIssues(s: z.output<typeof SuiteSchema>, base: Json): string[] {
+  const out: string[] = [];
+  const presets = presetNames(s, base);
+  for (const [preset, only] of Object.entries(s.presetCells)) {
+    if (!presets.has(preset))
+      out.push(
+        `presetCells.${preset}: not a preset of this suite's cells (presets: ${[...presets].join(', ') || 'none'})`,
+      );
+    for (const [what, names, declared] of [
+      ['rows', only.rows, Object.keys(s.rows)],
+      ['columns', only.columns, Object.keys(s.columns)],
+    ] as const)
+      (names ?? []).forEach((name, i) => {
+        if (!declared.includes(name))
+          out.push(
+            `presetCells.${preset}.${what}.${i}: '${name}' is not a ${what.slice(0, -1)} of this suite (allowed: ${declared.join(', ')})`,
+          );
+      });
+  }
+  return out;
 }
 
 /** Reads each column's x back from the column naming pattern (e.g. d{x}: d3 → 3). */

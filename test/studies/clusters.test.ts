@@ -28,8 +28,11 @@ test('clusters suite: presets quick and full have the study sizes', () => {
   const quick = loadSuite(FILE, { preset: 'quick' });
   const full = loadSuite(FILE, { preset: 'full' });
   assert.equal(quick.report, 'clusters');
-  assert.deepEqual(quick.rows, ['linear', 'small-mlp', 'large-mlp', 'large-mlp-m4', 'large-mlp-m64', 'large-mlp-m256']);
-  assert.deepEqual(quick.columns, ['iota=0', 'iota=0.25', 'iota=0.5', 'iota=0.75', 'iota=1']);
+  // quick runs 5 rows × 3 columns (presetCells); full runs them all.
+  assert.deepEqual(quick.rows, ['linear', 'small-mlp', 'large-mlp', 'large-mlp-m4', 'large-mlp-m64']);
+  assert.deepEqual(quick.columns, ['iota=0', 'iota=0.5', 'iota=1']);
+  assert.deepEqual(full.rows, [...quick.rows, 'large-mlp-m256']);
+  assert.deepEqual(full.columns, ['iota=0', 'iota=0.25', 'iota=0.5', 'iota=0.75', 'iota=1']);
   const q = quick.cells.find((c) => c.row === 'large-mlp' && c.column === 'iota=0.5')!.spec;
   assert.deepEqual(q.data, { kind: 'clusters', clusters: 4, pointsPerCluster: 32, dim: 12, intertwine: 0.5 });
   assert.deepEqual(
@@ -96,6 +99,12 @@ test('clusters suite: tiny run gives every table, the raw-input reference row an
   assert.equal(r.curves.length, 2);
   assert.ok(r.notes[0]!.startsWith('Claim'));
   assert.ok(r.notes.some((n) => /no published numbers/i.test(n)));
+  // The cells the quick preset does not run are named, not shown as empty cells.
+  assert.ok(
+    r.notes.some((n) =>
+      n.startsWith("Not run at this preset ('quick'): rows large-mlp-m256; columns iota=0.25, iota=0.75"),
+    ),
+  );
   // One latent view per extreme of ι: the representation of every point on S², coloured by cluster.
   assert.equal(r.latentViews.length, 2);
   for (const v of r.latentViews) {

@@ -315,6 +315,19 @@ function latentViews(
   return out;
 }
 
+/** The rows and columns the suite declares but the preset does not run (presetCells): the tables show only the run cells. */
+function notRunNote(skipped: { rows: string[]; columns: string[] }, preset: string): string[] {
+  const parts = [
+    ...(skipped.rows.length > 0 ? [`rows ${skipped.rows.join(', ')}`] : []),
+    ...(skipped.columns.length > 0 ? [`columns ${skipped.columns.join(', ')}`] : []),
+  ];
+  return parts.length === 0
+    ? []
+    : [
+        `Not run at this preset ('${preset}'): ${parts.join('; ')}. The tables show the cells that ran; the full preset runs every cell.`,
+      ];
+}
+
 export const clustersReport: SuiteReportBuilder = (ctx) => {
   const { points, specs } = clustersPoints(ctx.runs);
   const L = layoutOf(points);
@@ -349,9 +362,11 @@ export const clustersReport: SuiteReportBuilder = (ctx) => {
     lossCurves,
     latentViews: latentViews(ctx.runs, points, specs, L),
     theory: [],
-    notes:
-      points.length === 0
+    notes: [
+      ...(points.length === 0
         ? [`Claim: ${claim}`, `Suite ${ctx.suite.id}, preset '${ctx.preset}': no finished runs.`]
-        : clustersNotes(claim, points, L),
+        : clustersNotes(claim, points, L)),
+      ...notRunNote(ctx.suite.skipped, ctx.preset),
+    ],
   } satisfies ReportInput;
 };

@@ -1,0 +1,98 @@
+// Suites: which cells run under a preset (presetCells), checked before any work.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { SpecError } from '../../src/experiments/index.js';
+import { loadSuite, planSuite } from '../../src/experiments/suite.js';
+import { tempDir } from '../util/temp.js';
+
+const CLUSTERS = path.resolve('experiments/clusters.yaml');
+const QUICK_ROWS = ['linear', 'small-mlp', 'large-mlp', 'large-mlp-m4', 'large-mlp-m64'];
+const QUICK_COLUMNS = ['iota=0', 'iota=0.5', 'iota=1'];
+
+test('clusters suite at quick plans exactly its presetCells: 5 rows × 3 columns', () => {
+  const suite = loadSuite(CLUSTERS, { preset: 'quick' });
+  assert.deepEqual(suite.rows, QUICK_ROWS);
+  assert.deepEqual(suite.columns, QUICK_COLUMNS);
+  assert.deepEqual(suite.skipped, { rows: ['large-mlp-m256'], columns: ['iota=0.25', 'iota=0.75'] });
+  const planned = planSuite(suite, 'quick');
+  const cells = [...new Set(planned.map((p) => p.labels['cell']))].sort();
+  assert.deepEqual(cells, QUICK_ROWS.flatMap((r) => QUICK_COLUMNS.map((c) => `${r}/${c}`)).sort());
+  // Two seeds per cell at quick.
+  assert.equal(planned.length, 15 * 2);
+  assert.ok(planned.every((p) => p.labels['preset'] === 'quick'));
+});
+
+test('clusters suite at full runs every cell', () => {
+  const suite = loadSuite(CLUSTERS, { preset: 'full' });
+  assert.equal(suite.cells.length, 6 * 5);
+  assert.deepEqual(suite.skipped, { rows: [], columns: [] });
+});
+
+/** A small suite next to a base spec with presets quick and full, `extra` merged into the suite file. */
+function suiteFile(extra: string): string {
+  const dir = tempDir('suite');
+  fs.writeFileSync(
+    path.join(dir, 'base.yaml'),
+    [
+      'name: s/base',
+      'conditional: { kind: vmf, kappa: 3 }',
+      'loss: { kind: infonce, tau: 0.5 }',
+      'train: { iterations: 2, batch: 8 }',
+      'presets: { quick: {}, full: {} }',
+    ].join('\n'),
+  );
+  const file = path.join(dir, 'suite.yaml');
+  fs.writeFileSync(
+    file,
+    [
+      'suite: s',
+      'title: S',
+      'base: base.yaml',
+      'metric: r2',
+      'rows: { a: {}, b: { loss: { tau: 0.3 } } }',
+      'columns: { x: {}, y: { latent: { dim: 4 } } }',
+      extra,
+    ].join('\n'),
+  );
+  return file;
+}
+
+function issues(file: string, preset = 'quick'): string[] {
+  try {
+    loadSuite(file, { preset });
+  } catch (e) {
+    assert.ok(e instanceof SpecError, `expected a SpecError, got ${String(e)}`);
+    assert.equal(e.exitCode, 2);
+    return e.issues;
+  }
+  assert.fail('suite was accepted');
+}
+
+test('presetCells: a list left out keeps every row or column; other presets run every cell', () => {
+  const file = suiteFile('presetCells: { quick: { columns: [y] } }');
+  const quick = loadSuite(file, { preset: 'quick' });
+  assert.deepEqual(
+    quick.cells.map((c) => `${c.row}/${c.column}`),
+    ['a/y', 'b/y'],
+  );
+  assert.deepEqual(quick.skipped, { rows: [], columns: ['x'] });
+  assert.equal(loadSuite(file, { preset: 'full' }).cells.length, 4);
+  assert.equal(loadSuite(file).cells.length, 4);
+});
+
+test('presetCells: an unknown row, column or preset is a spec error naming the key path and the allowed names', () => {
+  assert.deepEqual(issues(suiteFile('presetCells: { quick: { rows: [a, c] } }')), [
+    "presetCells.quick.rows.1: 'c' is not a row of this suite (allowed: a, b)",
+  ]);
+  assert.deepEqual(issues(suiteFile('presetCells: { quick: { columns: [z] } }'), 'full'), [
+    "presetCells.quick.columns.0: 'z' is not a column of this suite (allowed: x, y)",
+  ]);
+  assert.deepEqual(issues(suiteFile('presetCells: { quikc: { rows: [a] } }')), [
+    "presetCells.quikc: not a preset of this suite's cells (presets: quick, full)",
+  ]);
+  assert.deepEqual(issues(suiteFile('presetCells: { quick: { rows: [] } }')), [
+    'presetCells.quick.rows: name at least one row (leave rows out to run every row)',
+  ]);
+});
