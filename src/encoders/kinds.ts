@@ -67,9 +67,32 @@ function imageKind<K extends ImageEncoderKind>(kind: K, summary: string) {
       width: positiveInt('width').optional(),
       /** pixel-mlp: hidden widths (cpu [512, 256]). Default: the size's. */
       hidden: widths.optional(),
+    }).superRefine((c, ctx) => {
+      // Each architecture reads one of width and hidden; the other would be silently ignored.
+      if (c.width !== undefined && kind === 'pixel-mlp')
+        ctx.addIssue({
+          code: 'custom',
+          path: ['width'],
+          message: "encoder 'pixel-mlp' has no width; set encoder.hidden",
+        });
+      if (c.hidden !== undefined && kind !== 'pixel-mlp')
+        ctx.addIssue({
+          code: 'custom',
+          path: ['hidden'],
+          message: `encoder '${kind}' has no hidden widths; set encoder.width`,
+        });
+      // The ViT splits its model dimension over its attention heads.
+      const heads = kind === 'vit' ? (imageEncoderPreset('vit', c.size) as { heads: number }).heads : undefined;
+      if (heads !== undefined && c.width !== undefined && c.width % heads !== 0)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['width'],
+          message: `encoder 'vit' (size ${c.size}) has ${heads} heads: width must be a multiple of ${heads}, got ${c.width}`,
+        });
     }),
     summary,
     example: { kind } as never,
+    accepts: 'images',
     create: (
       c: {
         size: 'cpu' | 'paper';
@@ -106,6 +129,7 @@ export const encoderKinds = {
     }),
     summary: "MLP with L2-normalised output (Paper A's low-inductive-bias encoder)",
     example: { kind: 'mlp', hidden: [8] },
+    accepts: 'vectors',
     create: (c, ctx: EncoderContext): Encoder =>
       new MlpEncoder({
         inDim: requireVector('mlp', ctx),
@@ -120,6 +144,7 @@ export const encoderKinds = {
     schema: variant('linear', { bias: z.boolean().default(true), outDim: optionalOutDim }),
     summary: 'normalize(Wx + b): one learnable linear map',
     example: { kind: 'linear' },
+    accepts: 'vectors',
     create: (c, ctx: EncoderContext): Encoder =>
       new InverseLinearEncoder({
         inDim: requireVector('linear', ctx),
@@ -132,6 +157,7 @@ export const encoderKinds = {
     schema: variant('inverse-linear', {}),
     summary: "normalize(Wx + b), the linear process's inverse (Paper A's high-inductive-bias encoder)",
     example: { kind: 'inverse-linear' },
+    accepts: 'vectors',
     create: (_c, ctx: EncoderContext): Encoder =>
       new InverseLinearEncoder({
         inDim: requireVector('inverse-linear', ctx),
@@ -143,6 +169,7 @@ export const encoderKinds = {
     schema: variant('inverse-spiral', { turns: z.number().default(2) }),
     summary: 'learned inverse of the spiral process (S² only)',
     example: { kind: 'inverse-spiral' },
+    accepts: 'vectors',
     create: (c, ctx: EncoderContext): Encoder => (
       requireVector('inverse-spiral', ctx),
       new InverseSpiralEncoder({ turns: c.turns, gen: ctx.gen })
@@ -152,6 +179,7 @@ export const encoderKinds = {
     schema: variant('inverse-patches', { slices: positiveInt('slices').default(4) }),
     summary: 'learned soft inverse of the patches process (S² only)',
     example: { kind: 'inverse-patches' },
+    accepts: 'vectors',
     create: (c, ctx: EncoderContext): Encoder => (
       requireVector('inverse-patches', ctx),
       new InversePatchesEncoder({ slices: c.slices, gen: ctx.gen })
@@ -170,6 +198,7 @@ export const encoderKinds = {
     summary:
       "free embedding table: 2n L2-normalised rows u_i (row i) and v_i (row n + i), N(0, 1) init (Paper B's free embeddings; data 'free-embeddings')",
     example: { kind: 'table' },
+    accepts: 'indices',
     create: (c, ctx: EncoderContext): Encoder => {
       if (ctx.inputShape.length !== 0)
         throw new RangeError(
@@ -188,6 +217,9 @@ export const INVERSE_OF: Readonly<Record<string, readonly string[]>> = {
   'inverse-spiral': ['spiral'],
   'inverse-patches': ['patches'],
 };
+
+/** Encoders whose embedding size defaults to the data's latent dimension (encoder.outDim otherwise). */
+export const SIZED_BY_LATENTS: readonly string[] = ['mlp', 'linear', 'inverse-linear'];
 
 export type EncoderConfig = ConfigOf<typeof encoderKinds>;
 export { flatDim };

@@ -1,12 +1,14 @@
 // Checks across sections of a spec, run by the schema before any work: a restricted conditional
 // leaves a sphere to move on; S²-only processes and encoders get S²; an inverse encoder mirrors its
-// process; the data provides what the loss, the auxiliary terms and the metrics need.
+// process; the data provides what the loss, the auxiliary terms and the metrics need; the encoder
+// takes the inputs the data gives (vectors, images, instance indices) and train.batch fits the set.
+// Each is a question that would otherwise be answered only when the run builds its data and encoder.
 import { dataKinds, type DataCapability } from '../data/kinds.js';
-import { INVERSE_OF } from '../encoders/kinds.js';
+import { encoderKinds, INVERSE_OF, SIZED_BY_LATENTS } from '../encoders/kinds.js';
 import { lossKinds } from '../losses/kinds.js';
 import { metricKinds } from '../metrics/kinds.js';
-import { S2_ONLY_PROCESSES } from '../processes/kinds.js';
-import type { AnyKind } from '../registry/kind.js';
+import { processKinds, S2_ONLY_PROCESSES } from '../processes/kinds.js';
+import { inputKindOf, type AnyKind, type DataInputs, type InputKind } from '../registry/kind.js';
 
 export interface SpecIssue {
   path: (string | number)[];
@@ -16,9 +18,9 @@ export interface SpecIssue {
 interface SpecLike {
   latent: { dim: number };
   conditional?: { kind: string; fixedDims?: number } | undefined;
-  process: { kind: string };
+  process: { kind: string; outDim?: number };
   data: { kind: string };
-  encoder: { kind: string };
+  encoder: { kind: string; outDim?: number | undefined };
   loss: { kind: string; rho?: number };
   auxiliary: { kind: string; datasetSize?: number | undefined }[];
   train: { batch: number };
@@ -106,6 +108,101 @@ function dataIssues(spec: SpecLike): SpecIssue[] {
   return out;
 }
 
+/** The linear process maps S^{k−1} into R^outDim injectively only when outDim ≥ k (W of full column rank). */
+function processIssues(spec: SpecLike): SpecIssue[] {
+  const k = spec.latent.dim;
+  const outDim = spec.process.outDim;
+  if (spec.process.kind !== 'linear' || outDim === undefined || outDim >= k) return [];
+  return [
+    {
+      path: ['process', 'outDim'],
+      message: `process 'linear' needs outDim ≥ latent.dim for W to have full column rank (allowed: ${k} or more), got ${outDim}`,
+    },
+  ];
+}
+
+/** Kinds that draw their inputs from the latent sphere S² only (rendered images of (x, y, hue)). */
+function sphereIssues(spec: SpecLike): SpecIssue[] {
+  const data = (dataKinds as Record<string, AnyKind>)[spec.data.kind]!;
+  if (!(data.requires ?? []).includes('latent-s2') || spec.latent.dim === 3) return [];
+  return [
+    {
+      path: ['latent', 'dim'],
+      message: `data '${spec.data.kind}' renders points of S² (allowed: latent.dim 3), got latent.dim ${spec.latent.dim}`,
+    },
+  ];
+}
+
+/** What the data will feed the encoder, from the data kind's and the process's declarations. */
+function dataInputs(spec: SpecLike): DataInputs | undefined {
+  const k = spec.latent.dim;
+  const process = (processKinds as Record<string, AnyKind>)[spec.process.kind]!;
+  const processOutDim = process.outDim?.(spec.process, k) ?? k;
+  return (dataKinds as Record<string, AnyKind>)[spec.data.kind]!.inputs?.(spec.data, { latentDim: k, processOutDim });
+}
+
+const INPUT_NAMES: Record<InputKind, string> = {
+  vectors: 'vectors [d]',
+  images: 'square images [C, H, W]',
+  indices: "instance indices (data 'free-embeddings')",
+};
+
+/** The encoders that take inputs of a kind (inverse encoders only mirror their process: left out). */
+function encodersFor(kind: InputKind | undefined): string[] {
+  return Object.entries(encoderKinds as Record<string, AnyKind>)
+    .filter(([name, e]) => e.accepts === kind && INVERSE_OF[name] === undefined)
+    .map(([name]) => name);
+}
+
+/** The encoder takes the data's inputs: a vector MLP cannot read images, an image CNN cannot read vectors. */
+function inputIssues(spec: SpecLike, inputs: DataInputs): SpecIssue[] {
+  const accepts = (encoderKinds as Record<string, AnyKind>)[spec.encoder.kind]!.accepts;
+  const gives = inputKindOf(inputs.shape);
+  if (accepts === undefined || accepts === gives) return [];
+  return [
+    {
+      path: ['encoder', 'kind'],
+      message: `encoder '${spec.encoder.kind}' takes ${INPUT_NAMES[accepts]}; data '${spec.data.kind}' gives inputs of shape [${inputs.shape.join(', ')}] (allowed encoders: ${encodersFor(gives).join(', ') || 'none'})`,
+    },
+  ];
+}
+
+/** Encoders sized by the latents (no encoder.outDim) need data that has latents to size them by. */
+function embeddingIssues(spec: SpecLike, inputs: DataInputs): SpecIssue[] {
+  const sized = SIZED_BY_LATENTS.includes(spec.encoder.kind) && spec.encoder.outDim === undefined;
+  if (!sized || inputs.latentDim !== undefined || inputKindOf(inputs.shape) !== 'vectors') return [];
+  return [
+    {
+      path: ['encoder', 'outDim'],
+      message: `encoder '${spec.encoder.kind}' sizes its embedding by the data's latents, and data '${spec.data.kind}' has none: set encoder.outDim (a positive integer)`,
+    },
+  ];
+}
+
+/** A set visited without replacement (an epoch of distinct instances per step) cannot serve a larger batch. */
+function batchIssues(spec: SpecLike, inputs: DataInputs): SpecIssue[] {
+  if (inputs.maxBatch === undefined || spec.train.batch <= inputs.maxBatch) return [];
+  return [
+    {
+      path: ['train', 'batch'],
+      message: `data '${spec.data.kind}' draws each batch without replacement from its ${inputs.size ?? inputs.maxBatch} instances (allowed: 1..${inputs.maxBatch}), got ${spec.train.batch}`,
+    },
+  ];
+}
+
+/** The checks between the data's declared inputs and the encoder and training that consume them. */
+function encoderIssues(spec: SpecLike): SpecIssue[] {
+  const inputs = dataInputs(spec);
+  if (inputs === undefined) return [];
+  return [...inputIssues(spec, inputs), ...embeddingIssues(spec, inputs), ...batchIssues(spec, inputs)];
+}
+
 export function checkSpecConsistency(spec: SpecLike): SpecIssue[] {
-  return [...latentIssues(spec), ...dataIssues(spec)];
+  return [
+    ...latentIssues(spec),
+    ...processIssues(spec),
+    ...sphereIssues(spec),
+    ...dataIssues(spec),
+    ...encoderIssues(spec),
+  ];
 }

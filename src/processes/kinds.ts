@@ -31,6 +31,7 @@ export const processKinds = {
     }),
     summary: 'x = Wz + b, W of full column rank (Paper A: S² → R⁷)',
     example: { kind: 'linear' },
+    outDim: (c) => c.outDim,
     create: (c, ctx: ProcessContext): Process =>
       new LinearProcess(ctx.gen, { inDim: ctx.latentDim, outDim: c.outDim, diagonalRange: c.diagonalRange }),
   }),
@@ -38,6 +39,7 @@ export const processKinds = {
     schema: variant('spiral', { turns: z.number().default(2) }),
     summary: 'rotate (z1, z2) by nπ·z3 (S² only)',
     example: { kind: 'spiral' },
+    outDim: () => 3,
     create: (c, ctx: ProcessContext): Process => new SpiralProcess({ dim: ctx.latentDim, turns: c.turns }),
   }),
   patches: defineKind({
@@ -47,6 +49,7 @@ export const processKinds = {
     }),
     summary: 'piecewise rotations of K slices of the sphere (S² only)',
     example: { kind: 'patches' },
+    outDim: () => 3,
     create: (c, ctx: ProcessContext): Process =>
       new PatchesProcess({ dim: ctx.latentDim, slices: c.slices, variant: c.variant }),
   }),
@@ -61,6 +64,7 @@ export const processKinds = {
     schema: variant('monomial', { degree: positiveInt('degree').default(7) }),
     summary: 'x = (z_i^p) for p = 1..degree (Paper A, S⁹ experiment)',
     example: { kind: 'monomial' },
+    outDim: (c, latentDim) => latentDim * c.degree,
     create: (c, ctx: ProcessContext): Process => new MonomialProcess({ dim: ctx.latentDim, degree: c.degree }),
   }),
 };

@@ -20,7 +20,46 @@ export interface Kind<S extends VariantSchema, Ctx, Made> {
   requires?: readonly string[];
   /** What the kind offers to the rest of the spec (a dataset's latents, labels, negatives, …). */
   provides?: readonly string[];
+  /**
+   * Data kinds: what the data will feed the encoder, stated from the settings and the spec's latent
+   * model before anything is built (checked against the encoder and train.batch before any work).
+   */
+  inputs?(config: z.output<S>, spec: LatentModel): DataInputs;
+  /** Process kinds: the dimension of x = g(z) for latents z on S^{latentDim−1} (default latentDim). */
+  outDim?(config: z.output<S>, latentDim: number): number;
+  /** Encoder kinds: which inputs they take (checked against the data's `inputs` before any work). */
+  accepts?: InputKind;
   create(config: z.output<S>, ctx: Ctx): Made;
+}
+
+/** The spec's latent model as a data kind sees it: latent.dim and what the process makes of it. */
+export interface LatentModel {
+  latentDim: number;
+  /** Dimension of the process's output x = g(z) (the `latents` and `latent-set` inputs). */
+  processOutDim: number;
+}
+
+/** One model input: a vector [d], a square image [C, H, W], or an instance index [] (a table lookup). */
+export type InputKind = 'vectors' | 'images' | 'indices';
+
+/** What a dataset feeds the encoder, known from its settings alone. */
+export interface DataInputs {
+  /** Shape of one model input: [d], [C, H, W], or [] (instance indices). */
+  shape: readonly number[];
+  /** The latent dimension, when the data has latents (the synthetic encoders' default embedding size). */
+  latentDim?: number;
+  /** Number of training instances of a finite set (the 'table' encoder's rows). */
+  size?: number;
+  /** The largest train.batch a step can draw (a set visited without replacement). */
+  maxBatch?: number;
+}
+
+/** Which InputKind a shape is (undefined: none the encoders take). */
+export function inputKindOf(shape: readonly number[]): InputKind | undefined {
+  if (shape.length === 0) return 'indices';
+  if (shape.length === 1) return 'vectors';
+  if (shape.length === 3 && shape[1] === shape[2]) return 'images';
+  return undefined;
 }
 
 /** Keeps the schema's precise type (so configs stay typed per kind). */

@@ -25,6 +25,7 @@ function source(data: Record<string, unknown>, seed = 0, extra: Record<string, u
   const spec = resolveSpec({
     name: 'images',
     data,
+    encoder: { kind: 'pixel-mlp' },
     loss: { kind: 'nt-xent', tau: 0.5 },
     eval: { samples: 64, metrics: [] },
     ...extra,

@@ -13,7 +13,7 @@ import { metricKinds } from '../../src/metrics/kinds.js';
 import { optimizerKinds, scheduleKinds } from '../../src/optim/kinds.js';
 import { processKinds } from '../../src/processes/kinds.js';
 import type { AnyKind, KindRegistry } from '../../src/registry/kind.js';
-import { buildData, expandRuns, resolveSpec, runStreams, trainRun } from '../../src/experiments/index.js';
+import { expandRuns, resolveSpec, trainRun } from '../../src/experiments/index.js';
 
 type Json = Record<string, unknown>;
 
@@ -33,20 +33,10 @@ const kindsProviding = (cap: string): string[] =>
     .filter(([, k]) => (k.provides ?? []).includes(cap))
     .map(([n]) => n);
 
-/** The input shape of a data kind's example (built once, at tiny size). */
+/** The input shape a data kind's example declares (`inputs`; consistency.test.ts checks it against the built source). */
 function inputShapeOf(data: Json): readonly number[] {
-  const spec = resolveSpec({
-    ...HOST,
-    data,
-    eval: { every: 2, samples: 32, metrics: [] },
-    loss: { kind: 'nt-xent', tau: 0.5 },
-  });
-  const source = buildData(expandRuns(spec)[0]!.spec, runStreams(0));
-  try {
-    return source.inputShape;
-  } finally {
-    source.dispose();
-  }
+  const kind = (dataKinds as KindRegistry)[data['kind'] as string]!;
+  return kind.inputs!(kind.schema.parse(data), { latentDim: 3, processOutDim: 3 }).shape;
 }
 
 /** An encoder example that takes this data's inputs. */

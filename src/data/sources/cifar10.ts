@@ -24,6 +24,8 @@ export const cifar10Data = defineKind({
   summary: 'CIFAR-10 from its binary distribution (data.path), two augmented views per image (Paper A)',
   example: { kind: 'cifar10', path: '../shared/data/cifar-10-batches-bin', train: 32, test: 16 },
   provides: ['labels', 'positives', 'shared-negatives', 'view-negatives', 'finite-set'],
+  // A batch larger than the train set is one step of all of it (drop-last batching, image-set.ts).
+  inputs: (c) => ({ shape: [3, 32, 32], size: c.train }),
   create: (c, ctx: DataContext): DataSource => {
     const train = loadCifar10(c.path, { split: 'train', limit: c.train, allowPartial: c.allowPartial });
     let test;

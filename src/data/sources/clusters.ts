@@ -129,5 +129,7 @@ export const clustersData = defineKind({
     "Paper D's clustered data: per-point augmentation curves, far apart (intertwine 0) or interleaved (intertwine 1) inside a cluster",
   example: { kind: 'clusters', clusters: 2, pointsPerCluster: 8, dim: 6, intertwine: 1 },
   provides: ['labels', 'positives', 'shared-negatives', 'view-negatives', 'finite-set'],
+  // Anchors are drawn with replacement: any train.batch.
+  inputs: (c) => ({ shape: [c.dim], size: c.clusters * c.pointsPerCluster }),
   create: (c, ctx: DataContext): DataSource => new ClustersDataSource(c, ctx),
 });

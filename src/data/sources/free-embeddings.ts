@@ -95,5 +95,6 @@ export const freeEmbeddingsData = defineKind({
     "Paper B's free embeddings: n instances, inputs are instance indices (encoder 'table'); full batch or a fixed partition into mini-batches (train.batch is not read)",
   example: { kind: 'free-embeddings', size: 8 },
   provides: ['positives', 'finite-set'],
+  inputs: (c) => ({ shape: [], size: c.size }),
   create: (c, _ctx: DataContext): DataSource => new FreeEmbeddingsDataSource(c),
 });

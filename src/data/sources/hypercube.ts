@@ -99,5 +99,6 @@ export const hypercubeData = defineKind({
     "Paper C's hypercube: x ∈ {±1}^D, label linear in the first k signs, augmentation scales the other coordinates by (0, 1]",
   example: { kind: 'hypercube', D: 8, k: 3, probeTrain: 32 },
   provides: ['labels', 'positives', 'shared-negatives', 'view-negatives'],
+  inputs: (c) => ({ shape: [c.D] }),
   create: (c, ctx: DataContext): DataSource => new HypercubeDataSource(c, ctx),
 });

@@ -147,5 +147,7 @@ export const latentSetData = defineKind({
   example: { kind: 'latent-set', size: 64 },
   requires: ['conditional'],
   provides: ['latents', 'positives', 'shared-negatives', 'view-negatives', 'finite-set'],
+  // An epoch visits the set in steps of train.batch distinct latents: at most `size` per step.
+  inputs: (c, m) => ({ shape: [m.processOutDim], latentDim: m.latentDim, size: c.size, maxBatch: c.size }),
   create: (c, ctx: DataContext): DataSource => new LatentSetDataSource(c, ctx),
 });

@@ -90,5 +90,6 @@ export const latentsData = defineKind({
   example: { kind: 'latents' },
   requires: ['conditional'],
   provides: ['latents', 'positives', 'shared-negatives', 'support-negatives', 'view-negatives'],
+  inputs: (_c, m) => ({ shape: [m.processOutDim], latentDim: m.latentDim }),
   create: (_c, ctx: DataContext): DataSource => new LatentDataSource(ctx),
 });

@@ -20,10 +20,19 @@ export const mnistData = defineKind({
       .default(2000),
     /** Paper A's regime for the two views: all, crop-only, all-without-crop, or none. */
     augmentation: augmentationSetting.default('all'),
+  }).superRefine((c, ctx) => {
+    if (c.train + c.test > MNIST_SIZE)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['test'],
+        message: `data.train + data.test = ${c.train + c.test} exceeds the ${MNIST_SIZE} bundled digits (allowed: train + test ≤ ${MNIST_SIZE})`,
+      });
   }),
   summary: 'MNIST digits bundled with the mnist package (no download), two augmented views per image',
   example: { kind: 'mnist', train: 32, test: 16 },
   provides: ['labels', 'positives', 'shared-negatives', 'view-negatives', 'finite-set'],
+  // A batch larger than the train set is one step of all of it (drop-last batching, image-set.ts).
+  inputs: (c) => ({ shape: [1, 28, 28], size: c.train }),
   create: (c, ctx: DataContext): DataSource => {
     if (c.train + c.test > MNIST_SIZE)
       throw new RangeError(`data 'mnist': train + test = ${c.train + c.test} exceeds the ${MNIST_SIZE} bundled digits`);

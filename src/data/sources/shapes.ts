@@ -145,7 +145,8 @@ export const shapesData = defineKind({
   }),
   summary: "rendered 3×32×32 shapes of latents on S² (x, y, hue); positives from the spec's 'conditional'",
   example: { kind: 'shapes' },
-  requires: ['conditional'],
+  requires: ['conditional', 'latent-s2'],
   provides: ['latents', 'positives', 'shared-negatives', 'support-negatives', 'view-negatives'],
+  inputs: () => ({ shape: [3, SHAPE_IMAGE_SIZE, SHAPE_IMAGE_SIZE], latentDim: 3 }),
   create: (c, ctx: DataContext): DataSource => new ShapesDataSource(c, ctx),
 });
