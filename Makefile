@@ -9,7 +9,8 @@ SHELL := /bin/bash
 # Debian packages: libtorch (the engine), PyTorch for the reference scripts, OpenBLAS, build tools,
 # and Chromium for the dashboard's browser tests (driven by playwright-core; no browser is downloaded).
 # slurm-wlm, munge and redis-server: the cluster executors' tests start a single-node Slurm and a Redis.
-DEB_PACKAGES := libtorch-dev python3-torch libopenblas-dev g++ make python3 chromium slurm-wlm munge redis-server
+# libgloo-dev: the headers libtorch's c10d ProcessGroupGloo.hpp includes (data-parallel training, issue 13).
+DEB_PACKAGES := libtorch-dev python3-torch libopenblas-dev g++ make python3 chromium slurm-wlm munge redis-server libgloo-dev
 # node-gyp must build against the machine's Node headers, never download them.
 NODEDIR := $(shell d=$$(npm config get nodedir 2>/dev/null); if [ -n "$$d" ] && [ "$$d" != undefined ] && [ "$$d" != null ]; then echo $$d; elif [ -f /usr/include/node/node.h ]; then echo /usr; fi)
 ADDON := native/build/Release/clab_native.node

@@ -77,6 +77,13 @@ function main() {
     say('then run `npm rebuild clab`. Until then `import "clab"` fails with this message.');
     return 0;
   }
+  // Debian's libtorch headers for c10d's ProcessGroupGloo include Gloo's (libgloo-dev); an official
+  // libtorch (LIBTORCH) carries them itself.
+  if (!process.env.LIBTORCH && !fs.existsSync('/usr/include/gloo/config.h')) {
+    say('Gloo headers not found (/usr/include/gloo/config.h is missing); the native engine is not built.');
+    say('Install the Debian package libgloo-dev (sudo apt-get install libgloo-dev), then run `npm rebuild clab`.');
+    return 0;
+  }
   const nodedir = nodeDir();
   if (nodedir === undefined) {
     say(`Node's C headers (include/node/node.h) were not found next to ${process.execPath} or in /usr;`);

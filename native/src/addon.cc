@@ -13,6 +13,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   clab::InitFused(env, exports);
   clab::InitGemm(env, exports);
   clab::InitFusedMlpBlock(env, exports);
+  clab::InitProcessGroup(env, exports);
   exports.Set("torchVersion", Napi::String::New(env, std::to_string(TORCH_VERSION_MAJOR) + "." + std::to_string(TORCH_VERSION_MINOR) + "." + std::to_string(TORCH_VERSION_PATCH)));
   return exports;
 }

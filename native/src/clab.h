@@ -69,6 +69,7 @@ void InitAllocator(Napi::Env env, Napi::Object exports);
 void InitFused(Napi::Env env, Napi::Object exports);
 void InitGemm(Napi::Env env, Napi::Object exports);
 void InitFusedMlpBlock(Napi::Env env, Napi::Object exports);
+void InitProcessGroup(Napi::Env env, Napi::Object exports);
 
 at::ScalarType ParseDtype(const Napi::Env& env, const std::string& name);
 const char* DtypeName(at::ScalarType st);

@@ -23,3 +23,13 @@ export {
   type GemmBackend,
 } from './engine.js';
 export { infoNCELogSumExp, linearReluBatchNorm, DEFAULT_CHUNK_BYTES, type ChunkOptions } from './fused.js';
+export {
+  initProcessGroup,
+  processGroupOptionsFromEnv,
+  ProcessGroup,
+  DistributedError,
+  DEFAULT_TIMEOUT_SECONDS,
+  REDUCE_OPS,
+  type ReduceOp,
+  type ProcessGroupOptions,
+} from './distributed.js';

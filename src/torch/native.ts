@@ -36,6 +36,20 @@ export interface NativeGenerator {
 
 export type NativeValue = NativeTensor | NativeValue[] | number | boolean | undefined;
 
+/** A c10d process group (native/src/process_group.cc); every call blocks until the collective is done. */
+export interface NativeProcessGroup {
+  rank(): number;
+  size(): number;
+  allReduce(tensors: NativeTensor[], op: 'sum' | 'max' | 'min'): void;
+  allGather(t: NativeTensor): NativeTensor;
+  broadcast(tensors: NativeTensor[], root: number): void;
+  barrier(): void;
+  allGatherWithGrad(t: NativeTensor): NativeTensor;
+  allReduceSumWithGrad(t: NativeTensor): NativeTensor;
+  destroy(): void;
+  isDestroyed(): boolean;
+}
+
 export interface NativeAddon {
   torchVersion: string;
   NativeGenerator: new (seed: number | bigint) => NativeGenerator;
@@ -75,6 +89,15 @@ export interface NativeAddon {
     chunkBytes: number,
   ): NativeTensor;
   isGradEnabled(): boolean;
+  initProcessGroup(
+    masterAddr: string,
+    masterPort: number,
+    rank: number,
+    worldSize: number,
+    timeoutMs: number,
+    iface: string,
+    hostname: string,
+  ): NativeProcessGroup;
   manualSeed(seed: number | bigint): void;
   setNumThreads(n: number): void;
   getNumThreads(): number;
@@ -94,7 +117,7 @@ function findAddon(): string {
 
 /** What to do when the engine is missing or cannot load: the one message a fresh install can end with. */
 const NEEDS_LIBTORCH =
-  'It needs libtorch: install the Debian package libtorch-dev (sudo apt-get install libtorch-dev), or set ' +
+  'It needs libtorch: install the Debian packages libtorch-dev and libgloo-dev (sudo apt-get install libtorch-dev libgloo-dev), or set ' +
   'LIBTORCH=/path/to/libtorch for another libtorch build; then run `npm rebuild clab` (in a checkout of the repository: `make build`).';
 
 function loadAddon(): NativeAddon {
@@ -133,6 +156,16 @@ if (OMP_ENV_FROM_USER.OMP_WAIT_POLICY === undefined && OMP_ENV_FROM_USER.GOMP_SP
   if (process.env['CLAB_GEMM'] === 'openblas') process.env['OMP_WAIT_POLICY'] = 'passive';
   else process.env['GOMP_SPINCOUNT'] = String(GOMP_SPINCOUNT_DEFAULT);
 }
+
+/**
+ * c10d logs its own failures through glog (e.g. "E… socket.cpp:860] [c10d] The client socket has
+ * timed out…") before throwing the exception clab reports, so a rank that fails would print the
+ * error twice, once in glog's format. In a process of a distributed job (WORLD_SIZE set, as by
+ * torchrun or `clab run --nproc`) glog is quieted unless the user set GLOG_minloglevel; glog reads
+ * it when libtorch loads.
+ */
+if (process.env['WORLD_SIZE'] !== undefined && process.env['GLOG_minloglevel'] === undefined)
+  process.env['GLOG_minloglevel'] = '3';
 
 export const native: NativeAddon = loadAddon();
 
