@@ -4,8 +4,9 @@
 // training one stored run, when several runs go at once. It expands nothing: callers pass the runs
 // of `expandRuns` (a spec's seeds and sweep points) or of a suite's cells.
 //
-// Signals: SIGINT or SIGTERM marks the run(s) in training 'interrupted' and ends the process with
-// code 130, so the next call resumes them.
+// Signals: SIGINT or SIGTERM stops the run(s) in training at the step they reached, with a
+// checkpoint there, marks them 'interrupted' and ends the process with code 130, so the next call
+// resumes them from that step.
 import { fork, type ChildProcess } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import type { RunHandle, RunMeta, RunStore, RunSummary } from '../runs/index.js';
@@ -72,31 +73,65 @@ export function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+/** What trainStoredRun and trainHandle may be told besides the run. */
+export interface TrainHandleOptions {
+  /**
+   * Called when a SIGINT/SIGTERM stopped the run: its checkpoint at the signal's step is saved and
+   * it is marked 'interrupted'; the process exits (code 130) right after (a Slurm task requeues itself here).
+   */
+  onInterrupted?: () => void;
+}
+
 /**
  * Trains one stored run in this process, resuming from its last checkpoint. A failure marks the
- * run failed with its message (and rethrows); SIGINT/SIGTERM marks it interrupted and exits.
+ * run failed with its message (and rethrows). SIGINT/SIGTERM stops it gracefully: the trainer
+ * saves a checkpoint at the step it has reached, the run is marked interrupted, and the process
+ * exits with code 130 (the next attempt resumes from that step, to the same final numbers).
  */
 export async function trainStoredRun(
   store: RunStore,
   id: string,
   onStep?: (step: number, loss: number) => void,
+  options: TrainHandleOptions = {},
 ): Promise<RunMeta> {
-  return trainHandle(store.open(id), onStep);
+  return trainHandle(store.open(id), onStep, options);
 }
 
 /** trainStoredRun on an open run folder (a remote task opens the folder alone, never the store's index). */
-export async function trainHandle(handle: RunHandle, onStep?: (step: number, loss: number) => void): Promise<RunMeta> {
+export async function trainHandle(
+  handle: RunHandle,
+  onStep?: (step: number, loss: number) => void,
+  options: TrainHandleOptions = {},
+): Promise<RunMeta> {
   handle.setStatus('running');
+  // The signal only sets a flag: the trainer sees it after the step in progress (the event loop
+  // gets a turn every `yieldEvery` steps), checkpoints there and returns. Later signals (a
+  // terminal's Ctrl-C reaches a worker both directly and forwarded by its parent) change nothing.
+  let stopping = false;
   const onSignal = (): void => {
+    stopping = true;
+  };
+  const interrupted = (): never => {
     handle.setStatus('interrupted');
+    options.onInterrupted?.();
     process.exit(INTERRUPTED_EXIT_CODE);
   };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   try {
-    const result = await trainRun(handle.run, { sink: handle, yieldEvery: 10, ...(onStep ? { onStep } : {}) });
-    if (result === undefined) throw new Error('training stopped before the end');
+    const result = await trainRun(handle.run, {
+      sink: handle,
+      yieldEvery: 10,
+      stopRequested: () => stopping,
+      ...(onStep ? { onStep } : {}),
+    });
+    if (result === undefined) {
+      if (stopping) interrupted();
+      throw new Error('training stopped before the end');
+    }
     handle.writeSummary({ ...result });
+    // A signal during the last steps: the run is done, but the process still stops (no next run).
+    if (stopping) process.exit(INTERRUPTED_EXIT_CODE);
     return handle.meta();
   } catch (err) {
     handle.setStatus('failed', errorMessage(err));

@@ -62,6 +62,13 @@ export interface TrainOptions {
   onStep?: (step: number, loss: number) => void;
   /** Stop early after this many steps (tests of resumption); the run stays resumable. */
   stopAfter?: number;
+  /**
+   * Asked after every step: when it returns true the trainer saves a checkpoint at that step (the
+   * same as a periodic one, data stream included) and returns undefined; the run stays resumable
+   * and, resumed, ends with the numbers of an uninterrupted run. A SIGTERM before preemption or a
+   * time limit sets it (executor.ts), so no step trained before the signal is lost.
+   */
+  stopRequested?: () => boolean;
   /** Give the event loop a turn every this many steps (lets signals and native finalizers run). */
   yieldEvery?: number;
 }
@@ -169,8 +176,8 @@ function latentSample(encoder: Encoder, evalSet: EvalSet): RunResult['sample'] {
 
 /**
  * Trains the run; resumes from the sink's latest checkpoint when there is one.
- * Returns undefined when stopped early by `stopAfter`. Throws DivergenceError when the loss or a
- * gradient stops being finite (the last good checkpoint stays).
+ * Returns undefined when stopped early by `stopAfter` or `stopRequested`. Throws DivergenceError
+ * when the loss or a gradient stops being finite (the last good checkpoint stays).
  */
 export async function trainRun(run: RunSpec, options: TrainOptions = {}): Promise<RunResult | undefined> {
   const { spec, seed } = run;
@@ -242,12 +249,17 @@ export async function trainRun(run: RunSpec, options: TrainOptions = {}): Promis
       options.onStep?.(step, value);
       const isEnd = step === total;
       if (step % spec.eval.every === 0 || isEnd) last = evaluate(step);
-      if (step % spec.train.checkpointEvery === 0 || isEnd) save(step);
+      const saved = step % spec.train.checkpointEvery === 0 || isEnd;
+      if (saved) save(step);
       if (options.yieldEvery !== undefined && step % options.yieldEvery === 0) {
         await yieldTurn();
         started = performance.now();
       }
       if (options.stopAfter !== undefined && step >= options.stopAfter && !isEnd) return undefined;
+      if (!isEnd && options.stopRequested?.() === true) {
+        if (!saved) save(step);
+        return undefined;
+      }
     }
     if (startStep >= total) last = evaluate(total);
     const sample = latentSample(encoder, data.evalSet());

@@ -2,6 +2,10 @@
 // (resuming from its last checkpoint) and reports progress to its parent over IPC (WorkerMessage).
 // Exit code 0 when the run finished, 1 when it failed (the run is marked failed with the message,
 // which is also sent to the parent), 130 when interrupted by SIGINT/SIGTERM, 2 for bad arguments.
+// A signal does not end the process at once: it sets a flag that the trainer reads after the step
+// in progress (the event loop gets a turn every few steps), so the worker saves a checkpoint at
+// that step, marks the run 'interrupted' and exits 130; resumed, the run ends with the numbers of
+// an uninterrupted one (trainStoredRun in executor.ts).
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';

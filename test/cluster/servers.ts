@@ -107,6 +107,8 @@ export async function startSlurm(): Promise<(Server & { env: Record<string, stri
       'SlurmdParameters=config_overrides',
       'SchedulerParameters=sched_interval=1',
       'KillWait=5',
+      // A requeued job waits cred_expire seconds before it may start again (default 120).
+      'AuthInfo=cred_expire=5',
       `NodeName=${host} NodeAddr=127.0.0.1 CPUs=2 State=UNKNOWN`,
       'PartitionName=debug Nodes=ALL Default=YES MaxTime=INFINITE State=UP',
       '',

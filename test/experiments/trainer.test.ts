@@ -94,3 +94,37 @@ test('the adapted loss runs with per-anchor negatives from K(z)', async () => {
   assert.ok(r!.metrics['r2'] !== undefined);
   sink.dispose();
 });
+
+test('stopRequested at step k saves a checkpoint at k (not only at multiples of checkpointEvery); resuming gives the same numbers', async () => {
+  const before = liveTensors();
+  const whole = new MemorySink();
+  const result = await trainRun(tiny(), { sink: whole });
+  for (const k of [13, 20]) {
+    const parts = new MemorySink();
+    let asked = 0;
+    const stopped = await trainRun(tiny(), { sink: parts, stopRequested: () => ++asked === k });
+    assert.equal(stopped, undefined);
+    assert.equal(asked, k, 'asked after every step');
+    // Periodic checkpoints at 10 (and 20), the stop's at k — saved once when k is also periodic.
+    assert.deepEqual(
+      parts.checkpoints.map((c) => c.step),
+      k === 13 ? [10, 13] : [10, 20],
+    );
+    assert.deepEqual(
+      withoutTime(parts.rows).map((r) => r.step),
+      [10, 20].filter((s) => s <= k),
+    );
+    const resumed = await trainRun(tiny(), { sink: parts });
+    assert.deepEqual(resumed!.metrics, result!.metrics);
+    assert.equal(resumed!.finalLoss, result!.finalLoss);
+    assert.deepEqual(withoutTime(parts.rows), withoutTime(whole.rows));
+    parts.dispose();
+  }
+  // Not asked after the last step: a run that reaches its end ends.
+  let asks = 0;
+  const end = await trainRun(tiny(), { stopRequested: () => ++asks < 0 });
+  assert.equal(asks, 29);
+  assert.deepEqual(end!.metrics, result!.metrics);
+  whole.dispose();
+  assert.equal(liveTensors(), before, 'no tensor leaks');
+});

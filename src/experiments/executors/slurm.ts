@@ -4,6 +4,14 @@
 // array has ended, submits the runs left unfinished (a cancelled or killed task) again, up to
 // `rounds` times; a run that failed in training (e.g. diverged) is not retried.
 //
+// Preemption and time limits: the array is submitted `--requeue`. SIGTERM — a preemption, `scancel
+// --signal=TERM --batch`, the requeue below — stops a task after the step in progress with a
+// checkpoint at that step (task.js); a task Slurm still counts running then requeues itself
+// (`scontrol requeue <job>_<task>`), and the requeued task resumes from that checkpoint, in the
+// same array. Ahead of the time limit Slurm sends SIGUSR1 (`--signal=B:USR1@signalLeadSeconds`):
+// the task requeues itself, and the SIGTERM of the requeue checkpoints it. A plain `scancel` stays
+// a cancel (the run is checkpointed, not requeued; `wait` submits it again).
+//
 // @example
 // const executor = new SlurmExecutor({ sbatchArgs: ['--partition=cpu', '--time=02:00:00'], arrayLimit: 8, wait: true });
 // await runExperiment(planned, { store, executor });
@@ -27,7 +35,10 @@ export interface SlurmOptions {
   pollMs?: number;
   /** Submissions of the same runs at most (default 3): a cancelled task's run goes again. */
   rounds?: number;
-  /** Seconds before the time limit at which Slurm sends SIGUSR1 (the task requeues itself); default 120. */
+  /**
+   * Seconds before the time limit at which Slurm sends SIGUSR1 (the task requeues itself, then
+   * checkpoints on the requeue's SIGTERM within Slurm's KillWait); default 120.
+   */
   signalLeadSeconds?: number;
 }
 
