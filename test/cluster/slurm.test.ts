@@ -1,7 +1,8 @@
 // The Slurm executor on a real single-node Slurm (slurmctld + slurmd on 127.0.0.1, temporary
 // slurm.conf and spool): one job array trains a sweep with the numbers of the local executor, an
 // array task cancelled mid-run (scancel) is resubmitted and resumed, never trained twice, and one
-// sent SIGTERM (a preemption's warning) checkpoints at that step, requeues itself and resumes there.
+// sent SIGTERM (a preemption) or SIGUSR1 (the time-limit warning) checkpoints at that step, is
+// requeued in the same array and resumes there.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -87,64 +88,78 @@ const checkpointSteps = (dir: string): number[] =>
     : [];
 
 test(
-  'an array task sent SIGTERM (scancel --signal=TERM) checkpoints at that step, requeues itself and resumes from it; local numbers',
+  'array tasks sent SIGTERM (a preemption) or SIGUSR1 (the time-limit warning) checkpoint at that step, are requeued and resume from it; local numbers',
   { timeout: TIMEOUT },
   async (t) => {
     if (typeof slurm === 'string') return t.skip(slurm);
     const dir = tempDir('slurm-term');
-    // One run whose only periodic checkpoint is its last step: a checkpoint before it is the signal's.
+    // Two runs whose only periodic checkpoint is their last step: a checkpoint before it is the signal's.
     const spec = path.join(dir, 'term.yaml');
     fs.writeFileSync(
       spec,
       fs
-        .readFileSync(sweepSpec(dir, 3000, [0], [0.3]), 'utf8')
+        .readFileSync(sweepSpec(dir, 3000, [0, 1], [0.3]), 'utf8')
         .replace('hidden: [16, 16]', 'hidden: [64, 64]')
         .replace('checkpointEvery: 10', 'checkpointEvery: 3000'),
     );
+    const env = { ...process.env, ...slurm.env };
     const local = clab(['sweep', spec, '--root', path.join(dir, 'local')]).exit;
     const root = path.join(dir, 'cluster');
     const run = clab(['sweep', spec, '--executor', 'slurm', '--wait', '--root', root], slurm.env);
-    // The run in training in its array task (which marks it running with its own pid).
-    let id = '';
-    await waitFor('the run in training in its task', () => {
-      const [record] = readRecords(root);
-      id = record?.slurmJobs?.[0]?.ids[0] ?? '';
-      if (id === '' || !fs.existsSync(path.join(root, id, 'meta.json'))) return false;
+    // Both runs in training in their array tasks (each marks its run running with its own pid).
+    const inTask = (id: string): boolean => {
+      if (!fs.existsSync(path.join(root, id, 'meta.json'))) return false;
       const { meta } = readRunFolder(path.join(root, id));
       return meta.status === 'running' && meta.pid !== run.child.pid;
+    };
+    let ids: string[] = [];
+    await waitFor('both runs in training in their tasks', () => {
+      ids = readRecords(root)[0]?.slurmJobs?.[0]?.ids ?? [];
+      return ids.length === 2 && ids.every(inTask);
     });
     await new Promise((r) => setTimeout(r, 500));
-    const job = `${readRecords(root)[0]!.slurmJobs![0]!.jobId}_0`;
-    const term = spawnSync('scancel', ['--signal=TERM', '--batch', job], {
-      env: { ...process.env, ...slurm.env },
-      encoding: 'utf8',
-    });
-    assert.equal(term.status, 0, term.stderr);
-    const folder = path.join(root, id);
-    await waitFor('the task to stop with a checkpoint', () => readRunFolder(folder).meta.status === 'interrupted');
-    const steps = checkpointSteps(folder);
-    assert.equal(steps.length, 1, `one checkpoint, the signal's (got ${steps.join(', ')})`);
-    const k = steps[0]!;
-    assert.ok(k > 0 && k < 3000, `a checkpoint at the signal's step ${k}`);
+    const jobId = readRecords(root)[0]!.slurmJobs![0]!.jobId;
+    // Task 0: SIGTERM as a preemption sends it (the task requeues itself); task 1: SIGUSR1, which
+    // Slurm sends ahead of the time limit (--signal=B:USR1@…): it requeues, Slurm's SIGTERM follows.
+    for (const [index, signal] of [
+      [0, 'TERM'],
+      [1, 'USR1'],
+    ] as const) {
+      const out = spawnSync('scancel', [`--signal=${signal}`, '--batch', `${jobId}_${index}`], {
+        env,
+        encoding: 'utf8',
+      });
+      assert.equal(out.status, 0, out.stderr);
+    }
+    const stops: number[] = [];
+    for (const id of ids) {
+      const folder = path.join(root, id);
+      await waitFor(`run ${id} to stop with a checkpoint`, () => readRunFolder(folder).meta.status === 'interrupted');
+      const steps = checkpointSteps(folder);
+      assert.equal(steps.length, 1, `one checkpoint, the signal's (got ${steps.join(', ')})`);
+      assert.ok(steps[0]! > 0 && steps[0]! < 3000, `a checkpoint at the signal's step ${steps[0]}`);
+      stops.push(steps[0]!);
+    }
 
     const exit = await run.exit;
     assert.equal(exit.code, 0, exit.stderr);
     const reference = await local;
     assert.equal(reference.code, 0, reference.stderr);
     assert.deepEqual(results(root), results(path.join(dir, 'local')));
-    // Requeued in place (the same array, not a second submission), resumed from step k.
+    // Requeued in place (the same array, not a second submission), resumed from the signal's step.
     assert.equal(readRecords(root)[0]!.slurmJobs!.length, 1);
-    assert.deepEqual(
-      checkpointSteps(folder).sort((a, b) => a - b),
-      [k, 3000],
+    ids.forEach((id, i) =>
+      assert.deepEqual(
+        checkpointSteps(path.join(root, id)).sort((a, b) => a - b),
+        [stops[i], 3000],
+      ),
     );
-    const show = spawnSync('scontrol', ['show', 'job', job], {
-      env: { ...process.env, ...slurm.env },
-      encoding: 'utf8',
-    });
-    assert.equal(show.status, 0, show.stderr);
-    assert.match(show.stdout, /Restarts=1\b/, 'the task ran twice: stopped by the signal, then requeued');
-    t.diagnostic(`stopped at step ${k}, requeued and resumed`);
+    for (const index of [0, 1]) {
+      const show = spawnSync('scontrol', ['show', 'job', `${jobId}_${index}`], { env, encoding: 'utf8' });
+      assert.equal(show.status, 0, show.stderr);
+      assert.match(show.stdout, /Restarts=1\b/, 'the task ran twice: stopped by the signal, then requeued');
+    }
+    t.diagnostic(`stopped at steps ${stops.join(' (TERM) and ')} (USR1), requeued and resumed`);
   },
 );
 
