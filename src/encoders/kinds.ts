@@ -59,6 +59,11 @@ function imageKind<K extends ImageEncoderKind>(kind: K, summary: string) {
     schema: variant(kind, {
       /** Named widths: 'cpu' (small) or 'paper' (~11M parameters, 512-d). */
       size: z.enum(['cpu', 'paper']).default('cpu'),
+      /**
+       * With several data-parallel ranks (`clab run --nproc`), BatchNorm statistics over every rank's
+       * batch together (torch.nn.SyncBatchNorm) instead of each rank's share. No effect in one process.
+       */
+      syncBatchNorm: z.boolean().optional(),
       /** Embedding dimension (default: the size's, 128 or 512). */
       outDim: optionalOutDim,
       /** Widths of a projection head after the embedding (SimCLR's g); losses see its output. */
@@ -123,6 +128,11 @@ export const encoderKinds = {
     schema: variant('mlp', {
       hidden: widths.default([128, 256, 256, 256, 128]),
       batchNorm: z.boolean().default(true),
+      /**
+       * With several data-parallel ranks (`clab run --nproc`), BatchNorm statistics over every rank's
+       * batch together (torch.nn.SyncBatchNorm) instead of each rank's share. No effect in one process.
+       */
+      syncBatchNorm: z.boolean().optional(),
       /** Hidden block order; 'act-norm' (Linear → ReLU → BatchNorm) is the reference code's. */
       order: z.enum(['act-norm', 'norm-act']).default('act-norm'),
       outDim: optionalOutDim,

@@ -34,3 +34,13 @@ export {
   type QueueOptions,
   type QueueWorkerOptions,
 } from './executors/index.js';
+export { DataParallel } from './distributed/data-parallel.js';
+export { trainPlannedRuns, resumeStoredRun, type RankOptions, type RankResult } from './distributed/rank.js';
+export { launchRanks, type LaunchOptions } from './distributed/launch.js';
+export {
+  gatherMode,
+  distributedProblems,
+  checkDistributable,
+  GATHERING_LOSSES,
+  type GatherMode,
+} from './distributed/gather.js';

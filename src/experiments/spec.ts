@@ -113,4 +113,9 @@ export interface RunSpec {
   seed: number;
   /** The sweep point this run belongs to, e.g. { 'loss.rho': 0.5 } ({} without a sweep). */
   point: Record<string, unknown>;
+  /**
+   * Data-parallel ranks that train it (`clab run --nproc`; issue 13), present only when more than
+   * one: part of the run's key, so a run resumes only with the same number of ranks.
+   */
+  worldSize?: number;
 }

@@ -17,6 +17,7 @@ import { create } from '../registry/kind.js';
 import { buildData, buildEncoder, buildLoss, buildOptimizer } from './build.js';
 import { collapseWarnings } from './collapse.js';
 import { checkGradients, DivergenceError } from './divergence.js';
+import type { DataParallel } from './distributed/data-parallel.js';
 import type { RunSpec } from './spec.js';
 import { freshStream, runStreams } from './streams.js';
 
@@ -71,6 +72,11 @@ export interface TrainOptions {
   stopRequested?: () => boolean;
   /** Give the event loop a turn every this many steps (lets signals and native finalizers run). */
   yieldEvery?: number;
+  /**
+   * This process is one rank of a data-parallel run (distributed/data-parallel.ts): it trains on its
+   * share of each batch, reduces gradients with the other ranks, and only rank 0 evaluates.
+   */
+  parallel?: DataParallel;
 }
 
 const yieldTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -181,7 +187,8 @@ function latentSample(encoder: Encoder, evalSet: EvalSet): RunResult['sample'] {
  */
 export async function trainRun(run: RunSpec, options: TrainOptions = {}): Promise<RunResult | undefined> {
   const { spec, seed } = run;
-  const { sink } = options;
+  const { sink, parallel } = options;
+  const writer = parallel?.writer ?? true;
   const gens = runStreams(seed);
   const data = buildData(spec, gens);
   const encoder = buildEncoder(spec, data, gens.init);
@@ -204,6 +211,8 @@ export async function trainRun(run: RunSpec, options: TrainOptions = {}): Promis
     // rows an earlier attempt logged would otherwise be followed by the same steps again.
     sink?.truncateMetricsAfter(0);
   }
+
+  parallel?.prepare(encoder);
 
   const save = (step: number): void => {
     if (sink === undefined) return;
@@ -232,11 +241,15 @@ export async function trainRun(run: RunSpec, options: TrainOptions = {}): Promis
     for (let step = startStep + 1; step <= total; step++) {
       optimizer.lr = schedule(step - 1);
       const value = scope(() => {
-        const out = loss(embedBatch(encoder, data.batch(step, B, negatives, gens.data)));
+        const batch = data.batch(step, B, negatives, gens.data);
+        const out = parallel
+          ? loss(parallel.gatherEmbeddings(embedBatch(encoder, parallel.shard(batch))))
+          : loss(embedBatch(encoder, batch));
         optimizer.zeroGrad();
-        const v = out.loss.item();
+        const v = parallel ? parallel.lossValue(out.loss) : out.loss.item();
         if (!Number.isFinite(v)) throw new DivergenceError(step, `the loss is ${v}`);
         out.loss.backward();
+        parallel?.syncGradients(params);
         checkGradients(step, encoder);
         optimizer.step();
         return v;
@@ -248,7 +261,7 @@ export async function trainRun(run: RunSpec, options: TrainOptions = {}): Promis
       started = now;
       options.onStep?.(step, value);
       const isEnd = step === total;
-      if (step % spec.eval.every === 0 || isEnd) last = evaluate(step);
+      if (writer && (step % spec.eval.every === 0 || isEnd)) last = evaluate(step);
       const saved = step % spec.train.checkpointEvery === 0 || isEnd;
       if (saved) save(step);
       if (options.yieldEvery !== undefined && step % options.yieldEvery === 0) {
@@ -261,9 +274,9 @@ export async function trainRun(run: RunSpec, options: TrainOptions = {}): Promis
         return undefined;
       }
     }
-    if (startStep >= total) last = evaluate(total);
-    const sample = latentSample(encoder, data.evalSet());
-    const warnings = finalCollapseWarnings(encoder, data.evalSet());
+    if (writer && startStep >= total) last = evaluate(total);
+    const sample = writer ? latentSample(encoder, data.evalSet()) : undefined;
+    const warnings = writer ? finalCollapseWarnings(encoder, data.evalSet()) : [];
     return {
       steps: total,
       seconds: elapsed,

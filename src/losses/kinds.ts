@@ -30,6 +30,13 @@ export interface BuiltLoss {
 }
 
 const tau = positive('tau');
+/**
+ * `loss.gather: true`: with several data-parallel ranks (`clab run --nproc`), each anchor is
+ * contrasted with the negatives of the global batch — every rank's — instead of its own rank's
+ * share; how each loss gathers, and which cannot, is in src/experiments/distributed/gather.ts. No
+ * effect in one process. Optional without a default, so that existing specs resolve (and key) unchanged.
+ */
+const gather = z.boolean().optional();
 const NONE: NegativeRequest = { kind: 'none' };
 
 export const lossKinds = {
@@ -43,6 +50,7 @@ export const lossKinds = {
       negatives: z.enum(['shared', 'in-batch']).default('shared'),
       /** Shared negatives per step (default: train.batch). */
       count: positiveInt('count').optional(),
+      gather,
     }),
     summary: 'InfoNCE, −log e^{s+}/(e^{s+} + Σ e^{s−}) (Paper A, eq. 1)',
     example: { kind: 'infonce', tau: 0.3 },
@@ -58,6 +66,7 @@ export const lossKinds = {
       negativesPerAnchor: positiveInt('negativesPerAnchor').default(64),
       /** Constraint ratio ρ ∈ [0, 1]: share of each anchor's negatives drawn from U(K(z)). */
       rho: unitInterval('rho').default(1),
+      gather,
     }),
     summary: "support-corrected InfoNCE: each anchor's negatives from its own support K(z) (Paper A)",
     example: { kind: 'adapted-infonce', tau: 0.3, negativesPerAnchor: 4 },
@@ -67,7 +76,7 @@ export const lossKinds = {
     }),
   }),
   proxy: defineKind({
-    schema: variant('proxy', { tau, negativesPerAnchor: positiveInt('negativesPerAnchor').default(16) }),
+    schema: variant('proxy', { tau, negativesPerAnchor: positiveInt('negativesPerAnchor').default(16), gather }),
     summary: 'same-anchor augmentation proxy: negatives are further positives of the anchor itself (Paper A, Alg. 14)',
     example: { kind: 'proxy', tau: 0.3, negativesPerAnchor: 4 },
     create: (c): BuiltLoss => ({
@@ -76,7 +85,7 @@ export const lossKinds = {
     }),
   }),
   'nt-xent': defineKind({
-    schema: variant('nt-xent', { tau }),
+    schema: variant('nt-xent', { tau, gather }),
     summary: "SimCLR's NT-Xent: in-batch InfoNCE over both views (2B − 2 negatives per anchor)",
     example: { kind: 'nt-xent', tau: 0.5 },
     create: (c): BuiltLoss => ({ loss: ntXent({ tau: c.tau }), negatives: NONE }),
@@ -86,13 +95,14 @@ export const lossKinds = {
       t: positive('t').default(10),
       b: z.number().default(-10),
       c2: z.number().nonnegative().default(0),
+      gather,
     }),
     summary: 'sigmoid pairwise loss (SigLIP; Paper B with within-view weight c2)',
     example: { kind: 'siglip' },
     create: (c): BuiltLoss => ({ loss: siglip({ t: c.t, b: c.b, c2: c.c2 }), negatives: NONE }),
   }),
   spectral: defineKind({
-    schema: variant('spectral', {}),
+    schema: variant('spectral', { gather }),
     summary: 'spectral contrastive loss (HaoChen et al. 2021)',
     example: { kind: 'spectral' },
     create: (): BuiltLoss => ({ loss: spectralContrastive(), negatives: NONE }),
@@ -102,6 +112,7 @@ export const lossKinds = {
       alpha: positive('alpha').default(2),
       t: positive('t').default(2),
       weight: z.number().nonnegative().default(1),
+      gather,
     }),
     summary: 'alignment + weight·uniformity (Wang & Isola 2020)',
     example: { kind: 'alignment-uniformity' },
@@ -119,6 +130,7 @@ export const lossKinds = {
       phi: z.enum(['exp']).default('exp'),
       psi: z.enum(['log1p', 'identity']).default('log1p'),
       t: positive('t').default(0.5),
+      gather,
     }),
     summary: "Paper B's loss family ψ(c1·Σ φ(u_i·v_j) + c2·Σ φ(u_i·u_j)) − …",
     example: { kind: 'similarity-family', c1: 1, c2: 1 },

@@ -1,6 +1,6 @@
 // Batch normalisation (torch.nn.BatchNorm1d / BatchNorm2d), with PyTorch 1.13's exact rules for
 // when batch statistics are used and how the running statistics are updated.
-import { F, noGrad, ones, scalarTensor, scope, zeros, type Tensor } from '../torch/index.js';
+import { F, cat, noGrad, ones, scalarTensor, scope, zeros, type ProcessGroup, type Tensor } from '../torch/index.js';
 import { positiveInt, pyBool } from './checks.js';
 import { Module } from './module.js';
 
@@ -60,6 +60,15 @@ export abstract class BatchNorm extends Module {
     }
   }
 
+  /**
+   * Synchronised BatchNorm (torch.nn.SyncBatchNorm): with a process group, training-mode batch
+   * statistics are those of every rank's batch together — the statistics one process would compute
+   * on the concatenated batch — through differentiable all-reduces (two forward, two backward), and
+   * the running statistics move toward them. Evaluation is unchanged. Set by data-parallel training
+   * (`encoder.syncBatchNorm`); every rank must run the same forward and backward.
+   */
+  syncGroup: ProcessGroup | undefined = undefined;
+
   /** Throws unless x has a rank this layer accepts. */
   protected abstract checkInputDim(x: Tensor): void;
 
@@ -108,6 +117,7 @@ export abstract class BatchNorm extends Module {
           `${this.constructor.name}: expected more than 1 value per channel when training, got input shape [${shape.join(', ')}]`,
         );
     }
+    if (this.training && this.syncGroup !== undefined) return this.syncedForward(x, this.syncGroup);
     const factor = this.training ? this.countBatch() : (this.momentum ?? 0);
     // Batch statistics in training, and in eval when no running statistics are kept.
     const useBatchStats = this.training || this.runningMean === undefined;
@@ -118,6 +128,38 @@ export abstract class BatchNorm extends Module {
       momentum: factor,
       eps: this.eps,
     });
+  }
+
+  /**
+   * Training-mode normalisation with the statistics of every rank's batch: mean = Σx / n and the
+   * biased variance Σ(x − mean)² / n over all ranks' rows (two passes, as one process computes
+   * them, rather than E[x²] − mean²), n the total count.
+   */
+  private syncedForward(x: Tensor, group: ProcessGroup): Tensor {
+    const C = this.numFeatures;
+    const dims = [0, ...Array.from({ length: x.ndim - 2 }, (_, i) => i + 2)];
+    const shape = [1, C, ...Array.from({ length: x.ndim - 2 }, () => 1)];
+    const perChannel = x.numel / C;
+    const { out, mean, variance, n } = scope(() => {
+      const sums = group.allReduce(cat([x.sum(dims), scalarTensor(perChannel, x.dtype).reshape(1)]), 'sum');
+      const n = sums.narrow(0, C, 1).item();
+      const mean = sums.narrow(0, 0, C).div(n);
+      const centred = x.sub(mean.reshape(...shape));
+      const variance = group.allReduce(centred.square().sum(dims), 'sum').div(n);
+      let out = centred.mul(
+        variance
+          .add(this.eps)
+          .rsqrt()
+          .reshape(...shape),
+      );
+      if (this.weight !== undefined && this.bias !== undefined)
+        out = out.mul(this.weight.reshape(...shape)).add(this.bias.reshape(...shape));
+      return { out, mean: mean.detach(), variance: variance.detach(), n };
+    });
+    this.recordBatchStats(mean, variance, n);
+    mean.dispose();
+    variance.dispose();
+    return out;
   }
 
   override extraRepr(): string {

@@ -20,7 +20,15 @@ export function fusedLinearReluBatchNorm(
   x: Tensor,
 ): Tensor | undefined {
   if (!(lin instanceof Linear) || !(act instanceof ReLU) || !(bn instanceof BatchNorm1d)) return undefined;
-  if (!bn.training || x.ndim !== 2 || (x.shape[0] ?? 0) < 2 || x.dtype !== 'float32' || lin.weight.dtype !== 'float32')
+  // Synchronised BatchNorm needs every rank's statistics: the unfused path (BatchNorm.syncGroup).
+  if (
+    !bn.training ||
+    bn.syncGroup !== undefined ||
+    x.ndim !== 2 ||
+    (x.shape[0] ?? 0) < 2 ||
+    x.dtype !== 'float32' ||
+    lin.weight.dtype !== 'float32'
+  )
     return undefined;
   if (bn.numFeatures !== lin.outFeatures || x.shape[1] !== lin.inFeatures) return undefined;
   const { out, mean, variance } = linearReluBatchNorm(x, lin.weight, lin.bias, bn.weight, bn.bias, bn.eps);

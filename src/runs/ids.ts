@@ -28,12 +28,14 @@ function sortKeys(value: unknown): unknown {
 }
 
 /**
- * The run's key: sha256 (hex) of the canonical JSON of { spec, seed }. The sweep point is not
- * part of it: the resolved spec already contains the swept values.
+ * The run's key: sha256 (hex) of the canonical JSON of { spec, seed } — and worldSize, for a run
+ * trained by more than one data-parallel rank. The sweep point is not part of it: the resolved
+ * spec already contains the swept values.
  */
-export function runKey(run: Pick<RunSpec, 'spec' | 'seed'>): string {
+export function runKey(run: Pick<RunSpec, 'spec' | 'seed' | 'worldSize'>): string {
+  const parallel = run.worldSize !== undefined && run.worldSize > 1 ? { worldSize: run.worldSize } : {};
   return createHash('sha256')
-    .update(canonicalJson({ spec: run.spec, seed: run.seed }))
+    .update(canonicalJson({ spec: run.spec, seed: run.seed, ...parallel }))
     .digest('hex');
 }
 

@@ -139,6 +139,7 @@ export class RunStore {
       updatedAt: createdAt,
       codeVersion: codeVersion(),
       environment: runEnvironment(),
+      ...(run.worldSize !== undefined && run.worldSize > 1 ? { worldSize: run.worldSize } : {}),
       dir,
       pid: process.pid,
       host: os.hostname(),
@@ -258,6 +259,7 @@ export class RunStore {
       updatedAt: now,
       codeVersion: codeVersion(),
       environment: runEnvironment(),
+      ...(run.worldSize !== undefined && run.worldSize > 1 ? { worldSize: run.worldSize } : {}),
       dir,
     };
   }

@@ -48,6 +48,8 @@ export interface RunMeta {
   codeVersion: string;
   /** libtorch version, threads, CPU model, node version, CLAB_THREADS, … */
   environment: Record<string, unknown>;
+  /** Data-parallel ranks that train the run (absent: one process). */
+  worldSize?: number;
   /** The run's folder (absolute; derived from where the folder is, never trusted from the file). */
   dir: string;
   summary?: RunSummary;

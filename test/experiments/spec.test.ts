@@ -62,7 +62,7 @@ test('rejections name the key path and the allowed values', () => {
     'conditional.kind: got "vmff"; allowed values: vmf, restricted-vmf',
   ]);
   assert.deepEqual(issues({ ...base, loss: { kind: 'infonce', tau: 0.3, temperature: 1 } }), [
-    "loss: unknown key 'temperature' (allowed: kind, tau, negatives, count)",
+    "loss: unknown key 'temperature' (allowed: kind, tau, negatives, count, gather)",
   ]);
   assert.deepEqual(issues({ ...base, extra: 1 }), [
     "(top level): unknown key 'extra' (allowed: name, description, latent, conditional, process, data, encoder, loss, auxiliary, train, eval, seeds, sweep, derived, presets)",

@@ -3,6 +3,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 
+// NODE_TEST_CONTEXT would make a child node process report to this test runner instead of running.
+const { NODE_TEST_CONTEXT: _ctx, ...parentEnv } = process.env;
+
 /** A TCP port that was free a moment ago (the OS's choice for port 0). */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -24,6 +27,8 @@ export interface RankOutcome {
   stderr: string;
   /** Milliseconds from spawn to exit. */
   ms: number;
+  /** When it exited (Date.now()). */
+  endedAt: number;
 }
 
 export interface RankOptions {
@@ -49,7 +54,7 @@ export function runRanks(args: string[], options: RankOptions): Promise<RankOutc
           const started = Date.now();
           const child = spawn(process.execPath, args, {
             env: {
-              ...process.env,
+              ...parentEnv,
               MASTER_ADDR: '127.0.0.1',
               MASTER_PORT: String(options.port),
               RANK: String(rank),
@@ -67,7 +72,7 @@ export function runRanks(args: string[], options: RankOptions): Promise<RankOutc
           const timer = setTimeout(() => child.kill('SIGKILL'), options.killAfterMs ?? 120_000);
           child.on('close', (code, signal) => {
             clearTimeout(timer);
-            resolve({ rank, code, signal, stdout, stderr, ms: Date.now() - started });
+            resolve({ rank, code, signal, stdout, stderr, ms: Date.now() - started, endedAt: Date.now() });
           });
           options.onSpawn?.(rank, child);
         }),

@@ -8,7 +8,7 @@ function printRun(handle: RunHandle): void {
   const meta = handle.meta();
   const out = (s: string): boolean => process.stdout.write(s);
   out(`${meta.id}  (${meta.status})\nfolder: ${handle.dir}\n`);
-  out(`seed ${meta.seed}  code ${meta.codeVersion}  created ${meta.createdAt}\n`);
+  out(`seed ${meta.seed}  world size ${meta.worldSize ?? 1}  code ${meta.codeVersion}  created ${meta.createdAt}\n`);
   const env = Object.entries(meta.environment).map(([k, v]) => `${k} ${typeof v === 'string' ? v : JSON.stringify(v)}`);
   if (env.length > 0) out(`environment: ${env.join(', ')}\n`);
   if (meta.error) out(`error: ${meta.error}\n`);
