@@ -27,9 +27,9 @@ latent: { dim: 3 }
 conditional: { kind: restricted-vmf, kappa: 3.3333, fixedDims: 1 }
 data: { kind: shapes, augmentation: all }
 encoder: { kind: pixel-mlp, hidden: [64], outDim: 3 }
-loss: { kind: infonce, tau: 0.3, negatives: shared, count: 32 }
-train: { iterations: 150, batch: 32, checkpointEvery: 5 }
-eval: { every: 50, samples: 200, metrics: [{ kind: r2, perFactor: true }, mcc] }
+loss: { kind: infonce, tau: 0.3, negatives: shared, count: 16 }
+train: { iterations: 60, batch: 16, checkpointEvery: 3 }
+eval: { every: 30, samples: 100, metrics: [{ kind: r2, perFactor: true }, mcc] }
 seeds: [0]
 `,
   'a Paper B run (free embeddings, fixed mini-batches, VRNS)': `name: rel/free-embeddings
@@ -37,16 +37,16 @@ data: { kind: free-embeddings, size: 16, miniBatch: 4 }
 encoder: { kind: table, dtype: float64 }
 loss: { kind: nt-xent, tau: 0.5 }
 auxiliary: [{ kind: vrns, weight: 30 }]
-train: { iterations: 2000, optimizer: { kind: adam, lr: 0.05 }, checkpointEvery: 10 }
-eval: { every: 500, metrics: [similarity, similarity-range] }
+train: { iterations: 1000, optimizer: { kind: adam, lr: 0.05 }, checkpointEvery: 10 }
+eval: { every: 250, metrics: [similarity, similarity-range] }
 seeds: [0]
 `,
   'a Paper C run (hypercube)': `name: rel/hypercube
 data: { kind: hypercube, D: 16, k: 3, probeTrain: 200 }
 encoder: { kind: mlp, hidden: [64], batchNorm: false, outDim: 16 }
 loss: { kind: nt-xent, tau: 0.5 }
-train: { iterations: 800, batch: 64, checkpointEvery: 5 }
-eval: { every: 200, samples: 256, metrics: [{ kind: eval-loss, batch: 64 }, { kind: linear-probe, epochs: 30 }] }
+train: { iterations: 400, batch: 64, checkpointEvery: 5 }
+eval: { every: 100, samples: 256, metrics: [{ kind: eval-loss, batch: 64 }, { kind: linear-probe, epochs: 30 }] }
 seeds: [0]
 `,
   'a Paper D run (clusters)': `name: rel/clusters
@@ -84,7 +84,7 @@ async function firstCheckpoint(root: string, exited: () => boolean, ms = 60_000)
 
 describe('kill -9 mid-run, then clab resume: the same numbers as an uninterrupted run', { concurrency: 2 }, () => {
   for (const [what, text] of Object.entries(SPECS)) {
-    test(what, { timeout: 180_000 }, async (t) => {
+    test(what, { timeout: 300_000 }, async (t) => {
       const dir = tempDir('kill9-suites');
       const spec = writeSpec(dir, text);
       const whole = path.join(dir, 'whole');
