@@ -7,6 +7,7 @@ import { infoNCE, ntXent } from '../src/losses/index.js';
 import type { Module } from '../src/nn/index.js';
 import { UniformSphere, VonMisesFisher, sampleVonMisesFisher } from '../src/latent/index.js';
 import { Adam } from '../src/optim/index.js';
+import { RANK_CASES } from './ranks.js';
 import { SWEEP_RUNS, sweepThroughput } from './sweep-throughput.js';
 
 /** A built case: the timed work, and what frees its inputs. */
@@ -278,4 +279,6 @@ export const CASES: BenchCase[] = [
     pytorchSkipped: 'clab only: the throughput of clab’s executor',
     setup: sweepThroughput(workers),
   })),
+  // Data-parallel training (issue 13): 2 ranks × 1 thread vs 1 rank × 2 threads, and the all-reduce.
+  ...RANK_CASES,
 ];

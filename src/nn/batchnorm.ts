@@ -63,7 +63,7 @@ export abstract class BatchNorm extends Module {
   /**
    * Synchronised BatchNorm (torch.nn.SyncBatchNorm): with a process group, training-mode batch
    * statistics are those of every rank's batch together — the statistics one process would compute
-   * on the concatenated batch — through differentiable all-reduces (two forward, two backward), and
+   * on the concatenated batch — through a differentiable all-reduce (one forward, one backward), and
    * the running statistics move toward them. Evaluation is unchanged. Set by data-parallel training
    * (`encoder.syncBatchNorm`); every rank must run the same forward and backward.
    */
@@ -131,9 +131,10 @@ export abstract class BatchNorm extends Module {
   }
 
   /**
-   * Training-mode normalisation with the statistics of every rank's batch: mean = Σx / n and the
-   * biased variance Σ(x − mean)² / n over all ranks' rows (two passes, as one process computes
-   * them, rather than E[x²] − mean²), n the total count.
+   * Training-mode normalisation with the statistics of every rank's batch: one all-reduce of the
+   * per-channel Σx, Σx² (in float64, so that Σx²/n − mean² loses nothing that matters in float32)
+   * and the row count, then mean = Σx/n and the biased variance Σx²/n − mean² over all ranks' rows.
+   * One collective forward and one backward per layer: each is a network round trip.
    */
   private syncedForward(x: Tensor, group: ProcessGroup): Tensor {
     const C = this.numFeatures;
@@ -141,12 +142,17 @@ export abstract class BatchNorm extends Module {
     const shape = [1, C, ...Array.from({ length: x.ndim - 2 }, () => 1)];
     const perChannel = x.numel / C;
     const { out, mean, variance, n } = scope(() => {
-      const sums = group.allReduce(cat([x.sum(dims), scalarTensor(perChannel, x.dtype).reshape(1)]), 'sum');
-      const n = sums.narrow(0, C, 1).item();
-      const mean = sums.narrow(0, 0, C).div(n);
-      const centred = x.sub(mean.reshape(...shape));
-      const variance = group.allReduce(centred.square().sum(dims), 'sum').div(n);
-      let out = centred.mul(
+      const xd = x.double();
+      const sums = group.allReduce(
+        cat([xd.sum(dims), xd.square().sum(dims), scalarTensor(perChannel, 'float64').reshape(1)]),
+        'sum',
+      );
+      const n = sums.narrow(0, 2 * C, 1).item();
+      const meanD = sums.narrow(0, 0, C).div(n);
+      const varianceD = sums.narrow(0, C, C).div(n).sub(meanD.square()).clamp(0);
+      const mean = meanD.to(x.dtype);
+      const variance = varianceD.to(x.dtype);
+      let out = x.sub(mean.reshape(...shape)).mul(
         variance
           .add(this.eps)
           .rsqrt()
