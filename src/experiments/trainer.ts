@@ -189,6 +189,11 @@ export async function trainRun(run: RunSpec, options: TrainOptions = {}): Promis
   const { spec, seed } = run;
   const { sink, parallel } = options;
   const writer = parallel?.writer ?? true;
+  const ranks = run.worldSize ?? 1;
+  if (ranks !== (parallel?.worldSize ?? 1))
+    throw new Error(
+      `this run is trained by ${ranks} data-parallel rank${ranks === 1 ? '' : 's'}, not ${parallel?.worldSize ?? 1}: resume it with \`clab resume\`, which starts as many`,
+    );
   const gens = runStreams(seed);
   const data = buildData(spec, gens);
   const encoder = buildEncoder(spec, data, gens.init);
