@@ -8,7 +8,7 @@
 // `data` stream, saved in each checkpoint); anything that depends on the step (an epoch's shuffle)
 // is derived from the step itself, so a source holds no state a checkpoint would have to carry.
 import type { Generator, Tensor } from '../torch/index.js';
-import type { Conditional } from '../latent/types.js';
+import type { Conditional, Marginal } from '../latent/types.js';
 import type { Process } from '../processes/types.js';
 
 /**
@@ -51,8 +51,13 @@ export interface EvalSet {
  * run's seed (src/experiments/streams.ts).
  */
 export interface DataContext {
-  /** Dimension k of the latent sphere S^{k−1} (spec `latent.dim`). */
+  /** Dimension k of the latent space (spec `latent.dim`; S^{k−1} unless the spec names a space). */
   latentDim: number;
+  /**
+   * The anchors' law (spec `latent.space` and `latent.marginal`); absent when the spec names
+   * neither: uniform on S^{k−1}, which the latent data kinds then build themselves (Paper A).
+   */
+  marginal?: Marginal;
   /** The positive-pair conditional on the latents (spec `conditional`), when the spec declares one. */
   conditional?: Conditional;
   /** The spec's `conditional` settings (e.g. fixedDims for the support of the corrected loss). */

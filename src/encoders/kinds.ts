@@ -136,8 +136,13 @@ export const encoderKinds = {
       /** Hidden block order; 'act-norm' (Linear → ReLU → BatchNorm) is the reference code's. */
       order: z.enum(['act-norm', 'norm-act']).default('act-norm'),
       outDim: optionalOutDim,
+      /**
+       * L2-normalise the output (absent: true, Paper A). false for losses on unnormalised embeddings
+       * (lp-infonce). Optional without a default so that existing specs resolve, and key, unchanged.
+       */
+      normalize: z.boolean().optional(),
     }),
-    summary: "MLP with L2-normalised output (Paper A's low-inductive-bias encoder)",
+    summary: "MLP with L2-normalised output (Paper A's low-inductive-bias encoder); normalize: false for R^k",
     example: { kind: 'mlp', hidden: [8] },
     accepts: 'vectors',
     create: (c, ctx: EncoderContext): Encoder =>
@@ -147,6 +152,7 @@ export const encoderKinds = {
         hidden: c.hidden,
         batchNorm: c.batchNorm,
         order: c.order,
+        normalize: c.normalize ?? true,
         gen: ctx.gen,
       }),
   }),

@@ -1,5 +1,6 @@
 // The MLP encoder of Paper A (low inductive bias): hidden blocks over the widths
-// [128, 256, 256, 256, 128], a final Linear, and L2 normalisation onto the unit sphere.
+// [128, 256, 256, 256, 128], a final Linear, and L2 normalisation onto the unit sphere (optional:
+// cl-ica's box and R^k experiments use the raw output with an Lp-distance loss).
 // Block order: papers.md says Linear → BatchNorm → ReLU, but the reference code behind the
 // published numbers (CLTheory's SphericalEncoder) uses Linear → ReLU → BatchNorm, and the order
 // matters: with BatchNorm before ReLU the spiral process sticks in a folded solution at R² ≈ 0.66
@@ -37,6 +38,8 @@ export interface MlpEncoderOptions {
   batchNorm?: boolean;
   /** Block order: 'act-norm' (Linear → ReLU → BatchNorm, the reference; default) or 'norm-act'. */
   order?: 'act-norm' | 'norm-act';
+  /** L2-normalise the output onto the unit sphere (default true); false for embeddings in R^d. */
+  normalize?: boolean;
   /** Source of the initial weights (layer by layer, weight then bias, as nn.mlp). */
   gen: Generator;
 }
@@ -61,6 +64,7 @@ export class MlpEncoder extends Module {
   readonly hidden: readonly number[];
   readonly batchNorm: boolean;
   readonly order: 'act-norm' | 'norm-act';
+  readonly normalize: boolean;
   readonly net: Sequential;
 
   constructor(options: MlpEncoderOptions) {
@@ -71,6 +75,7 @@ export class MlpEncoder extends Module {
       hidden = [128, 256, 256, 256, 128],
       batchNorm = true,
       order = 'act-norm',
+      normalize = true,
       gen,
     } = options;
     checkPositiveInt('MlpEncoder', 'inDim', inDim);
@@ -82,11 +87,12 @@ export class MlpEncoder extends Module {
     this.hidden = [...hidden];
     this.batchNorm = batchNorm;
     this.order = order;
+    this.normalize = normalize;
     this.net = this.registerModule('net', mlp({ inDim, hidden: [...hidden], outDim, batchNorm, order, gen }));
   }
 
   forward(x: Tensor): Tensor {
     checkEncoderInput('MlpEncoder', x, this.inDim);
-    return scope(() => F.normalize(this.net.forward(x), 1));
+    return this.normalize ? scope(() => F.normalize(this.net.forward(x), 1)) : this.net.forward(x);
   }
 }

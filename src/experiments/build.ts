@@ -5,7 +5,8 @@ import { dataKinds } from '../data/kinds.js';
 import type { DataSource, NegativeRequest } from '../data/source.js';
 import { encoderKinds, type Encoder } from '../encoders/kinds.js';
 import { conditionalKinds } from '../latent/kinds.js';
-import type { Conditional } from '../latent/types.js';
+import { marginalKinds } from '../latent/marginal-kinds.js';
+import type { Conditional, Marginal } from '../latent/types.js';
 import { auxiliaryKinds, lossKinds, type BuiltLoss } from '../losses/kinds.js';
 import type { ContrastiveLoss } from '../losses/types.js';
 import { optimizerKinds, scheduleKinds } from '../optim/kinds.js';
@@ -17,22 +18,54 @@ import { create } from '../registry/kind.js';
 import type { Generator, Tensor } from '../torch/index.js';
 import type { ConditionalConfig, RunSpecBody } from './spec.js';
 import type { StreamName } from './streams.js';
+import { latentSpaceOf, type LatentSection } from './latent-spec.js';
 
-export function buildConditional(config: ConditionalConfig, latentDim: number): Conditional {
-  return create(conditionalKinds, config, { latentDim }, 'conditional') as Conditional;
+/**
+ * The positive conditional on the spec's latent space; `gen` (the run's `set` stream) draws its
+ * frozen parameters, if it has any (content-style with dependence).
+ */
+export function buildConditional(
+  config: ConditionalConfig,
+  latentDim: number,
+  latent?: LatentSection,
+  gen?: Generator,
+): Conditional {
+  const space = latent !== undefined ? latentSpaceOf(latent) : undefined;
+  return create(
+    conditionalKinds,
+    config,
+    { latentDim, ...(space !== undefined ? { space } : {}), ...(gen !== undefined ? { gen } : {}) },
+    'conditional',
+  ) as Conditional;
+}
+
+/**
+ * The anchors' law of a spec that names a space or a marginal (src/experiments/latent-spec.ts);
+ * undefined for Paper A's { dim }, whose uniform sphere the data kinds build as they always did.
+ */
+export function buildMarginal(latent: LatentSection, gen: Generator): Marginal | undefined {
+  if (latent.marginal === undefined) return undefined;
+  return create(marginalKinds, latent.marginal, { space: latentSpaceOf(latent), gen }, 'marginal') as Marginal;
 }
 
 /** The data source of a run (its frozen parts from the `set` stream, the held-out set from `eval`). */
 export function buildData(spec: RunSpecBody, gens: Record<StreamName, Generator>): DataSource {
   const latentDim = spec.latent.dim;
+  // Set-stream order: the process's parameters, then the marginal's, then the conditional's (the
+  // last two draw nothing for Paper A's kinds, so its runs draw exactly what they always did).
   const process = create(processKinds, spec.process, { latentDim, gen: gens.set }, 'process') as Process;
+  const marginal = buildMarginal(spec.latent, gens.set);
   return create(
     dataKinds,
     spec.data,
     {
       latentDim,
+      ...(marginal !== undefined ? { marginal } : {}),
       ...(spec.conditional !== undefined
-        ? { conditional: buildConditional(spec.conditional, latentDim), conditionalConfig: spec.conditional }
+        ? {
+            conditional: buildConditional(spec.conditional, latentDim, spec.latent, gens.set),
+            conditionalConfig: spec.conditional,
+          }
         : {}),
       process,
       evalSamples: spec.eval.samples,

@@ -9,6 +9,7 @@ import { lossKinds } from '../losses/kinds.js';
 import { metricKinds } from '../metrics/kinds.js';
 import { processKinds, S2_ONLY_PROCESSES } from '../processes/kinds.js';
 import { inputKindOf, type AnyKind, type DataInputs, type InputKind } from '../registry/kind.js';
+import { spaceIssues } from './space-consistency.js';
 
 export interface SpecIssue {
   path: (string | number)[];
@@ -16,8 +17,8 @@ export interface SpecIssue {
 }
 
 interface SpecLike {
-  latent: { dim: number };
-  conditional?: { kind: string; fixedDims?: number } | undefined;
+  latent: { dim: number; space?: string; bounds?: [number, number]; marginal?: { kind: string; content?: number } };
+  conditional?: { kind: string; fixedDims?: number; content?: number } | undefined;
   process: { kind: string; outDim?: number };
   data: { kind: string };
   encoder: { kind: string; outDim?: number | undefined };
@@ -200,6 +201,7 @@ function encoderIssues(spec: SpecLike): SpecIssue[] {
 export function checkSpecConsistency(spec: SpecLike): SpecIssue[] {
   return [
     ...latentIssues(spec),
+    ...spaceIssues(spec),
     ...processIssues(spec),
     ...sphereIssues(spec),
     ...dataIssues(spec),

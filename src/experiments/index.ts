@@ -2,7 +2,8 @@
 // registry from spec kinds to science objects, and the trainer.
 export * from './spec.js';
 export { SpecError, parseSpecText, resolveSpec, validateSpec, expandRuns, parseOverride, setPath } from './resolve.js';
-export { buildConditional, buildData, buildEncoder, buildLoss, buildOptimizer } from './build.js';
+export { buildConditional, buildData, buildEncoder, buildLoss, buildMarginal, buildOptimizer } from './build.js';
+export { LatentSpec, MarginalSpec, latentSpaceOf, DEFAULT_BOX_BOUNDS, type LatentSection } from './latent-spec.js';
 export { runStreams, freshStream, STREAM_NAMES, type StreamName } from './streams.js';
 export { DivergenceError } from './divergence.js';
 export {

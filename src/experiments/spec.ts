@@ -17,6 +17,7 @@ import { optimizerKinds, scheduleKinds } from '../optim/kinds.js';
 import { processKinds, S2_ONLY_PROCESSES } from '../processes/kinds.js';
 import { nonNegativeInt, positiveInt, unionOf, type ConfigOf } from '../registry/kind.js';
 import { checkSpecConsistency } from './consistency.js';
+import { LatentSpec } from './latent-spec.js';
 
 export const ConditionalSpec = unionOf(conditionalKinds, 'conditional');
 export const ProcessSpec = unionOf(processKinds, 'process');
@@ -59,9 +60,8 @@ export const EvalSpec = z.strictObject({
 const SPEC_SHAPE = {
   name: z.string().regex(/^[a-z0-9][a-z0-9._/=-]*$/, { error: 'name must be lowercase letters, digits, . _ / = -' }),
   description: z.string().optional(),
-  latent: z
-    .strictObject({ dim: z.number().int().min(2, { error: 'latent.dim must be ≥ 2' }).default(3) })
-    .default({ dim: 3 }),
+  /** The latent space and the anchors' law (src/experiments/latent-spec.ts; default: uniform on S²). */
+  latent: LatentSpec,
   /** The positive-pair conditional on the latents (required by data kinds that draw positives from latents). */
   conditional: ConditionalSpec.optional(),
   process: ProcessSpec.default({ kind: 'identity' }),

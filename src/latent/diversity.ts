@@ -26,6 +26,11 @@
 //     away. It measures linear span, so a curved support such as K(z) also spans part of the
 //     normal directions: for the restricted conditional the local deficit is (generically)
 //     fixedDims − 1, and it is the pooled kernel that finds all fixedDims held axes.
+//     Off the sphere (cl-ica's box and R^k, src/latent/space.ts) the tangent space at z is all of
+//     R^k: the local moment is of the raw displacements and has k eigenvalues (on the box too —
+//     an interior anchor can move in every direction; rejection only reweights near the faces).
+//     The content/style conditional never moves its content block: its pooled kernel is exactly
+//     the content axes and so is its local deficit (n_c).
 // "Never moves" means a second moment at most `relativeThreshold` × the largest one (default
 // 1e-8): sampling noise never gets there for a direction that moves, and an exact zero always does.
 // The diagnostic is one-sided: a (numerically exact) kernel shows the condition is violated; an
@@ -62,7 +67,7 @@ export interface DiversityReport {
   relativeThreshold: number;
   /** Σ_jj = E[(z~_j − z_j)²] for each canonical axis e_j. */
   axisSecondMoment: number[];
-  /** Per-anchor eigenvalues of the tangent-projected second moment, descending, averaged over anchors (k − 1 values). */
+  /** Per-anchor eigenvalues of the tangent-projected second moment, descending, averaged over anchors (k − 1 values on the sphere, k off it). */
   localSpectrum: number[];
   /** Largest number of tangent directions never moved at one anchor of the local test. */
   localDeficit: number;
@@ -109,6 +114,8 @@ export function diversityDiagnostic(
 ): DiversityReport {
   const who = 'diversityDiagnostic()';
   const k = marginal.dim;
+  // A marginal without a space is on the sphere (Paper A's UniformSphere before spaces existed).
+  const onSphere = (marginal.space?.kind ?? 'sphere') === 'sphere';
   const n = checkInteger(who, 'samples', options.samples ?? 4096, 1);
   const localAnchors = checkInteger(who, 'localAnchors', options.localAnchors ?? 32, 0);
   const perAnchor = checkInteger(who, 'positivesPerAnchor', options.positivesPerAnchor ?? 4 * k, 1);
@@ -142,17 +149,15 @@ export function diversityDiagnostic(
         const za = marginal.sample(localAnchors, gen).to('float64');
         const zr = za.repeatInterleave(perAnchor, 0); // [A·P, k], each anchor P times in a row
         const dl = displacements(conditional, zr, gen);
-        const tangent = dl.sub(zr.mul(dl.mul(zr).sum(1, true))).reshape(localAnchors, perAnchor, k);
+        const tangent = (onSphere ? dl.sub(zr.mul(dl.mul(zr).sum(1, true))) : dl).reshape(localAnchors, perAnchor, k);
         const local = tangent.mT.matmul(tangent).div(perAnchor); // [A, k, k]
-        // Descending; the last one is the structural zero along z (P_z z = 0) and is dropped.
-        const ev = linalg
-          .eigh(local)
-          .eigenvalues.flip(1)
-          .narrow(1, 0, k - 1);
+        // Descending; on the sphere the last one is the structural zero along z (P_z z = 0), dropped.
+        const t = onSphere ? k - 1 : k;
+        const ev = linalg.eigh(local).eigenvalues.flip(1).narrow(1, 0, t);
         const rows = ev.toArray();
-        const sums = new Array<number>(k - 1).fill(0);
+        const sums = new Array<number>(t).fill(0);
         for (let a = 0; a < localAnchors; a++) {
-          const row = rows.slice(a * (k - 1), (a + 1) * (k - 1));
+          const row = rows.slice(a * t, (a + 1) * t);
           const cut = rel * Math.max(row[0] ?? 0, 0);
           localDeficit = Math.max(localDeficit, row.filter((x) => x <= cut).length);
           row.forEach((x, i) => (sums[i]! += x));

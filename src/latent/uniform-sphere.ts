@@ -2,6 +2,7 @@
 // vector divided by its norm is uniform on the sphere by rotational invariance.
 import { F, randn, scope, type Generator, type Tensor } from '../torch/index.js';
 import { checkInteger, type FloatDtype } from './checks.js';
+import { sphere, type LatentSpace } from './space.js';
 import type { Marginal } from './types.js';
 
 /** n points uniform on S^{dim−1}: [n, dim]. */
@@ -23,9 +24,11 @@ export class UniformSphere implements Marginal {
   readonly name = 'uniform-sphere';
   readonly dim: number;
   readonly dtype: FloatDtype;
+  readonly space: LatentSpace;
 
   constructor(dim: number, dtype: FloatDtype = 'float32') {
     this.dim = checkInteger('UniformSphere', 'dim', dim, 1);
+    this.space = sphere(dim);
     if (dtype !== 'float32' && dtype !== 'float64')
       throw new TypeError(`UniformSphere: dtype must be float32 or float64, got ${String(dtype)}`);
     this.dtype = dtype;

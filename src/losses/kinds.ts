@@ -9,6 +9,7 @@ import { alignmentUniformityLoss } from './alignment-uniformity-loss.js';
 import { augmentationProxy } from './augmentation-proxy.js';
 import { infoNCE } from './infonce.js';
 import { infoNCEInBatch } from './infonce-in-batch.js';
+import { lpInfoNCE } from './lp-infonce.js';
 import { ntXent } from './nt-xent.js';
 import { siglip } from './siglip.js';
 import { similarityFamily } from './similarity-family.js';
@@ -58,6 +59,22 @@ export const lossKinds = {
       c.negatives === 'in-batch'
         ? { loss: infoNCEInBatch({ tau: c.tau }), negatives: NONE }
         : { loss: infoNCE({ tau: c.tau }), negatives: { kind: 'shared', count: c.count ?? ctx.batch } },
+  }),
+  'lp-infonce': defineKind({
+    schema: variant('lp-infonce', {
+      tau,
+      /** Exponent of the distance similarity −|a − b|_p^p/τ (2: normal model, 1: Laplace model). */
+      p: positive('p').default(2),
+      /** Shared negatives per step, drawn from the latent marginal (default: train.batch). */
+      count: positiveInt('count').optional(),
+    }),
+    summary:
+      "InfoNCE with similarity −|f(x) − f(x')|_p^p/τ on unnormalised embeddings (cl-ica's box and R^k loss; use encoder normalize: false)",
+    example: { kind: 'lp-infonce', tau: 1 },
+    create: (c, ctx: LossContext): BuiltLoss => ({
+      loss: lpInfoNCE({ tau: c.tau, p: c.p }),
+      negatives: { kind: 'shared', count: c.count ?? ctx.batch },
+    }),
   }),
   'adapted-infonce': defineKind({
     schema: variant('adapted-infonce', {

@@ -21,6 +21,11 @@ export { silhouette, type SilhouetteOptions } from './silhouette.js';
 export { linearProbe, type LinearProbeOptions, type LinearProbeResult } from './linear-probe.js';
 export { similarityStats, type SimilarityStats, type SimilarityStatsOptions } from './similarity-stats.js';
 export { pixelReadoutR2 } from './pixel-readout.js';
+export { blockR2, type BlockR2Options, type BlockR2Result } from './block-r2.js';
+export { heldOutMcc, type HeldOutMCCResult } from './held-out-mcc.js';
+export { permutationDisentanglement } from './permutation-disentanglement.js';
+export { fitKernelRidge, KRR_ALPHAS, KRR_GAMMAS, type KernelRidgeFit } from './kernel-ridge.js';
+export { r2Score } from './r2-score.js';
 
 const FACTORIES = {
   r2: () => r2Metric(),

@@ -7,6 +7,9 @@ import type { ContrastiveLoss } from '../losses/types.js';
 import { defineKind, positiveInt, variant, unitInterval, type ConfigOf } from '../registry/kind.js';
 import { noGrad, randperm, scope, type Generator, type Tensor } from '../torch/index.js';
 import { alignment, uniformity } from './alignment-uniformity.js';
+import { blockR2 } from './block-r2.js';
+import { heldOutMcc } from './held-out-mcc.js';
+import { permutationDisentanglement } from './permutation-disentanglement.js';
 import { ape } from './ape.js';
 import { lossOnPairs } from './eval-loss.js';
 import { adjustedRandIndex, normalizedMutualInfo } from './cluster-agreement.js';
@@ -85,6 +88,49 @@ export const metricKinds = {
     example: { kind: 'mcc' },
     requires: ['latents'],
     create: (_c, ctx: EvalContext) => measure(() => ({ mcc: mcc(latents(ctx), ctx.embeddings).mcc })),
+  }),
+  'held-out-mcc': defineKind({
+    schema: variant('held-out-mcc', {}),
+    summary:
+      'out-of-sample MCC: the Hungarian matching of |Pearson| learned on the first half of the held-out set, scored on the second (mccHeldOut)',
+    example: { kind: 'held-out-mcc' },
+    requires: ['latents'],
+    create: (_c, ctx: EvalContext) => measure(() => ({ mccHeldOut: heldOutMcc(latents(ctx), ctx.embeddings).mcc })),
+  }),
+  'permutation-disentanglement': defineKind({
+    schema: variant('permutation-disentanglement', {}),
+    summary:
+      "cl-ica's permutation score (perm): per-dimension least-squares rescaling, then Munkres-matched mean |Pearson| (Zimmermann et al. 2021)",
+    example: { kind: 'permutation-disentanglement' },
+    requires: ['latents'],
+    create: (_c, ctx: EvalContext) =>
+      measure(() => ({ perm: permutationDisentanglement(latents(ctx), ctx.embeddings) })),
+  }),
+  'block-r2': defineKind({
+    schema: variant('block-r2', {
+      /** Content coordinates n_c: the first n_c latents are content, the rest style. */
+      content: positiveInt('content'),
+      /** Also the kernel-ridge readout (contentR2Nonlinear, styleR2Nonlinear). */
+      nonlinear: z.boolean().default(true),
+      /** Rows of the fit half the kernel readout is fitted on (cost ∝ maxFit³). */
+      maxFit: positiveInt('maxFit').default(1000),
+      /** Standardise representation and blocks with the fit half's mean and std (von Kügelgen et al.). */
+      standardize: z.boolean().default(true),
+    }),
+    summary:
+      'R² of predicting the content block (first n_c latents) and the style block from the representation, linear and kernel ridge, fitted on half the held-out set and scored on the other (von Kügelgen et al. 2021)',
+    example: { kind: 'block-r2', content: 1, maxFit: 12 },
+    requires: ['latents'],
+    create: (c, ctx: EvalContext) =>
+      measure(() => {
+        const r = blockR2(latents(ctx), ctx.embeddings, c);
+        return {
+          contentR2: r.content,
+          styleR2: r.style,
+          ...(r.contentNonlinear !== undefined ? { contentR2Nonlinear: r.contentNonlinear } : {}),
+          ...(r.styleNonlinear !== undefined ? { styleR2Nonlinear: r.styleNonlinear } : {}),
+        };
+      }),
   }),
   ape: defineKind({
     schema: variant('ape', {}),

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { dataKinds } from '../../src/data/kinds.js';
 import { encoderKinds } from '../../src/encoders/kinds.js';
 import { conditionalKinds } from '../../src/latent/kinds.js';
+import { marginalKinds } from '../../src/latent/marginal-kinds.js';
 import { auxiliaryKinds, lossKinds } from '../../src/losses/kinds.js';
 import { metricKinds } from '../../src/metrics/kinds.js';
 import { optimizerKinds, scheduleKinds } from '../../src/optim/kinds.js';
@@ -77,7 +78,23 @@ function hostSpec(domain: string, example: Json): Json {
   const kind = example['kind'] as string;
   switch (domain) {
     case 'conditional':
+      // Content/style positives live on R^k with the content/style marginal (as in von Kügelgen et al.).
+      if (kind === 'content-style')
+        return {
+          ...HOST,
+          latent: { dim: 3, space: 'real', marginal: { kind: 'content-style', content: example['content'] } },
+          conditional: example,
+        };
       return { ...HOST, conditional: example };
+    case 'marginal': {
+      // On a space where the marginal is defined: the box for uniform, R^k for the others.
+      const space = kind === 'uniform' ? 'box' : 'real';
+      const conditional =
+        kind === 'content-style'
+          ? { kind: 'content-style', content: example['content'] }
+          : { kind: 'normal', scale: 0.1 };
+      return { ...HOST, latent: { dim: 3, space, marginal: example }, conditional };
+    }
     case 'process':
       return { ...HOST, process: example };
     case 'data':
@@ -125,6 +142,7 @@ function hostSpec(domain: string, example: Json): Json {
 
 const DOMAINS: [string, KindRegistry][] = [
   ['conditional', conditionalKinds],
+  ['marginal', marginalKinds],
   ['process', processKinds],
   ['data', dataKinds],
   ['encoder', encoderKinds],

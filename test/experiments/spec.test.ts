@@ -59,7 +59,7 @@ test('rejections name the key path and the allowed values', () => {
     'conditional.fixedDims: conditional.fixedDims must leave at least 2 varying coordinates (allowed: 0..1 for latent.dim 3), got 2',
   ]);
   assert.deepEqual(issues({ ...base, conditional: { kind: 'vmff', kappa: 3 } }), [
-    'conditional.kind: got "vmff"; allowed values: vmf, restricted-vmf',
+    'conditional.kind: got "vmff"; allowed values: vmf, restricted-vmf, normal, laplace, generalized-normal, content-style',
   ]);
   assert.deepEqual(issues({ ...base, loss: { kind: 'infonce', tau: 0.3, temperature: 1 } }), [
     "loss: unknown key 'temperature' (allowed: kind, tau, negatives, count, gather)",

@@ -1,7 +1,7 @@
 // `clab diagnose <spec>`: does the spec's positive sampler satisfy Paper A's diversity condition?
 import type { Command } from 'commander';
-import { buildConditional } from '../../experiments/index.js';
-import { UniformSphere, diversityDiagnostic } from '../../latent/index.js';
+import { buildConditional, buildMarginal, latentSpaceOf } from '../../experiments/index.js';
+import { UniformSphere, describeSpace, diversityDiagnostic } from '../../latent/index.js';
 import { Generator } from '../../torch/index.js';
 import { collect, conditionalOf, readSpec } from '../options.js';
 
@@ -15,14 +15,22 @@ function diagnose(file: string, opts: DiagnoseOptions): void {
   const spec = readSpec(file, opts);
   const conditional = conditionalOf(spec, file, 'diagnose');
   const dim = spec.latent.dim;
-  const report = diversityDiagnostic(new UniformSphere(dim), buildConditional(conditional, dim), new Generator(0), {
-    samples: Number(opts.samples),
-  });
+  // The spec's marginal and conditional on its space (frozen parameters from a fixed stream).
+  const frozen = new Generator(1);
+  const marginal = buildMarginal(spec.latent, frozen) ?? new UniformSphere(dim);
+  const report = diversityDiagnostic(
+    marginal,
+    buildConditional(conditional, dim, spec.latent, frozen),
+    new Generator(0),
+    { samples: Number(opts.samples) },
+  );
   if (opts.json) {
     process.stdout.write(`${JSON.stringify(report)}\n`);
     return;
   }
-  process.stdout.write(`${spec.name}: conditional ${JSON.stringify(conditional)} on S^${dim - 1}\n`);
+  process.stdout.write(
+    `${spec.name}: conditional ${JSON.stringify(conditional)} on ${describeSpace(latentSpaceOf(spec.latent))}\n`,
+  );
   process.stdout.write(`diversity condition: ${report.holds ? 'HOLDS' : 'VIOLATED'}\n`);
   process.stdout.write(`displacement spectrum: ${report.spectrum.map((x) => x.toExponential(2)).join(', ')}\n`);
   if (report.unperturbed.length > 0)

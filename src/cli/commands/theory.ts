@@ -39,6 +39,10 @@ function theory(file: string, opts: TheoryOptions): void {
   const spec = readSpec(file, opts);
   if (opts.negatives !== 'full' && opts.negatives !== 'support')
     throw new SpecError('--negatives', [`--negatives: got '${opts.negatives}'; allowed values: full, support`]);
+  if (spec.latent.space !== undefined && spec.latent.space !== 'sphere')
+    throw new SpecError(file, [
+      `latent.space: clab theory estimates Paper A's asymptotic loss on the sphere; got ${spec.latent.space}`,
+    ]);
   const lambdas = lambdasOf(opts.lambdas);
   const conditional = conditionalOf(spec, file, 'theory');
   const tau = temperatureOf(spec, file);

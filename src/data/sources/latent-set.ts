@@ -50,7 +50,8 @@ export class LatentSetDataSource implements DataSource {
     this.size = config.size;
     this.latentDim = ctx.latentDim;
     this.inputShape = [ctx.process.outDim];
-    const marginal = new UniformSphere(ctx.latentDim);
+    // The spec's marginal when it names one (cl-ica's spaces), else Paper A's uniform sphere.
+    const marginal = ctx.marginal ?? new UniformSphere(ctx.latentDim);
     this.latents = noGrad(() => marginal.sample(config.size, ctx.set));
     this.epochRoot = ctx.set.split(1)[0].seed;
     // Drawn before training, from its own stream: the same held-out set whatever happens later.
@@ -134,6 +135,8 @@ export class LatentSetDataSource implements DataSource {
   dispose(): void {
     for (const t of [this.latents, this.evalData.inputs, this.evalData.positives, this.evalData.latents]) t?.dispose();
     this.ctx.process.dispose?.();
+    this.ctx.marginal?.dispose?.();
+    this.ctx.conditional?.dispose?.();
   }
 }
 

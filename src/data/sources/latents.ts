@@ -1,10 +1,12 @@
 // Paper A's synthetic data: latents z uniform on S^{k−1}, positives from the spec's conditional,
-// inputs x = g(z) through the frozen process (design/papers.md, "Synthetic setup").
+// inputs x = g(z) through the frozen process (design/papers.md, "Synthetic setup"). A spec that
+// names a latent space or marginal (cl-ica's box and R^k, content/style latents) draws the anchors
+// and the shared negatives from that marginal instead.
 //
 // Draw order per step (from the run's data stream): anchors, positives, negatives — the order of
 // Paper A's reference loop, kept so that a run's numbers do not depend on how the trainer is built.
 import { noGrad, scope, type Generator, type Tensor } from '../../torch/index.js';
-import { ConstrainedSupport, UniformSphere } from '../../latent/index.js';
+import { ConstrainedSupport, UniformSphere, type Marginal } from '../../latent/index.js';
 import { sampleAdaptedNegatives } from '../../losses/adapted-infonce.js';
 import { sampleProxyNegatives } from '../../losses/augmentation-proxy.js';
 import { latentBatch } from './latent-batch.js';
@@ -16,13 +18,13 @@ export class LatentDataSource implements DataSource {
   readonly latentDim: number;
   readonly perAnchorSources: readonly ('support' | 'views')[];
   readonly sharedNegatives = true;
-  private readonly marginal: UniformSphere;
+  private readonly marginal: Marginal;
   private readonly evalData: EvalSet;
 
   constructor(private readonly ctx: DataContext) {
     this.latentDim = ctx.latentDim;
     this.inputShape = [ctx.process.outDim];
-    this.marginal = new UniformSphere(ctx.latentDim);
+    this.marginal = ctx.marginal ?? new UniformSphere(ctx.latentDim);
     const fixed = ctx.conditionalConfig?.fixedDims ?? 0;
     this.perAnchorSources = fixed > 0 ? ['support', 'views'] : ['views'];
     // Drawn before training, from its own stream: the same held-out set whatever happens later.
@@ -80,13 +82,15 @@ export class LatentDataSource implements DataSource {
   dispose(): void {
     for (const t of [this.evalData.inputs, this.evalData.positives, this.evalData.latents]) t?.dispose();
     this.ctx.process.dispose?.();
+    this.ctx.marginal?.dispose?.();
+    this.ctx.conditional?.dispose?.();
   }
 }
 
 export const latentsData = defineKind({
   schema: variant('latents', {}),
   summary:
-    "latents uniform on S^{k−1} (spec 'latent'), positives from 'conditional', inputs through 'process' (Paper A)",
+    "latents from the spec's 'latent' marginal (default uniform on S^{k−1}), positives from 'conditional', inputs through 'process' (Paper A; cl-ica)",
   example: { kind: 'latents' },
   requires: ['conditional'],
   provides: ['latents', 'positives', 'shared-negatives', 'support-negatives', 'view-negatives'],

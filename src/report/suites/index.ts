@@ -5,7 +5,9 @@
 import type { Suite } from '../../experiments/suite.js';
 import type { MetricsRow, RunMeta } from '../../runs/index.js';
 import type { ReportInput } from '../types.js';
+import { clIcaReport } from './cl-ica.js';
 import { clustersReport } from './clusters.js';
+import { contentStyleReport } from './content-style.js';
 import { functionClassReport } from './function-class.js';
 import { imageIdentifiabilityReport } from './image-identifiability.js';
 import { imageRegimesReport } from './image-regimes.js';
@@ -33,7 +35,9 @@ export type SuiteReportBuilder = (ctx: SuiteReportContext) => ReportInput | Prom
 /** Builders by name (a suite's `report:` key). */
 export const suiteReports: Record<string, SuiteReportBuilder> = {
   'function-class': functionClassReport,
+  'cl-ica': clIcaReport,
   clusters: clustersReport,
+  'content-style': contentStyleReport,
   'image-identifiability': imageIdentifiabilityReport,
   'image-regimes': imageRegimesReport,
   similarities: similaritiesReport,

@@ -1,0 +1,78 @@
+// Small helpers the cl-ica and content-style report builders share: a table cell of one metric
+// from a suite's finished runs, mean ± std formatting, and the diversity verdict of a cell's spec.
+import { buildConditional, buildMarginal, latentSpaceOf, type ExperimentSpec } from '../../experiments/index.js';
+import { describeSpace, diversityDiagnostic, UniformSphere, type Marginal } from '../../latent/index.js';
+import { Generator } from '../../torch/index.js';
+import type { CellResult } from '../types.js';
+import type { SuiteRunData } from './index.js';
+
+export const meanOf = (xs: readonly number[]): number =>
+  xs.length === 0 ? Number.NaN : xs.reduce((a, b) => a + b, 0) / xs.length;
+
+export const fmt = (x: number, digits = 2): string => (Number.isFinite(x) ? x.toFixed(digits) : 'n/a');
+
+/** The metric's value in every finished run of (row, column), by seed ('loss': the final training loss). */
+export function valuesOf(runs: readonly SuiteRunData[], row: string, column: string, metric: string): number[] {
+  return runs
+    .filter((r) => r.row === row && r.column === column && r.meta.summary !== undefined)
+    .sort((a, b) => a.meta.seed - b.meta.seed)
+    .map((r) => (metric === 'loss' ? r.meta.summary!.finalLoss : (r.meta.summary!.metrics[metric] ?? Number.NaN)));
+}
+
+/** A table cell (labelled rowLabel/columnLabel) of one metric of the runs of (row, column). */
+export function cellOf(
+  runs: readonly SuiteRunData[],
+  row: string,
+  column: string,
+  metric: string,
+  labels: { row?: string; column?: string } = {},
+): CellResult {
+  const chosen = runs
+    .filter((r) => r.row === row && r.column === column && r.meta.summary !== undefined)
+    .sort((a, b) => a.meta.seed - b.meta.seed);
+  return {
+    row: labels.row ?? row,
+    column: labels.column ?? column,
+    values: valuesOf(runs, row, column, metric),
+    runIds: chosen.map((r) => r.meta.id),
+  };
+}
+
+/**
+ * The diversity diagnostic of a cell's latent model (src/latent/diversity.ts) in words: 'holds', or
+ * 'violated (k never-moved directions)'. A small sample: the verdict rests on exact zeros.
+ */
+export function diversityOf(spec: ExperimentSpec): string {
+  if (spec.conditional === undefined) return 'n/a';
+  const frozen = new Generator(1);
+  const marginal: Marginal = buildMarginal(spec.latent, frozen) ?? new UniformSphere(spec.latent.dim);
+  const conditional = buildConditional(spec.conditional, spec.latent.dim, spec.latent, frozen);
+  try {
+    const r = diversityDiagnostic(marginal, conditional, new Generator(0), { samples: 1024, localAnchors: 8 });
+    return r.holds
+      ? 'holds'
+      : `violated (${r.unperturbed.length} never-moved direction${r.unperturbed.length === 1 ? '' : 's'})`;
+  } finally {
+    marginal.dispose?.();
+    conditional.dispose?.();
+  }
+}
+
+/** "box [0, 1]^10, uniform marginal" and the like. */
+export function latentOf(spec: ExperimentSpec): string {
+  const m = spec.latent.marginal;
+  const law =
+    m === undefined
+      ? 'uniform'
+      : Object.entries(m)
+          .map(([k, v]) => (k === 'kind' ? v : `${k} ${v}`))
+          .join(', ');
+  return `${describeSpace(latentSpaceOf(spec.latent))}, ${law}`;
+}
+
+/** A tagged config as "kind (k v, …)". */
+export function configOf(c: { kind: string } | undefined): string {
+  if (c === undefined) return 'none';
+  const rest = Object.entries(c).filter(([k]) => k !== 'kind');
+  return rest.length === 0 ? c.kind : `${c.kind} (${rest.map(([k, v]) => `${k} ${JSON.stringify(v)}`).join(', ')})`;
+}
