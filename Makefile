@@ -78,8 +78,10 @@ lint: setup
 format: setup
 	node_modules/.bin/prettier --write --log-level=warn $(PRETTIER_FILES)
 
+# Only *.test.js files: the helpers beside them (fixtures, servers, the ranks of the data-parallel
+# tests) are programs, not tests.
 test: setup lint
-	node --test --test-reporter=spec dist/test/
+	node --test --test-reporter=spec $$(find dist/test -name '*.test.js' | sort)
 
 # The spec fuzzer at full size (issue 18): 1,000 generated specs across every registered kind,
 # through the real CLI; prints the summary the README's Reliability section quotes. Not in `make test`
