@@ -23,8 +23,10 @@ export function collapseStats(embeddings: Tensor): CollapseStats {
     scope(() => {
       const x = embeddings.to('float64');
       const centred = x.sub(x.mean(0, true));
-      const cov = centred.T.matmul(centred).div(Math.max(1, n - 1));
-      const eig = linalg.eigh(cov).eigenvalues.clampMin(0);
+      // CᵀC [d, d] and CCᵀ [n, n] have the same non-zero eigenvalues: decompose the smaller one, so
+      // a wide embedding (d in the thousands, a short evaluation batch) costs O(n³), not O(d³).
+      const gram = n < d ? centred.matmul(centred.T) : centred.T.matmul(centred);
+      const eig = linalg.eigh(gram.div(Math.max(1, n - 1))).eigenvalues.clampMin(0);
       const variance = eig.sum().item();
       if (!(variance > 0)) return { variance: Number.isFinite(variance) ? variance : NaN, effectiveRank: 0, dim: d };
       const p = eig.div(variance);
