@@ -67,6 +67,7 @@ export const lossKinds = {
       p: positive('p').default(2),
       /** Shared negatives per step, drawn from the latent marginal (default: train.batch). */
       count: positiveInt('count').optional(),
+      gather,
     }),
     summary:
       "InfoNCE with similarity −|f(x) − f(x')|_p^p/τ on unnormalised embeddings (cl-ica's box and R^k loss; use encoder normalize: false)",
