@@ -25,7 +25,7 @@ interface SpecLike {
   loss: { kind: string; rho?: number };
   auxiliary: { kind: string; datasetSize?: number | undefined }[];
   train: { batch: number };
-  eval: { metrics: { kind: string }[] };
+  eval: { samples: number; metrics: { kind: string; testFraction?: number }[] };
 }
 
 const S2_ONLY_ENCODERS = ['inverse-spiral', 'inverse-patches'];
@@ -198,6 +198,37 @@ function encoderIssues(spec: SpecLike): SpecIssue[] {
   return [...inputIssues(spec, inputs), ...embeddingIssues(spec, inputs), ...batchIssues(spec, inputs)];
 }
 
+/** Metrics that relate every latent coordinate to every embedding coordinate over eval.samples. */
+const COORDINATE_METRICS = ['r2', 'mcc', 'held-out-mcc', 'permutation-disentanglement', 'block-r2'];
+
+/**
+ * Metrics that fit or correlate coordinates need more evaluation samples than coordinates: with
+ * n ≤ d + 1 samples an affine fit of the latents from d embedding coordinates interpolates them
+ * (R² = 1 for any encoder), and the n-sample correlations have rank < n, so matching k latents to
+ * d coordinates pairs chance correlations (MCC inflated) — silent wrong numbers, and at large d an
+ * O(d³) matching. The count that fits a held-out R² is the part not held out.
+ */
+function evalSampleIssues(spec: SpecLike): SpecIssue[] {
+  const inputs = dataInputs(spec);
+  const k = inputs?.latentDim ?? spec.latent.dim;
+  const sized = SIZED_BY_LATENTS.includes(spec.encoder.kind);
+  const d = spec.encoder.outDim ?? (sized ? k : 0);
+  const needed = Math.max(k, d) + 2;
+  const out: SpecIssue[] = [];
+  spec.eval.metrics.forEach((m, i) => {
+    if (!COORDINATE_METRICS.includes(m.kind)) return;
+    const held = Math.round(spec.eval.samples * (m.testFraction ?? 0));
+    const fitted = spec.eval.samples - held;
+    if (fitted >= needed) return;
+    const part = held > 0 ? ` (${fitted} after holding out ${held})` : '';
+    out.push({
+      path: ['eval', 'samples'],
+      message: `metric '${m.kind}' (eval.metrics.${i}) relates ${k} latent and ${d || 'the'} embedding coordinates over eval.samples, which must exceed the larger dimension + 1 or the fit interpolates (R² = 1) and the correlations match by chance (allowed: ${held > 0 ? `${Math.ceil(needed / (1 - (m.testFraction ?? 0)))}` : needed} or more), got ${spec.eval.samples}${part}`,
+    });
+  });
+  return out;
+}
+
 export function checkSpecConsistency(spec: SpecLike): SpecIssue[] {
   return [
     ...latentIssues(spec),
@@ -206,5 +237,6 @@ export function checkSpecConsistency(spec: SpecLike): SpecIssue[] {
     ...sphereIssues(spec),
     ...dataIssues(spec),
     ...encoderIssues(spec),
+    ...evalSampleIssues(spec),
   ];
 }

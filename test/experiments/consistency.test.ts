@@ -172,3 +172,22 @@ test('clab run exits 2 on such a spec before any work, naming the key path and t
   );
   assert.ok(!fs.readdirSync(dir).some((f) => f !== 'spec.yaml' && fs.existsSync(path.join(dir, f, 'meta.json'))));
 });
+
+test('coordinate metrics need more evaluation samples than dimensions + 1 (R² was 1.000 by interpolation, MCC by chance)', () => {
+  const spec = (dim: number, samples: number, metrics: unknown[]): Json => ({
+    ...HOST,
+    latent: { dim },
+    eval: { every: 2, samples, metrics },
+  });
+  assert.deepEqual(issues(spec(40, 32, ['r2'])), [
+    "eval.samples: metric 'r2' (eval.metrics.0) relates 40 latent and 40 embedding coordinates over eval.samples, which must exceed the larger dimension + 1 or the fit interpolates (R² = 1) and the correlations match by chance (allowed: 42 or more), got 32",
+  ]);
+  // The embedding may be wider than the latents; a held-out R² fits on the part not held out.
+  assert.match(
+    issues({ ...spec(3, 32, ['mcc']), encoder: { kind: 'mlp', hidden: [8], outDim: 64 } })[0]!,
+    /relates 3 latent and 64 embedding coordinates .* \(allowed: 66 or more\), got 32$/,
+  );
+  assert.match(issues(spec(3, 6, [{ kind: 'r2', testFraction: 0.5 }]))[0]!, /got 6 \(3 after holding out 3\)$/);
+  accepted(spec(40, 42, ['r2', 'mcc']));
+  accepted(spec(3, 32, ['r2', 'mcc', 'ape']));
+});
