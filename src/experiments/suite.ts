@@ -160,6 +160,34 @@ export interface SuiteOptions {
   seeds?: number;
   /** A dataset path for suites whose data the user supplies (sets data.path in every cell). */
   data?: string;
+  /**
+   * Only these cells: `row/column` selectors where either part may be a star (every row, every
+   * column), e.g. a whole column, to run a table's missing cells first. Default: every cell.
+   */
+  cells?: string[];
+}
+
+/** A predicate for --cells selectors, or the problems with them (a name the suite does not have). */
+function cellSelector(
+  selectors: string[] | undefined,
+  rows: string[],
+  columns: string[],
+): { problems: string[]; selects: (row: string, column: string) => boolean } {
+  if (selectors === undefined) return { problems: [], selects: () => true };
+  const problems: string[] = [];
+  const parsed = selectors.map((sel) => {
+    const [r, c, ...rest] = sel.split('/');
+    if (r === undefined || c === undefined || rest.length > 0 || r === '' || c === '')
+      problems.push(`--cells: '${sel}' is not row/column (either part may be *)`);
+    else {
+      if (r !== '*' && !rows.includes(r)) problems.push(`--cells: '${sel}': no row '${r}' (rows: ${rows.join(', ')})`);
+      if (c !== '*' && !columns.includes(c))
+        problems.push(`--cells: '${sel}': no column '${c}' (columns: ${columns.join(', ')})`);
+    }
+    return [r, c] as const;
+  });
+  const matches = (part: string | undefined, name: string): boolean => part === '*' || part === name;
+  return { problems, selects: (row, column) => parsed.some(([r, c]) => matches(r, row) && matches(c, column)) };
 }
 
 /** A cell's name part: lowercase, with anything a spec name cannot hold turned into '-'. */
@@ -204,12 +232,14 @@ export function loadSuite(file: string, options: SuiteOptions = {}): Suite {
   const only = options.preset === undefined ? undefined : s.presetCells[options.preset];
   const rows = Object.keys(s.rows).filter((r) => only?.rows === undefined || only.rows.includes(r));
   const columns = Object.keys(s.columns).filter((c) => only?.columns === undefined || only.columns.includes(c));
+  const chosen = cellSelector(options.cells, Object.keys(s.rows), Object.keys(s.columns));
+  problems.push(...chosen.problems);
   for (const row of rows) {
     const rowOver = s.rows[row]!;
     for (const column of columns) {
       const colOver = s.columns[column]!;
       const cellOver = s.cells[`${row}/${column}`];
-      if (cellOver === null) continue;
+      if (cellOver === null || !chosen.selects(row, column)) continue;
       const merged = deepMerge(deepMerge(deepMerge(base, rowOver), colOver), cellOver ?? {});
       merged['name'] = `${s.suite}/${slug(row)}/${slug(column)}`;
       if (options.data !== undefined && !dataTakesPath(merged)) {
@@ -235,6 +265,8 @@ export function loadSuite(file: string, options: SuiteOptions = {}): Suite {
       }
     }
   }
+  if (options.cells !== undefined && cells.length === 0 && problems.length === 0)
+    problems.push(`--cells: ${options.cells.join(',')} selects no cell that runs at this preset`);
   if (problems.length > 0) throw new SpecError(file, [...new Set(problems)]);
   return {
     id: s.suite,

@@ -96,3 +96,46 @@ test('presetCells: an unknown row, column or preset is a spec error naming the k
     'presetCells.quick.rows: name at least one row (leave rows out to run every row)',
   ]);
 });
+
+const TABLE1 = path.resolve('experiments/loss-is-not-enough/table1.yaml');
+const cellsOf = (s: ReturnType<typeof loadSuite>): string[] => s.cells.map((c) => `${c.row}/${c.column}`);
+
+test('--cells runs only the selected cells: a column, a row, a single cell; null cells stay out', () => {
+  assert.deepEqual(cellsOf(loadSuite(TABLE1, { preset: 'paper', cells: ['*/violated-infonce'] })), [
+    'identity/violated-infonce',
+    'invertible-mlp/violated-infonce',
+    'linear/violated-infonce',
+    'patches/violated-infonce',
+    'spiral/violated-infonce',
+  ]);
+  assert.deepEqual(cellsOf(loadSuite(TABLE1, { preset: 'paper', cells: ['invertible-mlp/*'] })), [
+    'invertible-mlp/holds-infonce',
+    'invertible-mlp/violated-infonce',
+    'invertible-mlp/violated-adapted',
+  ]);
+  assert.deepEqual(
+    cellsOf(loadSuite(TABLE1, { preset: 'paper', cells: ['patches/holds-infonce', 'identity/violated-inverse'] })),
+    ['identity/violated-inverse', 'patches/holds-infonce'],
+  );
+  assert.equal(loadSuite(TABLE1, { preset: 'paper' }).cells.length, 19);
+});
+
+test('--cells: an unknown row or column, a malformed selector or one that selects nothing is a spec error', () => {
+  const problems = (cells: string[]): string[] => {
+    try {
+      loadSuite(TABLE1, { preset: 'paper', cells });
+    } catch (e) {
+      if (e instanceof SpecError) return e.issues;
+      throw e;
+    }
+    return [];
+  };
+  assert.deepEqual(problems(['idnetity/*']), [
+    "--cells: 'idnetity/*': no row 'idnetity' (rows: identity, invertible-mlp, linear, patches, spiral)",
+  ]);
+  assert.match(problems(['*/violated'])[0]!, /no column 'violated' \(columns: holds-infonce, violated-infonce/);
+  assert.deepEqual(problems(['identity']), ["--cells: 'identity' is not row/column (either part may be *)"]);
+  assert.deepEqual(problems(['invertible-mlp/violated-inverse']), [
+    '--cells: invertible-mlp/violated-inverse selects no cell that runs at this preset',
+  ]);
+});

@@ -14,10 +14,12 @@ import { listSuites, suiteFile } from '../paths.js';
 import { printAndWriteReport } from '../print-report.js';
 import { suiteReport } from '../../report/suite-report.js';
 
-type ReproduceOptions = RunOptions & { out?: string; data?: string };
+type ReproduceOptions = RunOptions & { out?: string; data?: string; cells?: string };
 
 async function reproduceStudy(study: Study, options: ReproduceOptions): Promise<number> {
-  const ignored = (['set', 'seeds', 'parallel', 'root', 'executor'] as const).filter((k) => options[k] !== undefined);
+  const ignored = (['set', 'seeds', 'parallel', 'root', 'executor', 'cells'] as const).filter(
+    (k) => options[k] !== undefined,
+  );
   if (ignored.length > 0)
     throw new SpecError(`--${ignored[0]}`, [
       `--${ignored.join(', --')}: study '${study.id}' runs its own loop and does not take ${ignored.length > 1 ? 'these options' : 'this option'}`,
@@ -80,6 +82,7 @@ async function reproduceSuite(name: string, options: ReproduceOptions): Promise<
     set: options.set ?? [],
     ...(seeds !== undefined ? { seeds } : {}),
     ...(options.data !== undefined ? { data: path.resolve(options.data) } : {}),
+    ...(options.cells !== undefined ? { cells: options.cells.split(',').map((c) => c.trim()) } : {}),
   });
   const output = Output.fromProcess(Boolean(options.json));
   const planned = planSuite(suite, preset);
@@ -131,7 +134,11 @@ export function addReproduce(cli: Command): void {
       )
       .description('Run every cell of a published table and report it next to the paper’s numbers.')
       .option('--out <dir>', 'report folder (default: reports/<suite>/<preset>)')
-      .option('--data <path>', 'dataset a study reads (e.g. the CIFAR-10 cifar-10-batches-bin folder or .tar.gz)'),
+      .option('--data <path>', 'dataset a study reads (e.g. the CIFAR-10 cifar-10-batches-bin folder or .tar.gz)')
+      .option(
+        '--cells <list>',
+        'only these cells, comma-separated row/column (either part may be *), e.g. "*/violated-infonce"; the report covers these cells',
+      ),
   ).action(async (name: string, opts: ReproduceOptions) => {
     const study = getStudy(name);
     process.exitCode = study !== undefined ? await reproduceStudy(study, opts) : await reproduceSuite(name, opts);
