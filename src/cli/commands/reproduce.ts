@@ -1,13 +1,10 @@
 // `clab reproduce <name>`: every cell of a suite (a published table) through the executor, then
-// the report next to the paper's numbers. Studies (their own training loops) still run here as
-// they are until they become suites.
+// the report next to the paper's numbers.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { runExperiment, SpecError } from '../../experiments/index.js';
-import { getStudy, studyIds, type Study } from '../../experiments/study.js';
 import { loadSuite, planSuite } from '../../experiments/suite.js';
-import '../../studies/index.js';
 import { addRunOptions, executorOption, parallelism, withStore, type RunOptions } from '../options.js';
 import { Output } from '../output.js';
 import { listSuites, suiteFile } from '../paths.js';
@@ -16,50 +13,11 @@ import { suiteReport } from '../../report/suite-report.js';
 
 type ReproduceOptions = RunOptions & { out?: string; data?: string; cells?: string };
 
-async function reproduceStudy(study: Study, options: ReproduceOptions): Promise<number> {
-  const ignored = (['set', 'seeds', 'parallel', 'root', 'executor', 'cells'] as const).filter(
-    (k) => options[k] !== undefined,
-  );
-  if (ignored.length > 0)
-    throw new SpecError(`--${ignored[0]}`, [
-      `--${ignored.join(', --')}: study '${study.id}' runs its own loop and does not take ${ignored.length > 1 ? 'these options' : 'this option'}`,
-    ]);
-  const preset = options.preset ?? 'quick';
-  const presets: Record<string, 'quick' | 'full'> = {
-    quick: 'quick',
-    full: 'full',
-    paper: 'full',
-    ...(study.presets ?? {}),
-  };
-  const mapped = presets[preset];
-  if (mapped === undefined)
-    throw new SpecError('--preset', [`--preset: got '${preset}'; allowed values: ${Object.keys(presets).join(', ')}`]);
-  if (study.needsData && options.data === undefined)
-    throw new SpecError('--data', [
-      `--data: study '${study.id}' reads a dataset you supply; give its path with --data PATH`,
-    ]);
-  if (options.data !== undefined && !fs.existsSync(options.data))
-    throw new SpecError('--data', [`--data: no such file or folder: ${options.data}`]);
-  const output = Output.fromProcess(Boolean(options.json));
-  output.info(`${study.title}\nclaim: ${study.claim}\npreset: ${preset}`, { event: 'plan', study: study.id, preset });
-  const input = await study.run({
-    preset: mapped,
-    log: (m) => output.info(`  ${m}`, { event: 'log', message: m }),
-    ...(options.data !== undefined ? { data: path.resolve(options.data) } : {}),
-  });
-  // The report states the claim it tests first.
-  const withClaim = input.notes.some((n) => n.includes(study.claim))
-    ? input
-    : { ...input, notes: [`Claim tested: ${study.claim}`, ...input.notes] };
-  await printAndWriteReport(withClaim, options.out ?? path.join('reports', study.id, preset), output);
-  return 0;
-}
-
 function suiteFileOf(name: string): string {
   try {
     return suiteFile(name);
   } catch {
-    throw new SpecError('reproduce', [`got '${name}'; allowed values: ${[...listSuites(), ...studyIds()].join(', ')}`]);
+    throw new SpecError('reproduce', [`got '${name}'; allowed values: ${listSuites().join(', ')}`]);
   }
 }
 
@@ -128,19 +86,15 @@ export function addReproduce(cli: Command): void {
   addRunOptions(
     cli
       .command('reproduce')
-      .argument(
-        '<name>',
-        `a suite under experiments/ (${listSuites().join(', ') || 'none found'}) or a study (${studyIds().join(', ') || 'none registered'})`,
-      )
+      .argument('<name>', `a suite under experiments/ (${listSuites().join(', ') || 'none found'})`)
       .description('Run every cell of a published table and report it next to the paper’s numbers.')
       .option('--out <dir>', 'report folder (default: reports/<suite>/<preset>)')
-      .option('--data <path>', 'dataset a study reads (e.g. the CIFAR-10 cifar-10-batches-bin folder or .tar.gz)')
+      .option('--data <path>', 'dataset the suite reads (e.g. the CIFAR-10 cifar-10-batches-bin folder or .tar.gz)')
       .option(
         '--cells <list>',
         'only these cells, comma-separated row/column (either part may be *), e.g. "*/violated-infonce"; the report covers these cells',
       ),
   ).action(async (name: string, opts: ReproduceOptions) => {
-    const study = getStudy(name);
-    process.exitCode = study !== undefined ? await reproduceStudy(study, opts) : await reproduceSuite(name, opts);
+    process.exitCode = await reproduceSuite(name, opts);
   });
 }
