@@ -5,6 +5,7 @@
 // Each is a question that would otherwise be answered only when the run builds its data and encoder.
 import { dataKinds, type DataCapability } from '../data/kinds.js';
 import { encoderKinds, INVERSE_OF, SIZED_BY_LATENTS } from '../encoders/kinds.js';
+import { CONDITIONAL_SPACES } from '../latent/kinds.js';
 import { lossKinds } from '../losses/kinds.js';
 import { metricKinds } from '../metrics/kinds.js';
 import { processKinds, S2_ONLY_PROCESSES } from '../processes/kinds.js';
@@ -61,6 +62,12 @@ function latentIssues(spec: SpecLike): SpecIssue[] {
   return out;
 }
 
+/** The conditional kinds defined on a latent space (sphere, box, real). */
+const conditionalsOn = (space: string): string[] =>
+  Object.entries(CONDITIONAL_SPACES)
+    .filter(([, spaces]) => (spaces as readonly string[]).includes(space))
+    .map(([kind]) => kind);
+
 /** What the loss needs from the data, read off the negatives it would request. */
 function lossNeeds(spec: SpecLike): DataCapability | undefined {
   const kind = (lossKinds as Record<string, AnyKind>)[spec.loss.kind];
@@ -80,10 +87,11 @@ function dataIssues(spec: SpecLike): SpecIssue[] {
   const provides = new Set(data.provides ?? []);
   const has = `data '${spec.data.kind}' provides ${[...provides].join(', ') || 'nothing else'}`;
   const out: SpecIssue[] = [];
+  const space = spec.latent.space ?? 'sphere';
   if ((data.requires ?? []).includes('conditional') && spec.conditional === undefined)
     out.push({
       path: ['conditional'],
-      message: `data '${spec.data.kind}' draws positives from the latent conditional: set conditional: { kind: vmf, kappa } (allowed kinds: vmf, restricted-vmf)`,
+      message: `data '${spec.data.kind}' draws positives from the latent conditional: set conditional: { kind: vmf, kappa } (allowed kinds on latent.space ${space}: ${conditionalsOn(space).join(', ')})`,
     });
   const need = lossNeeds(spec);
   if (need !== undefined && !provides.has(need))

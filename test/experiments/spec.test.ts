@@ -80,7 +80,7 @@ test('rejections name the key path and the allowed values', () => {
     "encoder.kind: encoder.kind 'inverse-spiral' inverts process 'spiral', but process.kind is 'identity'",
   ]);
   assert.deepEqual(issues({ name: 'x', loss: { kind: 'infonce', tau: 1 } }), [
-    "conditional: data 'latents' draws positives from the latent conditional: set conditional: { kind: vmf, kappa } (allowed kinds: vmf, restricted-vmf)",
+    "conditional: data 'latents' draws positives from the latent conditional: set conditional: { kind: vmf, kappa } (allowed kinds on latent.space sphere: vmf, restricted-vmf, normal, laplace, generalized-normal)",
   ]);
 });
 
@@ -145,7 +145,7 @@ test('derived values follow the settings they are computed from, through --set a
 
 test('the data must provide what the loss and the metrics need', () => {
   assert.deepEqual(issues({ ...base, conditional: undefined }), [
-    "conditional: data 'latents' draws positives from the latent conditional: set conditional: { kind: vmf, kappa } (allowed kinds: vmf, restricted-vmf)",
+    "conditional: data 'latents' draws positives from the latent conditional: set conditional: { kind: vmf, kappa } (allowed kinds on latent.space sphere: vmf, restricted-vmf, normal, laplace, generalized-normal)",
   ]);
   assert.deepEqual(issues({ ...base, auxiliary: [{ kind: 'vrns' }] }), [
     "auxiliary.0.datasetSize: auxiliary vrns needs the training-set size k (δ = −1/(k − 1)); data 'latents' provides latents, positives, shared-negatives, support-negatives, view-negatives, no finite set: set datasetSize",
