@@ -18,6 +18,7 @@ import type {
 } from './types.js';
 import { runEnvironment } from '../runs/index.js';
 import { suiteReports, type SuiteRunData } from './suites/index.js';
+import { notRunNote } from './suites/cells.js';
 import { ConstrainedSupport, RestrictedVonMisesFisher, VonMisesFisher } from '../latent/index.js';
 import { differenceOf, estimateOnCommonSamples, hLambda, identityMap } from '../theory/index.js';
 
@@ -198,6 +199,7 @@ export function genericSuiteReport(store: RunStore, suite: Suite, preset: string
     notes: [
       ...(suite.claim ? [`Claim tested: ${suite.claim}`] : []),
       `Suite ${suite.id}, preset '${preset}': ${have} of ${total} cells have finished runs.`,
+      ...notRunNote(suite.skipped, preset),
       ...(suite.description ? [suite.description] : []),
     ],
   };

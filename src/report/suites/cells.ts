@@ -76,3 +76,16 @@ export function configOf(c: { kind: string } | undefined): string {
   const rest = Object.entries(c).filter(([k]) => k !== 'kind');
   return rest.length === 0 ? c.kind : `${c.kind} (${rest.map(([k, v]) => `${k} ${JSON.stringify(v)}`).join(', ')})`;
 }
+
+/** The rows and columns the suite declares but the preset does not run (presetCells): the tables show only the run cells. */
+export function notRunNote(skipped: { rows: string[]; columns: string[] }, preset: string): string[] {
+  const parts = [
+    ...(skipped.rows.length > 0 ? [`rows ${skipped.rows.join(', ')}`] : []),
+    ...(skipped.columns.length > 0 ? [`columns ${skipped.columns.join(', ')}`] : []),
+  ];
+  return parts.length === 0
+    ? []
+    : [
+        `Not run at this preset ('${preset}'): ${parts.join('; ')}. The tables show the cells that ran; the full preset runs every cell.`,
+      ];
+}

@@ -7,6 +7,7 @@
 import { readRunFolder } from '../../runs/index.js';
 import type { RunSpec } from '../../experiments/index.js';
 import type { CellResult, CurveInput, LatentViewInput, LossCurveInput, ReportInput, TableInput } from '../types.js';
+import { notRunNote } from './cells.js';
 import { fixedRepresentationMetrics, storedRepresentation } from './fixed-representation.js';
 import type { SuiteReportBuilder, SuiteRunData } from './index.js';
 
@@ -313,19 +314,6 @@ function latentViews(
     });
   }
   return out;
-}
-
-/** The rows and columns the suite declares but the preset does not run (presetCells): the tables show only the run cells. */
-function notRunNote(skipped: { rows: string[]; columns: string[] }, preset: string): string[] {
-  const parts = [
-    ...(skipped.rows.length > 0 ? [`rows ${skipped.rows.join(', ')}`] : []),
-    ...(skipped.columns.length > 0 ? [`columns ${skipped.columns.join(', ')}`] : []),
-  ];
-  return parts.length === 0
-    ? []
-    : [
-        `Not run at this preset ('${preset}'): ${parts.join('; ')}. The tables show the cells that ran; the full preset runs every cell.`,
-      ];
 }
 
 export const clustersReport: SuiteReportBuilder = (ctx) => {
