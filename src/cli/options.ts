@@ -74,10 +74,16 @@ export function readSpec(file: string, options: { preset?: string; set?: string[
   });
 }
 
-function seedList(value: string): number[] {
+/** A flag's value as a positive integer; anything else is a usage error (exit 2) naming the flag. */
+export function positiveIntOption(flag: string, value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1)
-    throw new SpecError('--seeds', [`--seeds: expected a positive integer, got '${value}'`]);
+    throw new SpecError(flag, [`${flag}: expected a positive integer, got '${value}'`]);
+  return n;
+}
+
+function seedList(value: string): number[] {
+  const n = positiveIntOption('--seeds', value);
   // Checked before the list is built: --seeds 1000000000 would otherwise exhaust the heap.
   if (n > MAX_SEEDS)
     throw new SpecError('--seeds', [`--seeds: got ${n}; at most ${MAX_SEEDS} seeds per spec (each seed is one run)`]);
@@ -86,11 +92,7 @@ function seedList(value: string): number[] {
 
 /** --parallel as a number (1 when not given). */
 export function parallelism(value: string | undefined): number {
-  if (value === undefined) return 1;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1)
-    throw new SpecError('--parallel', [`--parallel: expected a positive integer, got '${value}'`]);
-  return n;
+  return value === undefined ? 1 : positiveIntOption('--parallel', value);
 }
 
 /** Opens the run store of --root (else $CLAB_RUNS, else ./runs) for `fn`, and closes it after. */

@@ -217,21 +217,23 @@ const COORDINATE_METRICS = ['r2', 'mcc', 'held-out-mcc', 'permutation-disentangl
  * O(d³) matching. The count that fits a held-out R² is the part not held out.
  */
 function evalSampleIssues(spec: SpecLike): SpecIssue[] {
-  const inputs = dataInputs(spec);
-  const k = inputs?.latentDim ?? spec.latent.dim;
-  const sized = SIZED_BY_LATENTS.includes(spec.encoder.kind);
-  const d = spec.encoder.outDim ?? (sized ? k : 0);
-  const needed = Math.max(k, d) + 2;
+  const k = dataInputs(spec)?.latentDim ?? spec.latent.dim;
+  // The embedding's width when the spec fixes it (outDim, or an encoder sized by the latents).
+  const d = spec.encoder.outDim ?? (SIZED_BY_LATENTS.includes(spec.encoder.kind) ? k : undefined);
+  const needed = Math.max(k, d ?? 0) + 2;
+  const coordinates = d === undefined ? `${k} latent coordinates` : `${k} latent and ${d} embedding coordinates`;
+  const fittedOf = (n: number, testFraction: number): number => n - Math.round(n * testFraction);
   const out: SpecIssue[] = [];
   spec.eval.metrics.forEach((m, i) => {
-    if (!COORDINATE_METRICS.includes(m.kind)) return;
-    const held = Math.round(spec.eval.samples * (m.testFraction ?? 0));
-    const fitted = spec.eval.samples - held;
-    if (fitted >= needed) return;
-    const part = held > 0 ? ` (${fitted} after holding out ${held})` : '';
+    const testFraction = m.testFraction ?? 0;
+    const fitted = fittedOf(spec.eval.samples, testFraction);
+    if (!COORDINATE_METRICS.includes(m.kind) || fitted >= needed) return;
+    let least = needed;
+    while (fittedOf(least, testFraction) < needed) least++;
+    const part = fitted < spec.eval.samples ? ` (${fitted} after holding out ${spec.eval.samples - fitted})` : '';
     out.push({
       path: ['eval', 'samples'],
-      message: `metric '${m.kind}' (eval.metrics.${i}) relates ${k} latent and ${d || 'the'} embedding coordinates over eval.samples, which must exceed the larger dimension + 1 or the fit interpolates (R² = 1) and the correlations match by chance (allowed: ${held > 0 ? `${Math.ceil(needed / (1 - (m.testFraction ?? 0)))}` : needed} or more), got ${spec.eval.samples}${part}`,
+      message: `metric '${m.kind}' (eval.metrics.${i}) relates ${coordinates} over eval.samples, which must exceed the larger dimension + 1 or the fit interpolates (R² = 1) and the correlations match by chance (allowed: ${least} or more), got ${spec.eval.samples}${part}`,
     });
   });
   return out;

@@ -1,8 +1,7 @@
 // `clab ls`: the runs of a store, newest first, optionally filtered; as a table, CSV or JSON lines.
 import { Option, type Command } from 'commander';
 import { RUN_STATUSES, type RunStatus } from '../../runs/index.js';
-import { SpecError } from '../../experiments/index.js';
-import { withStore } from '../options.js';
+import { positiveIntOption, withStore } from '../options.js';
 import { jsonMeta, lsCsv, lsTable } from '../run-table.js';
 
 interface LsOptions {
@@ -13,14 +12,6 @@ interface LsOptions {
   root?: string;
   json?: boolean;
   csv?: boolean;
-}
-
-/** --limit as a positive integer (a typo must not silently list everything or nothing). */
-function limitOf(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1)
-    throw new SpecError('--limit', [`--limit: expected a positive integer, got '${value}'`]);
-  return n;
 }
 
 export function addLs(cli: Command): void {
@@ -44,7 +35,7 @@ export function addLs(cli: Command): void {
           ...(opts.name ? { name: opts.name } : {}),
           ...(opts.status ? { status: opts.status } : {}),
           ...(label && label.length === 2 ? { label } : {}),
-          limit: limitOf(opts.limit),
+          limit: positiveIntOption('--limit', opts.limit),
         });
         if (opts.json) for (const m of metas) process.stdout.write(`${JSON.stringify(jsonMeta(m))}\n`);
         else if (opts.csv) process.stdout.write(lsCsv(metas));

@@ -5,7 +5,14 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { runExperiment, SpecError } from '../../experiments/index.js';
 import { loadSuite, planSuite } from '../../experiments/suite.js';
-import { addRunOptions, executorOption, parallelism, withStore, type RunOptions } from '../options.js';
+import {
+  addRunOptions,
+  executorOption,
+  parallelism,
+  positiveIntOption,
+  withStore,
+  type RunOptions,
+} from '../options.js';
 import { Output } from '../output.js';
 import { listSuites, suiteFile } from '../paths.js';
 import { printAndWriteReport } from '../print-report.js';
@@ -21,20 +28,11 @@ function suiteFileOf(name: string): string {
   }
 }
 
-/** --seeds as a count (undefined when not given). */
-function seedCount(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1)
-    throw new SpecError('--seeds', [`--seeds: expected a positive integer, got '${value}'`]);
-  return n;
-}
-
 async function reproduceSuite(name: string, options: ReproduceOptions): Promise<number> {
   const preset = options.preset ?? 'quick';
   if (options.data !== undefined && !fs.existsSync(options.data))
     throw new SpecError('--data', [`--data: no such file or folder: ${options.data}`]);
-  const seeds = seedCount(options.seeds);
+  const seeds = options.seeds === undefined ? undefined : positiveIntOption('--seeds', options.seeds);
   const suite = loadSuite(suiteFileOf(name), {
     preset,
     set: options.set ?? [],
