@@ -9,7 +9,7 @@ import { expandRuns, parseSpecText, resolveSpec, SpecError, trainRun } from '../
 import { loadSuite } from '../../src/experiments/suite.js';
 import { suiteReport } from '../../src/report/suite-report.js';
 import { shapesPixelReadout } from '../../src/report/suites/image-identifiability.js';
-import { patternChecks } from '../../src/report/suites/image-regimes.js';
+import { patternChecks } from '../../src/report/suites/image-regimes-pattern.js';
 import { RunStore } from '../../src/runs/index.js';
 import { setNumThreads } from '../../src/torch/index.js';
 import { fakeCifar } from '../util/fake-cifar.js';

@@ -9,6 +9,13 @@ import type { SuiteRunData } from './index.js';
 export const meanOf = (xs: readonly number[]): number =>
   xs.length === 0 ? Number.NaN : xs.reduce((a, b) => a + b, 0) / xs.length;
 
+/** Sample standard deviation (n − 1); 0 for fewer than two values. */
+export function sampleStdOf(xs: readonly number[]): number {
+  if (xs.length < 2) return 0;
+  const m = meanOf(xs);
+  return Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / (xs.length - 1));
+}
+
 export const fmt = (x: number, digits = 2): string => (Number.isFinite(x) ? x.toFixed(digits) : 'n/a');
 
 /** The metric's value in every finished run of (row, column), by seed ('loss': the final training loss). */

@@ -7,7 +7,7 @@
 import { readRunFolder } from '../../runs/index.js';
 import type { RunSpec } from '../../experiments/index.js';
 import type { CellResult, CurveInput, LatentViewInput, LossCurveInput, ReportInput, TableInput } from '../types.js';
-import { notRunNote } from './cells.js';
+import { fmt, meanOf, notRunNote, sampleStdOf } from './cells.js';
 import { fixedRepresentationMetrics, storedRepresentation } from './fixed-representation.js';
 import type { SuiteReportBuilder, SuiteRunData } from './index.js';
 
@@ -33,14 +33,6 @@ export interface ClustersPoint {
   scores: Record<Score, number>;
 }
 
-const mean = (xs: readonly number[]): number =>
-  xs.length === 0 ? Number.NaN : xs.reduce((a, b) => a + b, 0) / xs.length;
-const std = (xs: readonly number[]): number => {
-  if (xs.length < 2) return 0;
-  const m = mean(xs);
-  return Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / (xs.length - 1));
-};
-const fmt = (v: number, digits = 2): string => (Number.isFinite(v) ? v.toFixed(digits) : 'n/a');
 const iotaLabel = (iota: number): string => `ι = ${iota}`;
 const mLabel = (m: number): string => `M = ${m}`;
 
@@ -183,7 +175,7 @@ function buildTables(points: ClustersPoint[], L: Layout): TableInput[] {
 function buildCurves(points: ClustersPoint[], L: Layout): CurveInput[] {
   const point = (sel: ClustersPoint[], iota: number): { x: number; y: number; yStd: number } => {
     const vs = sel.filter((p) => p.iota === iota).map((p) => p.scores.ari);
-    return { x: iota, y: mean(vs), yStd: std(vs) };
+    return { x: iota, y: meanOf(vs), yStd: sampleStdOf(vs) };
   };
   return [
     {
@@ -227,7 +219,7 @@ export function clustersNotes(claim: string, points: ClustersPoint[], L: Layout)
   const hi = Math.max(...L.iotas);
   const ari = (sel: (p: ClustersPoint) => boolean, iota: number): number[] =>
     points.filter((p) => sel(p) && p.iota === iota).map((p) => p.scores.ari);
-  const ms = (xs: number[]): string => `${fmt(mean(xs))} ± ${fmt(std(xs))}`;
+  const ms = (xs: number[]): string => `${fmt(meanOf(xs))} ± ${fmt(sampleStdOf(xs))}`;
   const notes = [
     `Claim (Paper D, Parulekar et al., COLT 2023): ${claim}`,
     'No published numbers: the paper gives no experiment, so every table has an empty "paper" side. The experiment (clustered data whose per-point augmentation curves are disjoint but interleaved, ι = 1, or as far apart as other clusters, ι = 0) is ours; see src/data/clusters.ts for the construction.',
@@ -237,9 +229,9 @@ export function clustersNotes(claim: string, points: ClustersPoint[], L: Layout)
     const sel = (p: ClustersPoint): boolean => p.row === row;
     const [a, b] = [ari(sel, lo), ari(sel, hi)];
     const verdict =
-      mean(b) > mean(a) + 0.1
+      meanOf(b) > meanOf(a) + 0.1
         ? 'better kept when intertwined, as the claim predicts'
-        : mean(b) < mean(a) - 0.1
+        : meanOf(b) < meanOf(a) - 0.1
           ? 'worse kept when intertwined — against the claim'
           : 'no clear change';
     notes.push(`  ${capName(row)}: ${ms(a)} → ${ms(b)} (${verdict}).`);
@@ -267,7 +259,7 @@ export function clustersNotes(claim: string, points: ClustersPoint[], L: Layout)
   notes.push(
     `Final InfoNCE loss at M = ${L.defaultNegatives}, all capacities: ${ms(lossAt(lo))} at ι = ${lo}, ${ms(lossAt(hi))} at ι = ${hi}. A higher loss when intertwined is what the theory expects: the encoder cannot separate interleaved augmentation sets, so it maps a cluster together and pays for the unresolved negatives from the same cluster.`,
   );
-  const mLo = L.negatives.map((M) => mean(ari((p) => isLargeMlpRow(p.row) && p.negatives === M, lo)));
+  const mLo = L.negatives.map((M) => meanOf(ari((p) => isLargeMlpRow(p.row) && p.negatives === M, lo)));
   const fewest = mLo[0] ?? Number.NaN;
   const most = mLo[mLo.length - 1] ?? Number.NaN;
   if (L.negatives.length > 1)
@@ -277,7 +269,7 @@ export function clustersNotes(claim: string, points: ClustersPoint[], L: Layout)
   if (L.negatives.length > 1) {
     const byIota = L.iotas.map(
       (iota) =>
-        `ι = ${iota}: ${L.negatives.map((M) => fmt(mean(ari((p) => isLargeMlpRow(p.row) && p.negatives === M, iota)))).join(' → ')}`,
+        `ι = ${iota}: ${L.negatives.map((M) => fmt(meanOf(ari((p) => isLargeMlpRow(p.row) && p.negatives === M, iota)))).join(' → ')}`,
     );
     notes.push(
       `ARI of the large MLP by M = ${L.negatives.join(', ')} at every ι (the whole table, not only its ends): ${byIota.join('; ')}.`,

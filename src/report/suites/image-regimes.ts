@@ -5,86 +5,16 @@
 // grids, the same encoders at their random initialisation (the weights each run started from,
 // scored on the same held-out images), the paper's pattern checked on our grid and on the paper's
 // own readings, and a gallery of the positive pairs each regime produces.
-import { regime } from '../../augment/index.js';
 import type { RunSpec } from '../../experiments/index.js';
-import { buildData, runStreams } from '../../experiments/index.js';
 import { readRunFolder } from '../../runs/index.js';
-import { Generator, noGrad, scope, type Tensor } from '../../torch/index.js';
-import type { CellResult, CurveInput, ImageGalleryInput, PublishedCell, ReportInput, TableInput } from '../types.js';
+import type { CellResult, CurveInput, PublishedCell, ReportInput, TableInput } from '../types.js';
+import { augmentationGallery, galleryImages } from './augmentation-gallery.js';
+import { meanOf, sampleStdOf } from './cells.js';
+import { ENCODER_LABELS, label, patternChecks, pct, REGIME_LABELS } from './image-regimes-pattern.js';
 import type { SuiteReportBuilder, SuiteRunData } from './index.js';
 import { untrainedMetrics } from './untrained.js';
 
-/** Display names of the suites' rows and columns. */
-export const ENCODER_LABELS: Record<string, string> = { resnet18: 'ResNet-18', vit: 'ViT', mlp: 'MLP' };
-export const REGIME_LABELS: Record<string, string> = {
-  all: 'All',
-  'crop-only': 'Crop only',
-  'all-without-crop': 'All without crop',
-};
-const label = (names: Record<string, string>, key: string): string => names[key] ?? key;
 const DATASETS: Record<string, string> = { cifar10: 'CIFAR-10', mnist: 'MNIST' };
-const GALLERY_SEED = 20261124;
-
-const mean = (xs: readonly number[]): number =>
-  xs.length === 0 ? Number.NaN : xs.reduce((a, b) => a + b, 0) / xs.length;
-const std = (xs: readonly number[]): number => {
-  if (xs.length < 2) return 0;
-  const m = mean(xs);
-  return Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / (xs.length - 1));
-};
-const pct = (v: number): string => (Number.isFinite(v) ? `${v.toFixed(1)} %` : 'n/a');
-
-export interface PatternCheck {
-  statement: string;
-  holds: boolean | null;
-  detail: string;
-}
-
-/**
- * The paper's claimed pattern checked on a grid of probe accuracies (%) by suite row (resnet18, vit,
- * mlp) and column (all, crop-only, all-without-crop): (a) All is best for every encoder; (b) the
- * ResNet − MLP gap widens as diversity shrinks (the gap under Crop only and under All without crop
- * exceeds the gap under All); (c) for the MLP, All ≈ Crop only (within `tolerance` points).
- */
-export function patternChecks(
-  acc: (row: string, column: string) => number,
-  rows: readonly string[],
-  tolerance = 3,
-): PatternCheck[] {
-  const out: PatternCheck[] = [];
-  const allBest = rows.map((e) => {
-    const a = acc(e, 'all');
-    const others = [acc(e, 'crop-only'), acc(e, 'all-without-crop')];
-    return {
-      ok: others.every((o) => a >= o),
-      text: `${label(ENCODER_LABELS, e)} ${pct(a)} vs ${pct(others[0]!)} / ${pct(others[1]!)}`,
-    };
-  });
-  out.push({
-    statement: 'All is the best regime for every encoder',
-    holds: allBest.every((x) => x.ok),
-    detail: allBest.map((x) => x.text).join('; '),
-  });
-  if (rows.includes('resnet18') && rows.includes('mlp')) {
-    const gap = (g: string): number => acc('resnet18', g) - acc('mlp', g);
-    const [gAll, gCrop, gNo] = [gap('all'), gap('crop-only'), gap('all-without-crop')];
-    out.push({
-      statement:
-        'the ResNet − MLP gap widens as diversity shrinks (gap under Crop only and under All without crop > gap under All)',
-      holds: gCrop > gAll && gNo > gAll,
-      detail: `gap All ${gAll.toFixed(1)}, Crop only ${gCrop.toFixed(1)}, All without crop ${gNo.toFixed(1)} points`,
-    });
-  }
-  if (rows.includes('mlp')) {
-    const d = acc('mlp', 'all') - acc('mlp', 'crop-only');
-    out.push({
-      statement: `for the MLP, All ≈ Crop only (within ${tolerance} points)`,
-      holds: Math.abs(d) <= tolerance,
-      detail: `All − Crop only = ${d.toFixed(1)} points`,
-    });
-  }
-  return out;
-}
 
 interface RunView {
   row: string;
@@ -109,47 +39,6 @@ function views(runs: SuiteRunData[]): RunView[] {
       loss: r.meta.summary!.finalLoss,
     }))
     .sort((a, b) => a.seed - b.seed);
-}
-
-/**
- * Example augmented views: the first 8 training images, then two draws of each regime on them (a
- * fixed seed), so the report shows the positive pairs each sampling mechanism produces.
- */
-export function augmentationGallery(images: Tensor, regimes: readonly string[], dataset: string): ImageGalleryInput {
-  return noGrad(() =>
-    scope(() => {
-      const x = images.narrow(0, 0, Math.min(8, images.size(0)));
-      const [c, h, w] = [x.size(1), x.size(2), x.size(3)];
-      const asImages = (t: Tensor): ImageGalleryInput['rows'][number]['images'] =>
-        t.unbind(0).map((im) => ({ channels: (c === 1 ? 1 : 3) as 1 | 3, height: h, width: w, pixels: im.toArray() }));
-      const gen = new Generator(GALLERY_SEED);
-      const rows: ImageGalleryInput['rows'] = [{ label: 'original', images: asImages(x) }];
-      for (const r of regimes) {
-        const op = regime(r, { imageSize: h });
-        for (const k of [1, 2])
-          rows.push({ label: `${label(REGIME_LABELS, r)} (${k})`, images: asImages(op.apply(x, gen)) });
-      }
-      return {
-        title: `Augmented views per regime (${dataset})`,
-        caption:
-          'Each row applies one regime to the same 8 training images (two independent draws per regime): the positive pairs each sampling mechanism produces.',
-        rows,
-      };
-    }),
-  );
-}
-
-/** The first training images of a run's data (its own split), for the gallery. */
-function galleryImages<T>(run: RunSpec, use: (images: Tensor, shape: readonly number[]) => T): T {
-  const data = buildData(run.spec, runStreams(run.seed));
-  try {
-    const train = data.evalSet().train;
-    if (train === undefined)
-      throw new RangeError(`image-regimes report: data '${run.spec.data.kind}' has no train split`);
-    return use(train.inputs, data.inputShape);
-  } finally {
-    data.dispose();
-  }
 }
 
 export const imageRegimesReport: SuiteReportBuilder = ({ suite, preset, runs, generic }): ReportInput => {
@@ -281,7 +170,7 @@ export const imageRegimesReport: SuiteReportBuilder = ({ suite, preset, runs, ge
   ];
 
   const probeOf = (row: string, column: string): number =>
-    mean(all.filter((v) => v.row === row && v.column === column).map((v) => v.probe));
+    meanOf(all.filter((v) => v.row === row && v.column === column).map((v) => v.probe));
   const series: CurveInput['series'] = [];
   for (const row of rows) {
     series.push({
@@ -289,7 +178,7 @@ export const imageRegimesReport: SuiteReportBuilder = ({ suite, preset, runs, ge
       source: 'ours',
       points: columns.map((column, i) => {
         const vs = all.filter((v) => v.row === row && v.column === column).map((v) => v.probe);
-        return { x: i + 1, y: mean(vs), yStd: std(vs) };
+        return { x: i + 1, y: meanOf(vs), yStd: sampleStdOf(vs) };
       }),
     });
     const paperRow = suite.published[row];
@@ -340,7 +229,7 @@ export const imageRegimesReport: SuiteReportBuilder = ({ suite, preset, runs, ge
   }
   const below: string[] = [];
   for (const row of rows) {
-    const base = mean((reference.get(row) ?? []).map((r) => r.probe));
+    const base = meanOf((reference.get(row) ?? []).map((r) => r.probe));
     for (const column of columns) {
       const v = probeOf(row, column);
       if (v < base)
