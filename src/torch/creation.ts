@@ -1,6 +1,7 @@
 // Creating tensors: from JavaScript data and by shape. Float tensors default to float32.
 import { native } from './native.js';
-import { op, opMulti, Tensor, type AnyTypedArray, type Dtype } from './tensor.js';
+import type { AnyTypedArray, Dtype } from './dtype.js';
+import { op, opMulti, Tensor } from './tensor.js';
 
 export type NestedNumbers = number | boolean | NestedNumbers[];
 

@@ -1,6 +1,7 @@
 // The engine's public face: tensors, creation, randomness, autograd, linear algebra and
 // neural-network functions, on libtorch.
-export { Tensor, DTYPES, callOp, opSchema, type Dtype, type AnyTypedArray, type Scalar, type Dims } from './tensor.js';
+export { Tensor, callOp, opSchema } from './tensor.js';
+export { DTYPES, type Dtype, type AnyTypedArray, type Scalar, type Dims } from './dtype.js';
 export * from './creation.js';
 export * from './random.js';
 export * from './autograd.js';

@@ -3,7 +3,8 @@
 // parity and is set by manualSeed).
 import { native, type NativeGenerator } from './native.js';
 import { scope } from './scope.js';
-import { op, opMulti, Tensor, type Dtype } from './tensor.js';
+import type { Dtype } from './dtype.js';
+import { op, opMulti, Tensor } from './tensor.js';
 
 type SmallCount = 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12 | 13 | 14 | 15 | 16;
 /** A tuple of N copies of T for a literal N in 1..16 (T[] otherwise). */

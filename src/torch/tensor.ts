@@ -2,25 +2,8 @@
 // and every operator runs through libtorch's dispatcher, so values, broadcasting, type promotion,
 // autograd and error messages are PyTorch's own.
 import { native, type NativeTensor, type NativeValue } from './native.js';
+import type { AnyTypedArray, Dims, Dtype } from './dtype.js';
 import { track, untrack, type Frame, type Owned } from './scope.js';
-
-export type Dtype = 'float32' | 'float64' | 'int64' | 'int32' | 'bool' | 'uint8';
-export const DTYPES: readonly Dtype[] = ['float32', 'float64', 'int64', 'int32', 'bool', 'uint8'];
-
-export type TypedArrayOf<D extends Dtype> = D extends 'float32'
-  ? Float32Array
-  : D extends 'float64'
-    ? Float64Array
-    : D extends 'int64'
-      ? BigInt64Array
-      : D extends 'int32'
-        ? Int32Array
-        : Uint8Array;
-export type AnyTypedArray = Float32Array | Float64Array | BigInt64Array | Int32Array | Uint8Array;
-
-/** A value an operator accepts in place of a tensor argument. */
-export type Scalar = number | boolean;
-export type Dims = number | number[];
 
 // ---------------------------------------------------------------------------------------------
 // Operator calls
