@@ -35,10 +35,10 @@ function latentIssues(spec: SpecLike): SpecIssue[] {
   const k = spec.latent.dim;
   const out: SpecIssue[] = [];
   const fixed = spec.conditional?.fixedDims;
-  if (fixed !== undefined && fixed > k - 2)
+  if (fixed !== undefined && fixed > k)
     out.push({
       path: ['conditional', 'fixedDims'],
-      message: `conditional.fixedDims must leave at least 2 varying coordinates (allowed: 0..${k - 2} for latent.dim ${k}), got ${fixed}`,
+      message: `conditional.fixedDims can hold at most every latent coordinate (allowed: 0..${k} for latent.dim ${k}), got ${fixed}`,
     });
   if (S2_ONLY_PROCESSES.includes(spec.process.kind) && k !== 3)
     out.push({

@@ -11,9 +11,9 @@ import { sampleUniformSphere } from './uniform-sphere.js';
 
 /**
  * perAnchor points uniform on each anchor's K(z): anchors [n, k] → [n, perAnchor, k] in the
- * anchors' dtype. u is copied bit for bit; 0 ≤ fixedDims ≤ k − 1 (0: K(z) is the whole sphere;
- * k − 1: K(z) is the two points (u, ±r)). An anchor with r = 0 has K(z) = {z}: its negatives are
- * copies of it.
+ * anchors' dtype. u is copied bit for bit; 0 ≤ fixedDims ≤ k (0: K(z) is the whole sphere;
+ * k − 1: K(z) is the two points (u, ±r); k: K(z) = {z}). An anchor with r = 0 has K(z) = {z}: its
+ * negatives are copies of it.
  */
 export function sampleConstrainedSupport(
   anchors: Tensor,
@@ -28,6 +28,7 @@ export function sampleConstrainedSupport(
   const l = k - fixedDims;
   return noGrad(() =>
     scope(() => {
+      if (l === 0) return anchors.unsqueeze(1).expand(n, perAnchor, k).clone();
       const r = anchors.narrow(1, fixedDims, l).to('float64').norm(2, 1, true).unsqueeze(1); // [n, 1, 1]
       const w = sampleUniformSphere(n * perAnchor, l, gen, 'float64').reshape(n, perAnchor, l);
       const u = anchors.narrow(1, 0, fixedDims).unsqueeze(1).expand(n, perAnchor, fixedDims);
@@ -36,11 +37,11 @@ export function sampleConstrainedSupport(
   );
 }
 
-/** Throws unless 0 ≤ fixedDims ≤ k − 1 (at least one coordinate varies). */
+/** Throws unless 0 ≤ fixedDims ≤ k (k: nothing varies, K(z) = {z}). */
 export function checkConstrainedFixedDims(who: string, fixedDims: number, k: number): void {
-  if (!Number.isInteger(fixedDims) || fixedDims < 0 || fixedDims > k - 1)
+  if (!Number.isInteger(fixedDims) || fixedDims < 0 || fixedDims > k)
     throw new RangeError(
-      `${who}: fixedDims must be an integer in 0..k−1; allowed values for k = ${k}: 0..${k - 1}; got ${String(fixedDims)}`,
+      `${who}: fixedDims must be an integer in 0..k; allowed values for k = ${k}: 0..${k}; got ${String(fixedDims)}`,
     );
 }
 
@@ -52,7 +53,7 @@ export class ConstrainedSupport implements Support {
   readonly name = 'constrained';
   readonly fixedDims: number;
 
-  /** `fixedDims` ≥ 0 coordinates held; `sampleNegatives` further requires fixedDims ≤ k − 1. */
+  /** `fixedDims` ≥ 0 coordinates held; `sampleNegatives` further requires fixedDims ≤ k. */
   constructor(options: { fixedDims: number }) {
     this.fixedDims = checkInteger('ConstrainedSupport', 'fixedDims', options.fixedDims, 0);
   }

@@ -10,6 +10,7 @@ export {
   RestrictedVonMisesFisher,
   sampleRestrictedVonMisesFisher,
   checkRestrictedFixedDims,
+  twoPointFlipProbability,
 } from './restricted-vmf.js';
 export { ConstrainedSupport, sampleConstrainedSupport, checkConstrainedFixedDims } from './constrained-support.js';
 export { FullSphereSupport } from './full-sphere-support.js';

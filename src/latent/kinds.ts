@@ -58,8 +58,9 @@ export const conditionalKinds = {
     schema: variant('restricted-vmf', {
       kappa: positive('kappa'),
       /**
-       * Leading latent coordinates held fixed by the positive sampler; 0 ≤ fixedDims ≤ latent.dim − 2
-       * (0 is plain vMF; the varying part needs at least two coordinates to have a sphere to move on).
+       * Leading latent coordinates held fixed by the positive sampler; 0 ≤ fixedDims ≤ latent.dim
+       * (0 is plain vMF; latent.dim − 1 leaves one coordinate, whose sign flips with probability
+       * 1/(1 + e^{2κ}); latent.dim leaves none: the positive is the anchor).
        */
       fixedDims: nonNegativeInt('fixedDims'),
     }),

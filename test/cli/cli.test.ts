@@ -80,6 +80,10 @@ test('a bad spec exits with code 2 before any work, naming the key path and allo
   );
   assert.equal(clab(['run', '/nonexistent.yaml']).code, 2);
   assert.equal(clab(['frobnicate']).code, 2);
+  // Every coordinate fixed is a valid spec (Paper A, Table 7 d_fixed = k) but leaves h_λ nothing to scale.
+  const theory = clab(['theory', tiny, '--set', 'conditional.kind=restricted-vmf', '--set', 'conditional.fixedDims=3']);
+  assert.equal(theory.code, 2, theory.stderr);
+  assert.match(theory.stderr, /conditional\.fixedDims: .*leaves none for latent\.dim 3 \(allowed: 0\.\.2\)/);
 });
 
 test('a run killed with SIGKILL resumes with `clab resume` and ends with the same numbers', async () => {

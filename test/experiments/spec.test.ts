@@ -55,8 +55,8 @@ test('rejections name the key path and the allowed values', () => {
     }),
     ['loss.rho: rho must be in [0, 1] (got 1.5)'],
   );
-  assert.deepEqual(issues({ ...base, conditional: { kind: 'restricted-vmf', kappa: 3, fixedDims: 2 } }), [
-    'conditional.fixedDims: conditional.fixedDims must leave at least 2 varying coordinates (allowed: 0..1 for latent.dim 3), got 2',
+  assert.deepEqual(issues({ ...base, conditional: { kind: 'restricted-vmf', kappa: 3, fixedDims: 4 } }), [
+    'conditional.fixedDims: conditional.fixedDims can hold at most every latent coordinate (allowed: 0..3 for latent.dim 3), got 4',
   ]);
   assert.deepEqual(issues({ ...base, conditional: { kind: 'vmff', kappa: 3 } }), [
     'conditional.kind: got "vmff"; allowed values: vmf, restricted-vmf, normal, laplace, generalized-normal, content-style',
@@ -82,6 +82,11 @@ test('rejections name the key path and the allowed values', () => {
   assert.deepEqual(issues({ name: 'x', loss: { kind: 'infonce', tau: 1 } }), [
     "conditional: data 'latents' draws positives from the latent conditional: set conditional: { kind: vmf, kappa } (allowed kinds on latent.space sphere: vmf, restricted-vmf, normal, laplace, generalized-normal)",
   ]);
+});
+
+test('restricted-vmf may hold every latent coordinate (Paper A, Table 7 d_fixed = k)', () => {
+  const spec = resolveSpec({ ...base, conditional: { kind: 'restricted-vmf', kappa: 3, fixedDims: 3 } });
+  assert.deepEqual(spec.conditional, { kind: 'restricted-vmf', kappa: 3, fixedDims: 3 });
 });
 
 test('--set overrides and presets apply before validation', () => {

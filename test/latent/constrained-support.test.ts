@@ -71,7 +71,7 @@ test('constrained support: ṽ/r is uniform on S^{l−1}: mean 0, second moment 
   }
 });
 
-test('constrained support: fixedDims 0 is the whole sphere, k−1 the two points (u, ±r); r = 0 gives the anchor', () => {
+test('constrained support: fixedDims 0 is the whole sphere, k−1 the two points (u, ±r), k the anchor; r = 0 gives the anchor', () => {
   scope(() => {
     const gen = new Generator(33);
     const z = sampleUniformSphere(500, 3, gen, 'float64');
@@ -83,6 +83,9 @@ test('constrained support: fixedDims 0 is the whole sphere, k−1 the two points
     const pole = tensor([[0, 1, 0]], undefined, 'float32');
     const negs = new ConstrainedSupport({ fixedDims: 2 }).sampleNegatives(pole, 4, gen);
     assert.equal(negs.sub(pole.unsqueeze(1)).abs().max().item(), 0); // (the v-part may be −0)
+    const copies = new ConstrainedSupport({ fixedDims: 3 }).sampleNegatives(z, 5, gen);
+    assert.deepEqual(copies.shape, [500, 5, 3]);
+    assert.equal(copies.sub(z.unsqueeze(1)).abs().max().item(), 0);
   });
 });
 
@@ -90,10 +93,10 @@ test('constrained support: argument checks name the allowed values', () => {
   scope(() => {
     const gen = new Generator(0);
     const z = sampleUniformSphere(4, 3, gen);
-    assert.throws(() => new ConstrainedSupport({ fixedDims: 3 }).sampleNegatives(z, 2, gen), {
+    assert.throws(() => new ConstrainedSupport({ fixedDims: 4 }).sampleNegatives(z, 2, gen), {
       name: 'RangeError',
       message:
-        'sampleConstrainedSupport(): fixedDims must be an integer in 0..k−1; allowed values for k = 3: 0..2; got 3',
+        'sampleConstrainedSupport(): fixedDims must be an integer in 0..k; allowed values for k = 3: 0..3; got 4',
     });
     assert.throws(() => new ConstrainedSupport({ fixedDims: -1 }), {
       name: 'RangeError',

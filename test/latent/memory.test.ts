@@ -21,7 +21,10 @@ test('samplers and the diagnostic free every intermediate: only the returned ten
     () => marginal.sample(300, gen),
     () => new VonMisesFisher({ kappa: 3.33 }).sample(anchors, gen),
     () => new RestrictedVonMisesFisher({ kappa: 3.33, fixedDims: 2 }).sample(anchors, gen),
+    () => new RestrictedVonMisesFisher({ kappa: 3.33, fixedDims: 4 }).sample(anchors, gen),
+    () => new RestrictedVonMisesFisher({ kappa: 3.33, fixedDims: 5 }).sample(anchors, gen),
     () => new ConstrainedSupport({ fixedDims: 2 }).sampleNegatives(anchors, 4, gen),
+    () => new ConstrainedSupport({ fixedDims: 5 }).sampleNegatives(anchors, 4, gen),
     () => new FullSphereSupport().sampleNegatives(anchors, 4, gen),
   ];
   for (let rep = 0; rep < 3; rep++) {
@@ -34,7 +37,7 @@ test('samplers and the diagnostic free every intermediate: only the returned ten
   diversityDiagnostic(marginal, new RestrictedVonMisesFisher({ kappa: 3.33, fixedDims: 1 }), gen, { samples: 256 });
   assert.equal(liveTensors(), before);
   // A failing call frees what it made, too.
-  assert.throws(() => new RestrictedVonMisesFisher({ kappa: 1, fixedDims: 4 }).sample(anchors, gen));
+  assert.throws(() => new RestrictedVonMisesFisher({ kappa: 1, fixedDims: 6 }).sample(anchors, gen));
   assert.equal(liveTensors(), before);
   anchors.dispose();
 });

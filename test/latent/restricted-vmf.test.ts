@@ -1,7 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Generator, scope, tensor } from '../../src/torch/index.js';
-import { meanResultantLength, RestrictedVonMisesFisher, sampleUniformSphere } from '../../src/latent/index.js';
+import {
+  meanResultantLength,
+  RestrictedVonMisesFisher,
+  sampleUniformSphere,
+  twoPointFlipProbability,
+} from '../../src/latent/index.js';
 import { assertWithinSE, estimate, maxNormError, sameBits } from './stats.js';
 
 test('restricted vMF keeps u bit for bit and stays on the sphere (float32 and float64)', () => {
@@ -90,20 +95,16 @@ test('restricted vMF: fixedDims out of range is a RangeError naming the allowed 
     const gen = new Generator(0);
     const z3 = sampleUniformSphere(4, 3, gen);
     const z10 = sampleUniformSphere(4, 10, gen);
-    const c = new RestrictedVonMisesFisher({ kappa: 3.33, fixedDims: 2 });
+    const c = new RestrictedVonMisesFisher({ kappa: 3.33, fixedDims: 4 });
     assert.equal(c.name, 'restricted-vmf');
     assert.throws(() => c.sample(z3, gen), {
       name: 'RangeError',
       message:
-        'sampleRestrictedVonMisesFisher(): fixedDims must be an integer in 1..k−2 so that at least 2 coordinates vary; allowed values for k = 3: 1..1; got 2',
+        'sampleRestrictedVonMisesFisher(): fixedDims must be an integer in 1..k; allowed values for k = 3: 1..3; got 4',
     });
     assert.throws(
-      () => new RestrictedVonMisesFisher({ kappa: 3.33, fixedDims: 9 }).sample(z10, gen),
-      /allowed values for k = 10: 1\.\.8; got 9/,
-    );
-    assert.throws(
-      () => c.sample(sampleUniformSphere(4, 2, gen), gen),
-      /allowed values for k = 2: none \(k must be >= 3\); got 2/,
+      () => new RestrictedVonMisesFisher({ kappa: 3.33, fixedDims: 11 }).sample(z10, gen),
+      /allowed values for k = 10: 1\.\.10; got 11/,
     );
     assert.throws(() => new RestrictedVonMisesFisher({ kappa: 3.33, fixedDims: 0 }), {
       name: 'RangeError',
@@ -125,5 +126,39 @@ test('restricted vMF: the same seed gives the same samples', () => {
     const z = sampleUniformSphere(50, 10, new Generator(3));
     const c = new RestrictedVonMisesFisher({ kappa: 3.33, fixedDims: 2 });
     assert.ok(sameBits(c.sample(z, new Generator(5)), c.sample(z, new Generator(5))));
+  });
+});
+
+test('restricted vMF with one varying coordinate: the two-point law, P(flip) = 1/(1 + e^{2κ}) within 5 SE', () => {
+  // vMF(μ, κ) on S^0 = {−1, +1} has masses ∝ e^{κ μ·x} (Paper A, Alg. 13 with l = 1).
+  assert.equal(twoPointFlipProbability(0), 0.5);
+  assert.ok(Math.abs(twoPointFlipProbability(1) - Math.exp(-1) / (Math.exp(1) + Math.exp(-1))) < 1e-15);
+  assert.equal(twoPointFlipProbability(1000), 0);
+  const gen = new Generator(23);
+  for (const [k, kappa] of [
+    [3, 0.5],
+    [10, 1],
+    [10, 3.3333333333333335],
+  ] as const) {
+    scope(() => {
+      const n = 40000;
+      const z = sampleUniformSphere(n, k, gen, 'float64');
+      const zt = new RestrictedVonMisesFisher({ kappa, fixedDims: k - 1 }).sample(z, gen);
+      assert.ok(sameBits(zt.narrow(1, 0, k - 1), z.narrow(1, 0, k - 1)), 'u changed');
+      const v = z.select(1, k - 1);
+      const vt = zt.select(1, k - 1);
+      assert.equal(vt.abs().sub(v.abs()).abs().max().item(), 0, 'ṽ is not ±v');
+      const flipped = vt.mul(v).lt(0).to('float64');
+      assertWithinSE(estimate(flipped), twoPointFlipProbability(kappa), `k=${k} κ=${kappa}`);
+    });
+  }
+});
+
+test('restricted vMF with every coordinate fixed: the positive is the anchor, bit for bit', () => {
+  scope(() => {
+    const gen = new Generator(24);
+    const z = sampleUniformSphere(100, 10, gen, 'float32');
+    const zt = new RestrictedVonMisesFisher({ kappa: 3.33, fixedDims: 10 }).sample(z, gen);
+    assert.ok(sameBits(zt, z));
   });
 });

@@ -47,6 +47,11 @@ function theory(file: string, opts: TheoryOptions): void {
   const conditional = conditionalOf(spec, file, 'theory');
   const tau = temperatureOf(spec, file);
   const fixedDims = conditional.kind === 'restricted-vmf' ? conditional.fixedDims : 0;
+  // h_λ scales the varying part v; with every coordinate fixed there is none, and h_λ is the identity.
+  if (fixedDims >= spec.latent.dim)
+    throw new SpecError(file, [
+      `conditional.fixedDims: clab theory compares h_λ, which scales the varying coordinates, with the identity; fixedDims ${fixedDims} leaves none for latent.dim ${spec.latent.dim} (allowed: 0..${spec.latent.dim - 1})`,
+    ]);
   const estimates = estimateOnCommonSamples([identityMap, ...lambdas.map((l) => hLambda(l, Math.max(fixedDims, 1)))], {
     tau,
     dim: spec.latent.dim,

@@ -6,9 +6,8 @@
 // Draw order per step (from the run's data stream): anchors, positives, negatives — the order of
 // Paper A's reference loop, kept so that a run's numbers do not depend on how the trainer is built.
 import { noGrad, scope, type Generator, type Tensor } from '../../torch/index.js';
-import { ConstrainedSupport, UniformSphere, type Marginal } from '../../latent/index.js';
-import { sampleAdaptedNegatives } from '../../losses/adapted-infonce.js';
-import { sampleProxyNegatives } from '../../losses/augmentation-proxy.js';
+import { UniformSphere, type Marginal } from '../../latent/index.js';
+import { latentNegatives } from './latent-negatives.js';
 import { latentBatch } from './latent-batch.js';
 import { defineKind, variant } from '../../registry/kind.js';
 import type { DataContext, DataSource, EvalSet, NegativeRequest, TrainBatch } from '../source.js';
@@ -58,21 +57,8 @@ export class LatentDataSource implements DataSource {
   }
 
   private negatives(z: Tensor, request: NegativeRequest, gen: Generator): Tensor | undefined {
-    switch (request.kind) {
-      case 'none':
-        return undefined;
-      case 'shared':
-        return this.marginal.sample(request.count, gen);
-      case 'per-anchor':
-        if (request.source === 'views') return sampleProxyNegatives(z, this.conditional(), request.count, gen);
-        return sampleAdaptedNegatives(
-          z,
-          new ConstrainedSupport({ fixedDims: this.ctx.conditionalConfig?.fixedDims ?? 0 }),
-          request.count,
-          request.rho,
-          gen,
-        );
-    }
+    const fixedDims = this.ctx.conditionalConfig?.fixedDims ?? 0;
+    return latentNegatives(z, request, { marginal: this.marginal, conditional: this.conditional(), fixedDims }, gen);
   }
 
   evalSet(): EvalSet {

@@ -13,10 +13,9 @@
 //
 // A blind spot of the renderer: at z₂ = ±1 the object sits in the centre and hue is periodic, so
 // the north and south poles render to the same image (see shapePoleDifference).
-import { ConstrainedSupport, UniformSphere } from '../../latent/index.js';
+import { UniformSphere } from '../../latent/index.js';
 import type { Conditional } from '../../latent/types.js';
-import { sampleAdaptedNegatives } from '../../losses/adapted-infonce.js';
-import { sampleProxyNegatives } from '../../losses/augmentation-proxy.js';
+import { latentNegatives } from './latent-negatives.js';
 import { latentBatch } from './latent-batch.js';
 import { defineKind, unitInterval, variant } from '../../registry/kind.js';
 import { noGrad, scope, tensor, type Generator, type Tensor } from '../../torch/index.js';
@@ -103,21 +102,8 @@ export class ShapesDataSource implements DataSource {
   }
 
   private negatives(z: Tensor, request: NegativeRequest, gen: Generator): Tensor | undefined {
-    switch (request.kind) {
-      case 'none':
-        return undefined;
-      case 'shared':
-        return this.marginal.sample(request.count, gen);
-      case 'per-anchor':
-        if (request.source === 'views') return sampleProxyNegatives(z, this.conditional(), request.count, gen);
-        return sampleAdaptedNegatives(
-          z,
-          new ConstrainedSupport({ fixedDims: this.ctx.conditionalConfig?.fixedDims ?? 0 }),
-          request.count,
-          request.rho,
-          gen,
-        );
-    }
+    const fixedDims = this.ctx.conditionalConfig?.fixedDims ?? 0;
+    return latentNegatives(z, request, { marginal: this.marginal, conditional: this.conditional(), fixedDims }, gen);
   }
 
   evalSet(): EvalSet {
