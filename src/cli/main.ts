@@ -10,6 +10,7 @@ import { RunLookupError } from '../runs/index.js';
 import { addDiagnose } from './commands/diagnose.js';
 import { addExport } from './commands/export.js';
 import { addLs } from './commands/ls.js';
+import { addRecord } from './commands/record.js';
 import { addReport } from './commands/report.js';
 import { addReproduce } from './commands/reproduce.js';
 import { addResume } from './commands/resume.js';
@@ -36,6 +37,7 @@ const COMMANDS: AddCommand[] = [
   addResume,
   addExport,
   addReport,
+  addRecord,
   addServe,
   addDiagnose,
   addTheory,

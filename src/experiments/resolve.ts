@@ -13,7 +13,7 @@ export class SpecError extends Error {
   constructor(
     readonly source: string,
     readonly issues: string[],
-    what = source.startsWith('--') || source === 'reproduce' || source === 'report'
+    what = source.startsWith('--') || source === 'reproduce' || source === 'report' || source === 'record'
       ? 'invalid argument'
       : 'invalid experiment spec',
   ) {

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { dataKinds } from '../data/kinds.js';
 import type { PlannedRun } from './executor.js';
+import { loadRecorded, type RecordedTable } from './recorded.js';
 import { expandRuns, parseSpecText, resolveSpec, SpecError } from './resolve.js';
 import type { ExperimentSpec } from './spec.js';
 
@@ -76,6 +77,8 @@ export const SuiteSchema = z.strictObject({
    * Curves carry no standard deviations; they are reported as 0.
    */
   publishedSeries: z.strictObject({ x: z.string(), y: z.string(), column: z.string() }).optional(),
+  /** Recorded results (`clab record`): preset → JSON file (relative to the suite file), shown in its report. */
+  recorded: z.record(z.string(), z.string()).default({}),
 });
 
 export interface SuiteCell {
@@ -105,6 +108,8 @@ export interface Suite {
   theory?: { tau: number; kappa: number; fixedDims: number; dim: number; lambdas: number[] };
   /** For curve suites (publishedSeries): the x value of each column and the axis names. */
   series?: { x: string; y: string; columnX: Record<string, number> };
+  /** Committed results of earlier runs (`recorded:`), in the file's order. */
+  recorded: RecordedTable[];
   file: string;
 }
 
@@ -265,6 +270,13 @@ export function loadSuite(file: string, options: SuiteOptions = {}): Suite {
       }
     }
   }
+  const recorded = loadRecorded(dir, s.recorded, {
+    suite: s.suite,
+    metric: s.metric,
+    rows: Object.keys(s.rows),
+    columns: Object.keys(s.columns),
+  });
+  problems.push(...recorded.problems);
   if (options.cells !== undefined && cells.length === 0 && problems.length === 0)
     problems.push(`--cells: ${options.cells.join(',')} selects no cell that runs at this preset`);
   if (problems.length > 0) throw new SpecError(file, [...new Set(problems)]);
@@ -300,6 +312,7 @@ export function loadSuite(file: string, options: SuiteOptions = {}): Suite {
           },
         }
       : {}),
+    recorded: recorded.tables,
     file,
   };
 }

@@ -12,6 +12,7 @@ import {
   formatNumber,
   formatOurs,
   formatPaper,
+  subColumns,
   summariseTable,
   type CellSummary,
   type TableSummary,
@@ -62,36 +63,45 @@ const AGREEMENT_TEXT: Record<CellSummary['agreement'], string> = {
   'no-runs': 'no runs',
 };
 
-/** One results table as HTML. */
+/** A cell's summary (ours or recorded) and its Δ, coloured by agreement; with the paper's value between. */
+function cellHtml(c: CellSummary, paper: boolean): string {
+  const e = escapeHtml;
+  const cls = e(c.agreement);
+  const tip =
+    c.tolerance === null
+      ? AGREEMENT_TEXT[c.agreement]
+      : `${AGREEMENT_TEXT[c.agreement]} (tolerance ${formatNumber(c.tolerance)})`;
+  return (
+    `<td class="${cls}" title="${e(cellTitle(c))}">${e(formatOurs(c))}</td>` +
+    (paper ? `<td class="paper ${cls}">${e(formatPaper(c.paper))}</td>` : '') +
+    `<td class="${cls}" title="${e(tip)}">${e(formatDelta(c))}</td>`
+  );
+}
+
+/** One results table as HTML (with recorded results, two more sub-columns per column). */
 export function tableToHtml(t: TableSummary): string {
   const e = escapeHtml;
+  const sub = subColumns(t);
   const out: string[] = [];
   out.push(`<section class="table" id="table-${e(t.id)}">`);
   out.push(`<h3>${e(t.title)}</h3>`);
   out.push('<table class="results"><thead>');
   out.push(
-    `<tr><th rowspan="2">${e(t.metric)}</th>${t.columns.map((c) => `<th colspan="3">${e(c)}</th>`).join('')}</tr>`,
+    `<tr><th rowspan="2">${e(t.metric)}</th>${t.columns.map((c) => `<th colspan="${sub.length}">${e(c)}</th>`).join('')}</tr>`,
   );
-  out.push(`<tr>${t.columns.map(() => '<th>ours (n)</th><th>paper</th><th>Δ</th>').join('')}</tr>`);
+  out.push(`<tr>${t.columns.map(() => sub.map((h) => `<th>${e(h)}</th>`).join('')).join('')}</tr>`);
   out.push('</thead><tbody>');
   t.rows.forEach((r, i) => {
     const cells = (t.cells[i] ?? [])
-      .map((c) => {
-        const cls = e(c.agreement);
-        const tip =
-          c.tolerance === null
-            ? AGREEMENT_TEXT[c.agreement]
-            : `${AGREEMENT_TEXT[c.agreement]} (tolerance ${formatNumber(c.tolerance)})`;
-        return (
-          `<td class="${cls}" title="${e(cellTitle(c))}">${e(formatOurs(c))}</td>` +
-          `<td class="paper ${cls}">${e(formatPaper(c.paper))}</td>` +
-          `<td class="${cls}" title="${e(tip)}">${e(formatDelta(c))}</td>`
-        );
+      .map((c, j) => {
+        const rec = t.recorded?.cells[i]?.[j];
+        return cellHtml(c, true) + (rec === undefined ? '' : cellHtml(rec, false));
       })
       .join('');
     out.push(`<tr><td class="row">${e(r)}</td>${cells}</tr>`);
   });
   out.push('</tbody></table>');
+  if (t.recorded) out.push(`<p class="meta">recorded: ${e(t.recorded.source)}; Δ rec. = recorded − paper</p>`);
   if (t.note) out.push(`<p class="meta">${e(t.note)}</p>`);
   out.push('</section>');
   return out.join('\n');

@@ -19,6 +19,7 @@ import type {
 import { runEnvironment } from '../runs/index.js';
 import { suiteReports, type SuiteRunData } from './suites/index.js';
 import { notRunNote } from './suites/cells.js';
+import { ownRecordedTable, recordedNotes, withRecorded } from './recorded-tables.js';
 import { ConstrainedSupport, RestrictedVonMisesFisher, VonMisesFisher } from '../latent/index.js';
 import { differenceOf, estimateOnCommonSamples, hLambda, identityMap } from '../theory/index.js';
 
@@ -191,7 +192,7 @@ export function genericSuiteReport(store: RunStore, suite: Suite, preset: string
     title: suite.title,
     generatedAt: new Date().toISOString(),
     environment: runEnvironment(),
-    tables: suiteTables(suite, runs, preset),
+    tables: withRecorded(suite, suiteTables(suite, runs, preset), preset),
     curves: suiteCurves(suite, runs),
     lossCurves,
     latentViews,
@@ -201,6 +202,7 @@ export function genericSuiteReport(store: RunStore, suite: Suite, preset: string
       `Suite ${suite.id}, preset '${preset}': ${have} of ${total} cells have finished runs.`,
       ...notRunNote(suite.skipped, preset),
       ...(suite.description ? [suite.description] : []),
+      ...recordedNotes(suite),
     ],
   };
 }
@@ -223,5 +225,12 @@ export async function suiteReport(store: RunStore, suite: Suite, preset: string)
       metrics: store.open(meta.id).readMetrics(),
     })),
   );
-  return builder({ suite, preset, runs, generic });
+  const built = await builder({ suite, preset, runs, generic });
+  // A builder's tables have their own layout: recorded results follow them as tables of their own.
+  if (suite.recorded.length === 0) return built;
+  return {
+    ...built,
+    tables: [...built.tables, ...suite.recorded.map((r) => ownRecordedTable(suite, r))],
+    notes: [...built.notes, ...recordedNotes(suite)],
+  };
 }

@@ -35,6 +35,9 @@ export interface TableSummary {
   columns: string[];
   /** cells[r][c] for rows[r], columns[c]. */
   cells: CellSummary[][];
+  /** Recorded results of the same cells (TableInput.recorded), summarised the same way. */
+  recorded?: { source: string; cells: CellSummary[][] };
+  oursHeading?: string;
   note?: string;
 }
 
@@ -97,15 +100,11 @@ function appendMissing(list: string[], extra: Iterable<string>): string[] {
   return out;
 }
 
-/**
- * Summarises a table. Several CellResults for the same cell are pooled. Rows or columns present
- * in `ours` but not listed in the table are appended, so no result is silently dropped.
- */
-export function summariseTable(table: TableInput): TableSummary {
+/** Cells by row and column, several CellResults for the same cell pooled. */
+function pool(results: readonly CellResult[]): Map<string, CellResult> {
   const pooled = new Map<string, CellResult>();
-  const key = (r: string, c: string): string => JSON.stringify([r, c]);
-  for (const cell of table.ours) {
-    const k = key(cell.row, cell.column);
+  for (const cell of results) {
+    const k = cellKey(cell.row, cell.column);
     const prev = pooled.get(k);
     if (prev) {
       prev.values.push(...cell.values);
@@ -114,6 +113,31 @@ export function summariseTable(table: TableInput): TableSummary {
       pooled.set(k, { row: cell.row, column: cell.column, values: [...cell.values], runIds: [...cell.runIds] });
     }
   }
+  return pooled;
+}
+
+const cellKey = (r: string, c: string): string => JSON.stringify([r, c]);
+
+/** Every cell of rows × columns summarised against the published value. */
+function summariseGrid(
+  table: TableInput,
+  rows: string[],
+  columns: string[],
+  results: readonly CellResult[],
+): CellSummary[][] {
+  const pooled = pool(results);
+  return rows.map((row) =>
+    columns.map((column) =>
+      summariseCell(row, column, pooled.get(cellKey(row, column)), table.published[row]?.[column] ?? null),
+    ),
+  );
+}
+
+/**
+ * Summarises a table. Several CellResults for the same cell are pooled. Rows or columns present
+ * in `ours` but not listed in the table are appended, so no result is silently dropped.
+ */
+export function summariseTable(table: TableInput): TableSummary {
   const rows = appendMissing(
     table.rows,
     table.ours.map((c) => c.row),
@@ -122,12 +146,14 @@ export function summariseTable(table: TableInput): TableSummary {
     table.columns,
     table.ours.map((c) => c.column),
   );
-  const cells = rows.map((row) =>
-    columns.map((column) =>
-      summariseCell(row, column, pooled.get(key(row, column)), table.published[row]?.[column] ?? null),
-    ),
-  );
+  const cells = summariseGrid(table, rows, columns, table.ours);
   const out: TableSummary = { id: table.id, title: table.title, metric: table.metric, rows, columns, cells };
+  if (table.recorded !== undefined)
+    out.recorded = {
+      source: table.recorded.source,
+      cells: summariseGrid(table, rows, columns, table.recorded.cells),
+    };
+  if (table.oursHeading !== undefined) out.oursHeading = table.oursHeading;
   if (table.note !== undefined) out.note = table.note;
   return out;
 }
@@ -203,46 +229,64 @@ function deltaText(c: CellSummary): string {
   return `${formatDelta(c)}${MARK[c.agreement] ? ` ${MARK[c.agreement]}` : ''}`;
 }
 
+/** The sub-columns of every table column: ours, paper, Δ, and with recorded results theirs and their Δ. */
+export function subColumns(t: TableSummary): string[] {
+  const ours = [t.oursHeading ?? 'ours (n)', 'paper', 'Δ'];
+  return t.recorded === undefined ? ours : [...ours, 'recorded (n)', 'Δ rec.'];
+}
+
+/** The texts of cell (i, j) under `subColumns`. */
+function cellTexts(t: TableSummary, i: number, j: number): string[] {
+  const c = t.cells[i]?.[j];
+  if (c === undefined) return [];
+  const ours = [formatOurs(c), formatPaper(c.paper), deltaText(c)];
+  const rec = t.recorded?.cells[i]?.[j];
+  return rec === undefined ? ours : [...ours, formatOurs(rec), deltaText(rec)];
+}
+
+/** The footer: how to read the table, and where recorded results come from. */
+function footer(t: TableSummary): string[] {
+  const rec =
+    t.recorded === undefined
+      ? []
+      : [`recorded: ${t.recorded.source}; mean ± sample std (n runs), Δ rec. = recorded − paper, marked the same way.`];
+  return [...FOOTER, ...rec, ...(t.note ? [t.note] : [])];
+}
+
 /** Aligned columns separated by two spaces, with a rule under the header. */
 function formatLong(t: TableSummary): string {
-  const head = [t.metric === '' ? 'row' : `row [${t.metric}]`, 'column', 'ours (n)', 'paper', 'Δ'];
-  const body = t.cells.flatMap((row) =>
-    row.map((c) => [c.row, c.column, formatOurs(c), formatPaper(c.paper), deltaText(c)]),
-  );
+  const head = [t.metric === '' ? 'row' : `row [${t.metric}]`, 'column', ...subColumns(t)];
+  const body = t.cells.flatMap((row, i) => row.map((c, j) => [c.row, c.column, ...cellTexts(t, i, j)]));
   const w = head.map((h, k) => Math.max(width(h), ...body.map((r) => width(r[k] ?? ''))));
   const fmt = (r: string[]): string =>
     r
       .map((s, k) => padEnd(s, w[k] ?? 0))
       .join('  ')
       .trimEnd();
-  return [
-    t.title,
-    fmt(head),
-    w.map((x) => '─'.repeat(x)).join('  '),
-    ...body.map(fmt),
-    ...FOOTER,
-    ...(t.note ? [t.note] : []),
-  ].join('\n');
+  return [t.title, fmt(head), w.map((x) => '─'.repeat(x)).join('  '), ...body.map(fmt), ...footer(t)].join('\n');
 }
 
 /**
- * A plain-text table with box-drawing borders: one block per column with "ours (n) | paper | Δ";
- * Δ is followed by ✓ when |Δ| is within the agreement tolerance and ✗ when it is not.
+ * A plain-text table with box-drawing borders: one block per column with "ours (n) | paper | Δ"
+ * (and "recorded (n) | Δ rec." with recorded results); Δ is followed by ✓ when |Δ| is within the
+ * agreement tolerance and ✗ when it is not.
  */
 export function formatTerminalTable(table: TableInput | TableSummary, options: TerminalTableOptions = {}): string {
   const t = 'ours' in table ? summariseTable(table) : table;
   if (options.layout === 'long') return formatLong(t);
-  const sub = ['ours (n)', 'paper', 'Δ'];
-  const body = t.cells.map((row) => row.map((c) => [formatOurs(c), formatPaper(c.paper), deltaText(c)]));
+  const sub = subColumns(t);
+  const body = t.rows.map((_, i) => t.columns.map((_c, j) => cellTexts(t, i, j)));
   const labelW = Math.max(width(t.metric), ...t.rows.map(width));
-  // Widths of each column's three sub-columns; widen the last one if the column title needs it.
+  // Each sub-column is padded by a space on either side and separated by '│'.
+  const blockOf = (w: number[]): number => w.reduce((a, b) => a + b, 0) + 3 * w.length - 1;
+  // Widths of each column's sub-columns; widen the last one if the column title needs it.
   const subW = t.columns.map((col, j) => {
     const w = sub.map((h, k) => Math.max(width(h), ...body.map((r) => width(r[j]?.[k] ?? ''))));
-    const need = width(col) - (w[0]! + w[1]! + w[2]! + 8);
-    if (need > 0) w[2]! += need;
+    const need = width(col) - blockOf(w);
+    if (need > 0) w[w.length - 1]! += need;
     return w;
   });
-  const blockW = subW.map((w) => w[0]! + w[1]! + w[2]! + 8);
+  const blockW = subW.map(blockOf);
   const line = (l: string, m: string, r: string, inner: (j: number) => string): string =>
     l + '─'.repeat(labelW + 2) + t.columns.map((_, j) => m + inner(j)).join('') + r;
   const out: string[] = [];
@@ -270,8 +314,7 @@ export function formatTerminalTable(table: TableInput | TableSummary, options: T
     );
   });
   out.push(line('└', '┴', '┘', (j) => subW[j]!.map((w) => '─'.repeat(w + 2)).join('┴')));
-  out.push(...FOOTER);
-  if (t.note) out.push(t.note);
+  out.push(...footer(t));
   return out.join('\n');
 }
 
@@ -279,15 +322,17 @@ function mdEscape(s: string): string {
   return s.replace(/\|/g, '\\|');
 }
 
-/** The table as GitHub-flavoured Markdown: three columns (ours, paper, Δ) per table column. */
+/** The table as GitHub-flavoured Markdown: ours, paper, Δ (and recorded, Δ rec.) per table column. */
 export function tableToMarkdown(table: TableInput | TableSummary): string {
   const t = 'ours' in table ? summariseTable(table) : table;
-  const head = [mdEscape(t.metric), ...t.columns.flatMap((c) => [`${mdEscape(c)}: ours (n)`, 'paper', 'Δ'])];
+  const [first, ...rest] = subColumns(t);
+  const head = [mdEscape(t.metric), ...t.columns.flatMap((c) => [`${mdEscape(c)}: ${first}`, ...rest])];
   const lines = [`**${mdEscape(t.title)}**`, '', `| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
   t.rows.forEach((r, i) => {
-    const cells = (t.cells[i] ?? []).flatMap((c) => [formatOurs(c), formatPaper(c.paper), deltaText(c)]);
+    const cells = t.columns.flatMap((_, j) => cellTexts(t, i, j));
     lines.push(`| ${[mdEscape(r), ...cells.map(mdEscape)].join(' | ')} |`);
   });
+  if (t.recorded) lines.push('', mdEscape(`recorded: ${t.recorded.source}`));
   if (t.note) lines.push('', mdEscape(t.note));
   return lines.join('\n');
 }

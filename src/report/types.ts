@@ -24,7 +24,18 @@ export interface TableInput {
   ours: CellResult[];
   /** published[row][column]; a missing entry is treated like null (the paper has no number). */
   published: Record<string, Record<string, PublishedCell>>;
+  /** Recorded results of the same cells (a committed file of earlier runs), shown beside ours. */
+  recorded?: RecordedColumn;
+  /** Heading of the column of `ours` (default "ours (n)"), e.g. "recorded (n)" for a recorded table. */
+  oursHeading?: string;
   note?: string;
+}
+
+/** Recorded per-seed values of a table's cells, with where they come from (file and date). */
+export interface RecordedColumn {
+  /** e.g. "results/table1-paper.json, measured 2026-12-01". */
+  source: string;
+  cells: CellResult[];
 }
 
 /** One point of a curve; yStd draws an error bar (ours) when present. */

@@ -1,0 +1,117 @@
+// `clab record <suite>`: the suite's finished runs from the store, summarised into a JSON file to
+// commit (e.g. experiments/loss-is-not-enough/results/table1-paper.json), which the suite then
+// names under `recorded:` so its report shows them next to fresh runs. It trains nothing: cells
+// without finished runs are left out and named on stderr.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { SpecError } from '../../experiments/index.js';
+import { loadSuite, type Suite } from '../../experiments/suite.js';
+import { writeFileAtomic } from '../../io/index.js';
+import { recordedJson, recordSuite } from '../../report/record.js';
+import { collect, positiveIntOption, withStore } from '../options.js';
+import { Output } from '../output.js';
+import { listSuites, suiteFile } from '../paths.js';
+
+interface RecordOptions {
+  out?: string;
+  preset: string;
+  set?: string[];
+  seeds?: string;
+  data?: string;
+  cells?: string;
+  root?: string;
+  machine?: string;
+  note?: string;
+  json?: boolean;
+}
+
+/** A shell word as typed: quoted when it holds anything a shell would read differently. */
+const shellWord = (s: string): string => (/^[\w.,:/*=@+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+
+/** The `clab reproduce` command that trains the runs this records (the store's folder left out). */
+function reproduceCommand(name: string, opts: RecordOptions): string {
+  const args = ['clab', 'reproduce', name, '--preset', opts.preset];
+  if (opts.seeds !== undefined) args.push('--seeds', opts.seeds);
+  for (const s of opts.set ?? []) args.push('--set', s);
+  if (opts.data !== undefined) args.push('--data', opts.data);
+  if (opts.cells !== undefined) args.push('--cells', opts.cells);
+  return args.map(shellWord).join(' ');
+}
+
+/** --out, else the file the suite names for this preset under `recorded:`. */
+function outFile(suite: Suite, opts: RecordOptions): string {
+  if (opts.out !== undefined) return path.resolve(opts.out);
+  const named = suite.recorded.find((r) => r.preset === opts.preset);
+  if (named === undefined)
+    throw new SpecError('--out', [
+      `--out: suite ${suite.id} names no recorded file for preset '${opts.preset}' (recorded: ${suite.recorded.map((r) => r.preset).join(', ') || 'none'}); give --out <file>`,
+    ]);
+  return path.resolve(path.dirname(suite.file), named.file);
+}
+
+async function record(name: string, opts: RecordOptions): Promise<void> {
+  let file: string;
+  try {
+    file = suiteFile(name);
+  } catch {
+    throw new SpecError('record', [`got '${name}'; allowed values: ${listSuites().join(', ')}`]);
+  }
+  if (opts.data !== undefined && !fs.existsSync(opts.data))
+    throw new SpecError('--data', [`--data: no such file or folder: ${opts.data}`]);
+  // The same resolution as `reproduce`, so the run keys are those of the runs it trained.
+  const suite = loadSuite(file, {
+    preset: opts.preset,
+    set: opts.set ?? [],
+    ...(opts.seeds !== undefined ? { seeds: positiveIntOption('--seeds', opts.seeds) } : {}),
+    ...(opts.data !== undefined ? { data: path.resolve(opts.data) } : {}),
+    ...(opts.cells !== undefined ? { cells: opts.cells.split(',').map((c) => c.trim()) } : {}),
+  });
+  const out = outFile(suite, opts);
+  const output = Output.fromProcess(Boolean(opts.json));
+  const { data, missing, mixedEngine } = await withStore(opts.root, (store) =>
+    recordSuite(store, suite, {
+      preset: opts.preset,
+      command: reproduceCommand(name, opts),
+      ...(opts.machine !== undefined ? { machine: opts.machine } : {}),
+      ...(opts.note !== undefined ? { note: opts.note } : {}),
+    }),
+  );
+  const cells = Object.keys(data.cells).length;
+  if (cells === 0)
+    throw new Error(`no cell of ${suite.id} has finished runs at preset '${opts.preset}': nothing recorded`);
+  if (missing.length > 0)
+    process.stderr.write(
+      `record: no finished runs in ${missing.length} cell(s), not recorded: ${missing.join(', ')}\n`,
+    );
+  if (mixedEngine.length > 0)
+    process.stderr.write(`record: the runs differ in engine ${mixedEngine.join(', ')} (each recorded as a list)\n`);
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  writeFileAtomic(out, recordedJson(data));
+  const runs = Object.values(data.cells).reduce((a, c) => a + c.runs.length, 0);
+  output.info(`recorded ${cells} cells (${runs} runs) of ${suite.id} at preset '${opts.preset}' → ${out}`, {
+    event: 'recorded',
+    path: out,
+    cells,
+    runs,
+    missing,
+  });
+}
+
+export function addRecord(cli: Command): void {
+  cli
+    .command('record')
+    .argument('<name>', `a suite under experiments/ (${listSuites().join(', ') || 'none found'})`)
+    .description('Write the summaries of a suite’s finished runs to a JSON file to commit (trains nothing).')
+    .option('--out <file>', 'the JSON file (default: the file the suite names under recorded.<preset>)')
+    .option('--preset <name>', 'which preset’s runs of the suite', 'quick')
+    .option('--set <key=value>', 'the overrides the suite was reproduced with (repeatable)', collect)
+    .option('--seeds <n>', 'the --seeds the suite was reproduced with')
+    .option('--data <path>', 'the --data the suite was reproduced with')
+    .option('--cells <list>', 'only these cells, comma-separated row/column (either part may be *)')
+    .option('--machine <text>', 'the machine, as the file states it (default: CPU count, model and platform)')
+    .option('--note <text>', 'a note kept in the file (cells without runs are added to it)')
+    .option('--root <dir>', 'run store folder (default: $CLAB_RUNS or ./runs)')
+    .option('--json', 'machine-readable output')
+    .action((name: string, opts: RecordOptions) => record(name, opts));
+}
