@@ -6,6 +6,7 @@ import type { RunSpec } from '../experiments/spec.js';
 import type { Tensor } from '../torch/index.js';
 import { scanCheckpoints, writeCheckpoint, type Checkpoint } from './checkpoint-files.js';
 import { writeCheckedJson } from './checksum.js';
+import { runEnvironment } from './environment.js';
 import { CHECKPOINTS_DIR, META_FILE, METRICS_FILE, SUMMARY_FILE, metaForFile, readSummaryFile } from './folder.js';
 import { appendMetricsRow, readMetricsRows, truncateMetricsRows } from './metrics-file.js';
 import { RUN_STATUSES, type MetricsRow, type RunMeta, type RunStatus, type RunSummary } from './types.js';
@@ -102,6 +103,9 @@ export class RunHandle {
     if (status === 'running') {
       next.pid = process.pid;
       next.host = os.hostname();
+      // The process that trains, not the one that planned the run: a worker has its own threads
+      // (CLAB_THREADS), and a resumed run may train on another machine.
+      next.environment = runEnvironment();
     }
     this.#commit(next);
   }

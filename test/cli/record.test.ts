@@ -128,6 +128,30 @@ test('record: the finished cells of a suite as a file; re-recorded the same; sho
   assert.equal(clab(['record', suite, ...base, '--out', again]).code, 0);
   assert.equal(fs.readFileSync(again, 'utf8'), fs.readFileSync(out, 'utf8'));
 
+  // --merge: another session's store (the earlier folders gone) adds seed 2 of a/x to the file.
+  const later = path.join(dir, 'later');
+  const seed2 = ['--root', later, '--set', 'seeds=[2]', '--cells', 'a/x'];
+  assert.equal(clab(['reproduce', suite, ...seed2, '--out', path.join(dir, 'rep-later')]).code, 0);
+  const merged = path.join(dir, 'merged.json');
+  fs.copyFileSync(out, merged);
+  const m = clab(['record', suite, ...seed2, '--out', merged, '--merge']);
+  assert.equal(m.code, 0, m.stderr);
+  const both = JSON.parse(fs.readFileSync(merged, 'utf8')) as Recorded;
+  assert.deepEqual(
+    both.cells['a/x']!.runs.map((r) => r['seed']),
+    [0, 1, 2],
+  );
+  assert.deepEqual(both.cells['a/y'], data.cells['a/y']);
+  const three = both.cells['a/x']!.runs.map((r) => r['r2'] as number);
+  assert.equal(both.cells['a/x']!.n, 3);
+  assert.ok(Math.abs(both.cells['a/x']!.r2.mean - (three[0]! + three[1]! + three[2]!) / 3) < 1e-12);
+  assert.match(both.note, /4 runs kept from the earlier recording of \d{4}-\d\d-\d\d/);
+  // Without --merge the same command records the later store alone.
+  const alone = clab(['record', suite, ...seed2, '--out', path.join(dir, 'alone.json')]);
+  assert.equal(alone.code, 0, alone.stderr);
+  const lone = JSON.parse(fs.readFileSync(path.join(dir, 'alone.json'), 'utf8')) as Recorded;
+  assert.deepEqual(Object.keys(lone.cells), ['a/x']);
+
   // A suite naming the file: report shows the recorded numbers beside fresh ones, marked against the paper.
   const named = writeSuite(dir, ['recorded: { quick: results/quick.json }']);
   const reportDir = path.join(dir, 'rep');

@@ -105,6 +105,11 @@ test('parallel 1 and parallel 2 give identical summaries; a second call reuses t
   // Worker processes trained the second store's runs (each marks its run running with its own pid).
   assert.ok(one.result.finished.every((m) => m.pid === process.pid));
   assert.ok(two.result.finished.every((m) => m.pid !== undefined && m.pid !== process.pid));
+  // …and records its own environment: the worker's one libtorch thread, not the planner's.
+  for (const m of two.result.finished) {
+    assert.equal(m.environment['CLAB_THREADS'], '1');
+    assert.equal(m.environment['threads'], 1);
+  }
   assert.deepEqual(bySeed(two.result.finished), bySeed(one.result.finished));
   assert.ok(Number.isFinite(one.result.finished[0]!.summary!.finalLoss));
 

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { SpecError } from '../../experiments/index.js';
+import { loadRecorded, type RecordedResults } from '../../experiments/recorded.js';
 import { loadSuite, type Suite } from '../../experiments/suite.js';
 import { writeFileAtomic } from '../../io/index.js';
 import { recordedJson, recordSuite } from '../../report/record.js';
@@ -23,6 +24,7 @@ interface RecordOptions {
   root?: string;
   machine?: string;
   note?: string;
+  merge?: boolean;
   json?: boolean;
 }
 
@@ -50,6 +52,27 @@ function outFile(suite: Suite, opts: RecordOptions): string {
   return path.resolve(path.dirname(suite.file), named.file);
 }
 
+/** --merge: the recording already at `out` (validated against the suite), if there is one. */
+function previousRecording(suite: Suite, out: string, preset: string): RecordedResults | undefined {
+  if (!fs.existsSync(out)) return undefined;
+  const { tables, problems } = loadRecorded(
+    path.dirname(out),
+    { [preset]: path.basename(out) },
+    {
+      suite: suite.id,
+      metric: suite.metric,
+      rows: [...suite.rows, ...suite.skipped.rows],
+      columns: [...suite.columns, ...suite.skipped.columns],
+    },
+  );
+  if (problems.length > 0)
+    throw new SpecError(
+      '--merge',
+      problems.map((p) => `--merge: ${p}`),
+    );
+  return tables[0]?.data;
+}
+
 async function record(name: string, opts: RecordOptions): Promise<void> {
   let file: string;
   try {
@@ -68,6 +91,7 @@ async function record(name: string, opts: RecordOptions): Promise<void> {
     ...(opts.cells !== undefined ? { cells: opts.cells.split(',').map((c) => c.trim()) } : {}),
   });
   const out = outFile(suite, opts);
+  const previous = opts.merge ? previousRecording(suite, out, opts.preset) : undefined;
   const output = Output.fromProcess(Boolean(opts.json));
   const { data, missing, mixedEngine } = await withStore(opts.root, (store) =>
     recordSuite(store, suite, {
@@ -75,6 +99,7 @@ async function record(name: string, opts: RecordOptions): Promise<void> {
       command: reproduceCommand(name, opts),
       ...(opts.machine !== undefined ? { machine: opts.machine } : {}),
       ...(opts.note !== undefined ? { note: opts.note } : {}),
+      ...(previous !== undefined ? { previous } : {}),
     }),
   );
   const cells = Object.keys(data.cells).length;
@@ -111,6 +136,10 @@ export function addRecord(cli: Command): void {
     .option('--cells <list>', 'only these cells, comma-separated row/column (either part may be *)')
     .option('--machine <text>', 'the machine, as the file states it (default: CPU count, model and platform)')
     .option('--note <text>', 'a note kept in the file (cells without runs are added to it)')
+    .option(
+      '--merge',
+      'keep the runs of the file already at --out for seeds the store has not (results gathered over several sessions)',
+    )
     .option('--root <dir>', 'run store folder (default: $CLAB_RUNS or ./runs)')
     .option('--json', 'machine-readable output')
     .action((name: string, opts: RecordOptions) => record(name, opts));
