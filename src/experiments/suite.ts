@@ -102,9 +102,10 @@ export interface Suite {
   skipped: { rows: string[]; columns: string[] };
   cells: SuiteCell[];
   /** Published cell values: published[row][column] = { mean, std } or null. */
-  published: Record<string, Record<string, { mean: number; std: number } | null>>;
+  /** The paper's cells; `std` is absent where it prints a mean only (e.g. a figure's series). */
+  published: Record<string, Record<string, { mean: number; std?: number } | null>>;
   /** Published values of the extra metrics, in the same layout. */
-  alsoPublished: Record<string, Record<string, Record<string, { mean: number; std: number } | null>>>;
+  alsoPublished: Record<string, Record<string, Record<string, { mean: number; std?: number } | null>>>;
   theory?: { tau: number; kappa: number; fixedDims: number; dim: number; lambdas: number[] };
   /** For curve suites (publishedSeries): the x value of each column and the axis names. */
   series?: { x: string; y: string; columnX: Record<string, number> };
@@ -387,9 +388,7 @@ function loadPublished(
       if (!isRecord(curve) || !Array.isArray(curve[series.x]) || !Array.isArray(curve[series.y])) continue;
       const xs = curve[series.x] as number[];
       const ys = curve[series.y] as number[];
-      cells[row] = Object.fromEntries(
-        xs.map((x, i) => [series.column.replace('{x}', String(x)), { mean: ys[i]!, std: 0 }]),
-      );
+      cells[row] = Object.fromEntries(xs.map((x, i) => [series.column.replace('{x}', String(x)), { mean: ys[i]! }]));
     }
     return cells;
   }

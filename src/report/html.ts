@@ -142,7 +142,7 @@ export function reportHtml(input: ReportInput, figures: readonly Figure[]): stri
   if (input.tables.length === 0 && (input.comparisons ?? []).length === 0) out.push('<p class="empty">No tables.</p>');
   else if (input.tables.length > 0) {
     out.push(
-      '<p class="legend meta">ours: mean ± sample std (n runs; one run shows no std). paper: published mean ± std. Δ = ours − paper. ' +
+      '<p class="legend meta">ours: mean ± sample std (n runs; one run shows no std). paper: published mean ± std (a mean alone where the paper prints no std; it counts as 0). Δ = ours − paper. ' +
         '<span class="agree-legend" style="background:#dff3df">agrees: |Δ| ≤ 2·√(std<sub>paper</sub>² + std<sub>ours</sub>²), at least 0.01</span>' +
         '<span style="background:#f8dcdc">differs</span><span style="background:#f6f6f6">— no runs · n/a not in the paper</span></p>',
     );

@@ -109,8 +109,9 @@ export function suiteTables(suite: Suite, runs: Map<string, RunMeta[]>, preset: 
       id: `${suite.id}/${metric}`.replace(/[^a-z0-9]+/gi, '-'),
       title: withPublished ? suite.title : `${suite.title.replace(/ — .*$/, '')} — ${metric}`,
       metric,
-      rows: suite.rows,
-      columns: suite.columns,
+      // Rows and columns with a cell that runs (--cells may select a part of the suite).
+      rows: suite.rows.filter((r) => suite.cells.some((c) => c.row === r)),
+      columns: suite.columns.filter((col) => suite.cells.some((c) => c.column === col)),
       ours,
       published: withPublished ? suite.published : {},
       note: `preset: ${preset}`,

@@ -88,7 +88,7 @@ export function summariseCell(
   else if (paper === null) agreement = 'no-paper';
   else {
     delta = s.mean - paper.mean;
-    tolerance = agreementTolerance(paper.std, s.std);
+    tolerance = agreementTolerance(paper.std ?? 0, s.std);
     agreement = Math.abs(delta) <= tolerance ? 'agree' : 'disagree';
   }
   return { row, column, ...s, values: [...values], runIds: [...runIds], paper, delta, tolerance, agreement };
@@ -184,9 +184,10 @@ export function formatOurs(c: Summary): string {
   return `${formatNumber(c.mean)} ± ${formatNumber(c.std)} (${c.n})`;
 }
 
-/** The paper's cell: "mean ± std", or "n/a" where the paper has none. */
+/** The paper's cell: "mean ± std", "mean" where it prints no std, or "n/a" where it has none. */
 export function formatPaper(p: PublishedCell): string {
-  return p === null ? 'n/a' : `${formatPublished(p.mean)} ± ${formatPublished(p.std)}`;
+  if (p === null) return 'n/a';
+  return p.std === undefined ? formatPublished(p.mean) : `${formatPublished(p.mean)} ± ${formatPublished(p.std)}`;
 }
 
 /** Δ with an explicit sign; "" when undefined. */
@@ -221,7 +222,7 @@ export interface TerminalTableOptions {
 }
 
 const FOOTER = [
-  'ours: mean ± sample std (n runs); paper: published mean ± std; Δ = ours − paper;',
+  'ours: mean ± sample std (n runs); paper: published mean ± std (a mean alone: no std printed, counted as 0); Δ = ours − paper;',
   '✓ |Δ| ≤ 2·sqrt(std_paper² + std_ours²) (at least 0.01), ✗ otherwise; — no runs; n/a not in the paper.',
 ];
 

@@ -11,8 +11,12 @@ export interface CellResult {
   runIds: string[];
 }
 
-/** A published mean ± std, or null where the paper has no number ("n/a"). */
-export type PublishedCell = { mean: number; std: number } | null;
+/**
+ * A published mean ± std, or null where the paper has no number ("n/a"). `std` is absent where the
+ * paper prints a mean only (e.g. Paper A's Table 7, values read from a figure): it then counts as 0
+ * in the agreement tolerance and is not shown as "± 0.00".
+ */
+export type PublishedCell = { mean: number; std?: number } | null;
 
 /** A table of one metric: our cells next to the paper's. */
 export interface TableInput {

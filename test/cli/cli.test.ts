@@ -80,6 +80,10 @@ test('a bad spec exits with code 2 before any work, naming the key path and allo
   );
   assert.equal(clab(['run', '/nonexistent.yaml']).code, 2);
   assert.equal(clab(['frobnicate']).code, 2);
+  // A suite's flag on a report of runs is refused, not ignored.
+  const report = clab(['report', 'some-run', '--cells', 'a/b', '--root', store]);
+  assert.equal(report.code, 2, report.stderr);
+  assert.match(report.stderr, /--cells: applies to a suite's report; give --suite <name>/);
   // Every coordinate fixed is a valid spec (Paper A, Table 7 d_fixed = k) but leaves h_λ nothing to scale.
   const theory = clab(['theory', tiny, '--set', 'conditional.kind=restricted-vmf', '--set', 'conditional.fixedDims=3']);
   assert.equal(theory.code, 2, theory.stderr);

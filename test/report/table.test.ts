@@ -79,7 +79,7 @@ test('formatTerminalTable shows every row, column, our values, the paper values,
   for (const r of t.rows) {
     for (const c of t.columns) {
       const p = t.published[r]?.[c];
-      if (p) assert.ok(text.includes(`${formatPublished(p.mean)} ± ${formatPublished(p.std)}`), `${r}/${c}`);
+      if (p) assert.ok(text.includes(`${formatPublished(p.mean)} ± ${formatPublished(p.std!)}`), `${r}/${c}`);
     }
   }
   assert.ok(text.includes('0.990 ± 0.008 (5)'), text);

@@ -7,7 +7,7 @@ import { loadSuite } from '../../experiments/suite.js';
 import { compareReport, type CompareRun } from '../../report/compare.js';
 import { comparisonText } from '../../report/comparison-format.js';
 import type { RunMeta, RunStore } from '../../runs/index.js';
-import { collect, withStore } from '../options.js';
+import { collect, positiveIntOption, withStore } from '../options.js';
 import { Output } from '../output.js';
 import { suiteFile } from '../paths.js';
 import { printAndWriteReport } from '../print-report.js';
@@ -18,6 +18,7 @@ interface ReportOptions {
   set?: string[];
   seeds?: string;
   data?: string;
+  cells?: string;
   preset: string;
   out?: string;
   root?: string;
@@ -71,14 +72,12 @@ async function report(store: RunStore, ids: string[], opts: ReportOptions): Prom
   const output = Output.fromProcess(Boolean(opts.json));
   if (opts.suite !== undefined) {
     // The same resolution as `reproduce`, so the report finds exactly the runs that command trained.
-    const seeds = opts.seeds === undefined ? undefined : Number(opts.seeds);
-    if (seeds !== undefined && (!Number.isInteger(seeds) || seeds < 1))
-      throw new SpecError('--seeds', [`--seeds: expected a positive integer, got '${opts.seeds}'`]);
     const suite = loadSuite(suiteFile(opts.suite), {
       preset: opts.preset,
       set: opts.set ?? [],
-      ...(seeds !== undefined ? { seeds } : {}),
+      ...(opts.seeds !== undefined ? { seeds: positiveIntOption('--seeds', opts.seeds) } : {}),
       ...(opts.data !== undefined ? { data: path.resolve(opts.data) } : {}),
+      ...(opts.cells !== undefined ? { cells: opts.cells.split(',').map((c) => c.trim()) } : {}),
     });
     return printAndWriteReport(
       await suiteReport(store, suite, opts.preset),
@@ -87,6 +86,12 @@ async function report(store: RunStore, ids: string[], opts: ReportOptions): Prom
     );
   }
   if (ids.length === 0) throw new SpecError('report', ['give run ids or --suite <name>']);
+  const suiteOnly = (['set', 'seeds', 'data', 'cells'] as const).filter((k) => opts[k] !== undefined);
+  if (suiteOnly.length > 0)
+    throw new SpecError(
+      'report',
+      suiteOnly.map((k) => `--${k}: applies to a suite's report; give --suite <name>`),
+    );
   const metas = ids.map((id) => store.open(id).meta());
   const input = compareReport(compareRuns(store, metas));
   if (!output.json) for (const t of input.comparisons ?? []) output.info(`\n${comparisonText(t)}`);
@@ -103,6 +108,7 @@ export function addReport(cli: Command): void {
     .option('--set <key=value>', 'the overrides the suite was reproduced with (repeatable)', collect)
     .option('--seeds <n>', 'the --seeds the suite was reproduced with')
     .option('--data <path>', 'the --data the suite was reproduced with')
+    .option('--cells <list>', 'only these cells, comma-separated row/column (either part may be *)')
     .option('--out <dir>', 'report folder (default: reports/<suite>/<preset> or reports/runs)')
     .option('--root <dir>', 'run store folder')
     .option('--json', 'machine-readable output')

@@ -196,7 +196,8 @@ export const functionClassReport: SuiteReportBuilder = (ctx) => {
   const column = ctx.suite.columns[0] ?? 'hypercube';
   const published = (metric: 'evalLoss' | 'probe', key: RowKey, scale: number): PublishedCell => {
     const p = (metric === 'evalLoss' ? ctx.suite.published : (ctx.suite.alsoPublished['probe'] ?? {}))[key]?.[column];
-    return p === undefined || p === null ? null : { mean: p.mean * scale, std: p.std * scale };
+    if (p === undefined || p === null) return null;
+    return p.std === undefined ? { mean: p.mean * scale } : { mean: p.mean * scale, std: p.std * scale };
   };
   const lossCurves: LossCurveInput[] = [];
   const firstSeed = sizes?.seeds[0];

@@ -35,7 +35,8 @@ const stdOf = (xs: number[]): number => {
   const mu = meanOf(xs);
   return Math.sqrt(xs.reduce((a, x) => a + (x - mu) ** 2, 0) / (xs.length - 1));
 };
-const pub = (mean: number): PublishedCell => ({ mean, std: 0 });
+// Paper B prints these as single values (no spread over seeds).
+const pub = (mean: number): PublishedCell => ({ mean });
 
 /** Whether xs decreases, and how many consecutive steps go down. */
 export function trend(xs: number[]): { down: number; steps: number; endToEnd: boolean } {
