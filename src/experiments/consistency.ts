@@ -239,6 +239,27 @@ function evalSampleIssues(spec: SpecLike): SpecIssue[] {
   return out;
 }
 
+/**
+ * Each metric reports under its own names: two that report the same name (two r2 metrics without
+ * distinct `as`) would overwrite each other's value silently.
+ */
+function metricNameIssues(spec: SpecLike): SpecIssue[] {
+  const k = dataInputs(spec)?.latentDim ?? spec.latent.dim;
+  const claimedBy = new Map<string, number>();
+  const out: SpecIssue[] = [];
+  spec.eval.metrics.forEach((m, i) => {
+    const names = (metricKinds as Record<string, AnyKind>)[m.kind]?.outputs?.(m, k) ?? [];
+    const clashes = [...new Set(names)].filter((name) => claimedBy.has(name));
+    if (clashes.length > 0)
+      out.push({
+        path: ['eval', 'metrics', i],
+        message: `metric '${m.kind}' (eval.metrics.${i}) reports ${clashes.map((c) => `'${c}'`).join(', ')}, already reported by eval.metrics.${claimedBy.get(clashes[0]!)}: give one of them another name${m.kind === 'r2' ? " (as: e.g. 'r2Pooled')" : ''}`,
+      });
+    for (const name of names) if (!claimedBy.has(name)) claimedBy.set(name, i);
+  });
+  return out;
+}
+
 export function checkSpecConsistency(spec: SpecLike): SpecIssue[] {
   return [
     ...latentIssues(spec),
@@ -248,5 +269,6 @@ export function checkSpecConsistency(spec: SpecLike): SpecIssue[] {
     ...dataIssues(spec),
     ...encoderIssues(spec),
     ...evalSampleIssues(spec),
+    ...metricNameIssues(spec),
   ];
 }

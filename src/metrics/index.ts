@@ -10,7 +10,16 @@ import { r2Metric } from './r2.js';
 export type { Metric } from './types.js';
 
 export { alignment, uniformity } from './alignment-uniformity.js';
-export { r2, r2Metric, fitAffine, type R2Result, type HeldOutSplit, type AffineFit } from './r2.js';
+export {
+  r2,
+  r2Metric,
+  fitAffine,
+  type R2Result,
+  type R2Options,
+  type R2Average,
+  type HeldOutSplit,
+  type AffineFit,
+} from './r2.js';
 export { mcc, mccMetric, pearsonMatrix, type MCCResult, type MatchedPair } from './mcc.js';
 export { ape, apeMetric, type APEResult, type APEOptions } from './ape.js';
 export { orthogonality, orthogonalityMetric, type OrthogonalityResult } from './orthogonality.js';

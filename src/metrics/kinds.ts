@@ -59,27 +59,54 @@ function probeSplit(ctx: EvalContext): { trainX: Tensor; trainY: Tensor; testX: 
   };
 }
 
+/** A metric's reported name: a letter, then letters, digits or '_' (a key of the run's metrics). */
+const metricName = (key: string) =>
+  z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, {
+    error: `${key} must start with a letter and hold only letters, digits and '_' (e.g. r2Pooled)`,
+  });
+
 const measure = (f: () => Record<string, number>): Record<string, number> => noGrad(() => scope(f));
 
 export const metricKinds = {
   r2: defineKind({
+    // average, intercept and as are optional rather than defaulted, so that a spec that does not
+    // name them resolves (and hashes to a run key) exactly as before they existed.
     schema: variant('r2', {
       /** Share of the held-out set the affine fit is scored on (0: fit and score on all of it). */
       testFraction: unitInterval('testFraction').default(0),
-      /** Also report R² per latent factor (r2_0, r2_1, …). */
+      /** Also report R² per latent factor (<as>_0, <as>_1, …). */
       perFactor: z.boolean().default(false),
+      /** 'uniform' (unset): mean of the per-factor R²; 'pooled': 1 − ΣSS_res/ΣSS_tot over all factors. */
+      average: z.enum(['uniform', 'pooled']).optional(),
+      /** false: fit z ≈ ẑW without a bias (unset: with one). */
+      intercept: z.boolean().optional(),
+      /** The name the value is reported under (unset: r2), e.g. r2Pooled next to r2 in one run. */
+      as: metricName('as').optional(),
     }),
-    summary: 'R² of an affine regression predicting the true latents from the representation (1 = perfect)',
+    summary:
+      'R² of an affine regression predicting the true latents from the representation (1 = perfect); average: pooled, intercept: false and testFraction choose other definitions, reported under `as`',
     example: { kind: 'r2' },
     requires: ['latents'],
+    outputs: (c, latentDim) => {
+      const name = c.as ?? 'r2';
+      return [name, ...(c.perFactor ? Array.from({ length: latentDim }, (_, i) => `${name}_${i}`) : [])];
+    },
     create: (c, ctx: EvalContext): Record<string, number> =>
       measure(() => {
         const res = r2(
           latents(ctx),
           ctx.embeddings,
           c.testFraction > 0 ? { testFraction: c.testFraction, gen: ctx.gen } : undefined,
+          {
+            ...(c.average !== undefined ? { average: c.average } : {}),
+            ...(c.intercept !== undefined ? { intercept: c.intercept } : {}),
+          },
         );
-        return { r2: res.r2, ...(c.perFactor ? Object.fromEntries(res.perDim.map((v, i) => [`r2_${i}`, v])) : {}) };
+        const name = c.as ?? 'r2';
+        return {
+          [name]: res.r2,
+          ...(c.perFactor ? Object.fromEntries(res.perDim.map((v, i) => [`${name}_${i}`, v])) : {}),
+        };
       }),
   }),
   mcc: defineKind({
@@ -87,6 +114,7 @@ export const metricKinds = {
     summary: 'mean |Pearson correlation| after Hungarian matching of latent and representation dimensions',
     example: { kind: 'mcc' },
     requires: ['latents'],
+    outputs: () => ['mcc'],
     create: (_c, ctx: EvalContext) => measure(() => ({ mcc: mcc(latents(ctx), ctx.embeddings).mcc })),
   }),
   'held-out-mcc': defineKind({
@@ -95,6 +123,7 @@ export const metricKinds = {
       'out-of-sample MCC: the Hungarian matching of |Pearson| learned on the first half of the held-out set, scored on the second (mccHeldOut)',
     example: { kind: 'held-out-mcc' },
     requires: ['latents'],
+    outputs: () => ['mccHeldOut'],
     create: (_c, ctx: EvalContext) => measure(() => ({ mccHeldOut: heldOutMcc(latents(ctx), ctx.embeddings).mcc })),
   }),
   'permutation-disentanglement': defineKind({
@@ -103,6 +132,7 @@ export const metricKinds = {
       "cl-ica's permutation score (perm): per-dimension least-squares rescaling, then Munkres-matched mean |Pearson| (Zimmermann et al. 2021)",
     example: { kind: 'permutation-disentanglement' },
     requires: ['latents'],
+    outputs: () => ['perm'],
     create: (_c, ctx: EvalContext) =>
       measure(() => ({ perm: permutationDisentanglement(latents(ctx), ctx.embeddings) })),
   }),
@@ -121,6 +151,7 @@ export const metricKinds = {
       'R² of predicting the content block (first n_c latents) and the style block from the representation, linear and kernel ridge, fitted on half the held-out set and scored on the other (von Kügelgen et al. 2021)',
     example: { kind: 'block-r2', content: 1, maxFit: 12 },
     requires: ['latents'],
+    outputs: (c) => ['contentR2', 'styleR2', ...(c.nonlinear ? ['contentR2Nonlinear', 'styleR2Nonlinear'] : [])],
     create: (c, ctx: EvalContext) =>
       measure(() => {
         const r = blockR2(latents(ctx), ctx.embeddings, c);
@@ -137,6 +168,7 @@ export const metricKinds = {
     summary: 'mean |z_i·z_j − ẑ_i·ẑ_j| over pairs (0 = isometry)',
     example: { kind: 'ape' },
     requires: ['latents'],
+    outputs: () => ['ape'],
     create: (_c, ctx: EvalContext) => measure(() => ({ ape: ape(latents(ctx), ctx.embeddings).ape })),
   }),
   orthogonality: defineKind({
@@ -144,6 +176,7 @@ export const metricKinds = {
     summary: 'distance of the best linear map from latents to representation to an orthogonal one',
     example: { kind: 'orthogonality' },
     requires: ['latents'],
+    outputs: () => ['orthogonalityError', 'procrustesResidual', 'sigmaMin', 'sigmaMax'],
     create: (_c, ctx: EvalContext) => measure(() => orthogonalityMetric()(latents(ctx), ctx.embeddings)),
   }),
   'linear-probe': defineKind({
@@ -155,6 +188,7 @@ export const metricKinds = {
       'multinomial logistic regression on the frozen representation: test accuracy (probe) and train accuracy (probeTrain)',
     example: { kind: 'linear-probe', epochs: 5 },
     requires: ['labels'],
+    outputs: () => ['probe', 'probeTrain'],
     create: (c, ctx: EvalContext) =>
       measure(() => {
         const s = probeSplit(ctx);
@@ -169,6 +203,7 @@ export const metricKinds = {
     summary: 'cosine k-nearest-neighbour accuracy on the frozen representation',
     example: { kind: 'knn', k: 3 },
     requires: ['labels'],
+    outputs: () => ['knn'],
     create: (c, ctx: EvalContext) =>
       measure(() => {
         const s = probeSplit(ctx);
@@ -180,6 +215,7 @@ export const metricKinds = {
     summary: 'k-means (k = number of classes) on the representation: ARI and NMI against the labels',
     example: { kind: 'kmeans', restarts: 2 },
     requires: ['labels'],
+    outputs: () => ['ari', 'nmi'],
     create: (c, ctx: EvalContext) =>
       measure(() => {
         const y = Int32Array.from(labels(ctx).toArray());
@@ -193,6 +229,7 @@ export const metricKinds = {
     summary: 'silhouette of the true classes in the representation',
     example: { kind: 'silhouette' },
     requires: ['labels'],
+    outputs: () => ['silhouette'],
     create: (_c, ctx: EvalContext) =>
       measure(() => ({ silhouette: silhouette(ctx.embeddings, Int32Array.from(labels(ctx).toArray())) })),
   }),
@@ -202,6 +239,7 @@ export const metricKinds = {
       'mean and variance of positive and negative cosine similarities (Paper B): posMean, posVar, negMean, negVar',
     example: { kind: 'similarity' },
     requires: ['positives'],
+    outputs: () => ['posMean', 'posVar', 'negMean', 'negVar'],
     create: (c, ctx: EvalContext) =>
       measure(() => {
         const s = similarityStats(ctx.embeddings, ctx.positiveEmbeddings as Tensor, { withinView: c.withinView });
@@ -216,6 +254,7 @@ export const metricKinds = {
     summary: 'alignment E|f(x) − f(x+)|^α and uniformity log E e^{−t|f(x) − f(y)|²} (Wang & Isola 2020)',
     example: { kind: 'alignment-uniformity' },
     requires: ['positives'],
+    outputs: () => ['alignment', 'uniformity'],
     create: (c, ctx: EvalContext) =>
       measure(() => ({
         alignment: alignment(ctx.embeddings, ctx.positiveEmbeddings as Tensor, c.alpha),
@@ -231,6 +270,7 @@ export const metricKinds = {
       "the run's loss on the held-out pairs (inputs, positives) in batches: evalLoss and its standard error evalLossSe (Paper C); for losses that take their negatives from the batch",
     example: { kind: 'eval-loss', batch: 8 },
     requires: ['positives'],
+    outputs: () => ['evalLoss', 'evalLossSe'],
     create: (c, ctx: EvalContext) =>
       measure(() => {
         if (ctx.loss === undefined) throw new RangeError('metric eval-loss: no loss in the evaluation context');
@@ -244,6 +284,7 @@ export const metricKinds = {
       'extremes of the positive and cross-view negative cosine similarities (Paper B, Thm 5.1): posMin, negMin, negMax',
     example: { kind: 'similarity-range' },
     requires: ['positives'],
+    outputs: () => ['posMin', 'negMin', 'negMax'],
     create: (_c, ctx: EvalContext) =>
       measure(() => ({ ...similarityRange(ctx.embeddings, ctx.positiveEmbeddings as Tensor) })),
   }),

@@ -4,7 +4,10 @@
 //   R²_j = 1 − SS_res,j / SS_tot,j,  SS_res,j = Σ_i (z_ij − ẑ_i·W_j − b_j)²,  SS_tot,j = Σ_i (z_ij − z̄_j)²,
 // reported with their unweighted mean (sklearn's r2_score, multioutput='uniform_average').
 // 1 = z is an affine function of ẑ; ≈ 0 = ẑ carries no linear information about z.
-import { Generator, linalg, noGrad, randperm, scope, type Tensor } from '../torch/index.js';
+// Two other definitions in use (options of `r2()`): the pooled R² 1 − Σ_j SS_res,j / Σ_j SS_tot,j
+// (sklearn's 'variance_weighted': dimensions weighted by their variance), and the fit without a
+// bias, z ≈ ẑ·W (SS_tot still about the mean, as sklearn scores any prediction).
+import { Generator, linalg, noGrad, randperm, scope, zeros, type Tensor } from '../torch/index.js';
 import type { Metric } from './types.js';
 
 /** A random train/test split: the map is fitted on the train part and scored on the test part. */
@@ -15,8 +18,22 @@ export interface HeldOutSplit {
   gen: Generator;
 }
 
+/** How the per-dimension R² are combined into one number. */
+export type R2Average = 'uniform' | 'pooled';
+
+/** Which R²: how it averages over dimensions and whether the fitted map has a bias. */
+export interface R2Options {
+  /**
+   * 'uniform' (default): the mean of the per-dimension R² (sklearn's 'uniform_average');
+   * 'pooled': 1 − Σ_j SS_res,j / Σ_j SS_tot,j (sklearn's 'variance_weighted').
+   */
+  average?: R2Average;
+  /** Fit z ≈ ẑ·W + b (true, default) or z ≈ ẑ·W without a bias (false). */
+  intercept?: boolean;
+}
+
 export interface R2Result {
-  /** Mean of `perDim` (sklearn's 'uniform_average'). */
+  /** The R² the options ask for: the mean of `perDim` (default) or the pooled R². */
   r2: number;
   /** R² of each latent dimension of the truth [k]. */
   perDim: number[];
@@ -85,8 +102,12 @@ export function checkFiniteSamples(
 }
 
 /** Affine least squares on float64 tensors, centred first for conditioning (gelsd: rank-deficient safe). */
-function affineLstsq(x: Tensor, y: Tensor): AffineFit {
+function affineLstsq(x: Tensor, y: Tensor, intercept = true): AffineFit {
   return scope(() => {
+    if (!intercept) {
+      const weight = linalg.lstsq(x, y).solution;
+      return { weight, bias: zeros([y.size(1)], 'float64') };
+    }
     const xMean = x.mean(0, true);
     const yMean = y.mean(0, true);
     const weight = linalg.lstsq(x.sub(xMean), y.sub(yMean)).solution;
@@ -119,16 +140,25 @@ function r2FromSums(ssRes: number, ssTot: number): number {
  * R² of the affine regression predicting `truth` from `recovered` (Paper A, App. D).
  * Without `split`, the map is fitted and scored on all n samples (in-sample R²); with a split,
  * it is fitted on the train part and scored on the held-out part (can then be negative).
- * A constant truth dimension scores 1 if predicted exactly and 0 otherwise (as sklearn).
+ * A constant truth dimension scores 1 if predicted exactly and 0 otherwise (as sklearn); pooled,
+ * an all-constant truth does the same with the summed sums of squares.
+ * `options` choose the definition (default: affine fit, uniform average — the Paper A / cl-ica R²).
  *
  * Shapes: truth z [n, k], recovered ẑ [n, d] (any float dtype; computed in float64).
  * @example
  * const { r2: score, perDim } = r2(z, zHat);                                  // in-sample
  * r2(z, zHat, { testFraction: 0.5, gen: new Generator(0) }).r2;               // held-out
+ * r2(z, zHat, undefined, { average: 'pooled', intercept: false }).r2;         // pooled, z ≈ ẑ·W
  */
-export function r2(truth: Tensor, recovered: Tensor, split?: HeldOutSplit): R2Result {
+export function r2(truth: Tensor, recovered: Tensor, split?: HeldOutSplit, options: R2Options = {}): R2Result {
   const n = checkPairedSamples('r2()', truth, recovered);
   checkFiniteSamples('r2()', truth, recovered);
+  const average = options.average ?? 'uniform';
+  if (average !== 'uniform' && average !== 'pooled')
+    throw new RangeError(`r2(): options.average must be 'uniform' or 'pooled', got ${String(average)}`);
+  const intercept = options.intercept ?? true;
+  if (typeof intercept !== 'boolean')
+    throw new TypeError(`r2(): options.intercept must be a boolean, got ${String(intercept)}`);
   let testSize = n;
   if (split !== undefined) {
     const { testFraction, gen } = split;
@@ -154,12 +184,14 @@ export function r2(truth: Tensor, recovered: Tensor, split?: HeldOutSplit): R2Re
         [zTrain, zHatTrain] = [z.indexSelect(0, train), zHat.indexSelect(0, train)];
         [zTest, zHatTest] = [z.indexSelect(0, test), zHat.indexSelect(0, test)];
       }
-      const { weight, bias } = affineLstsq(zHatTrain, zTrain);
+      const { weight, bias } = affineLstsq(zHatTrain, zTrain, intercept);
       const residual = zTest.sub(zHatTest.matmul(weight).add(bias));
       const ssRes = residual.square().sum(0).toArray();
       const ssTot = zTest.sub(zTest.mean(0, true)).square().sum(0).toArray();
       const perDim = ssRes.map((r, j) => r2FromSums(r, ssTot[j]!));
-      return { r2: perDim.reduce((s, x) => s + x, 0) / perDim.length, perDim, trainSize, testSize };
+      const sum = (xs: number[]): number => xs.reduce((s, x) => s + x, 0);
+      const score = average === 'pooled' ? r2FromSums(sum(ssRes), sum(ssTot)) : sum(perDim) / perDim.length;
+      return { r2: score, perDim, trainSize, testSize };
     }),
   );
 }

@@ -29,6 +29,11 @@ export interface Kind<S extends VariantSchema, Ctx, Made> {
   outDim?(config: z.output<S>, latentDim: number): number;
   /** Encoder kinds: which inputs they take (checked against the data's `inputs` before any work). */
   accepts?: InputKind;
+  /**
+   * Metric kinds: the names of the values they report, from the settings and the latent dimension
+   * (two metrics of a spec may not report under one name; checked before any work).
+   */
+  outputs?(config: z.output<S>, latentDim: number): string[];
   create(config: z.output<S>, ctx: Ctx): Made;
 }
 

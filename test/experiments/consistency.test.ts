@@ -191,3 +191,58 @@ test('coordinate metrics need more evaluation samples than dimensions + 1 (R² w
   accepted(spec(40, 42, ['r2', 'mcc']));
   accepted(spec(3, 32, ['r2', 'mcc', 'ape']));
 });
+
+test('two metrics reporting under one name are refused at the later one (r2 twice without distinct `as`)', () => {
+  const spec = (metrics: unknown[]): Json => ({ ...HOST, eval: { every: 2, samples: 32, metrics } });
+  assert.deepEqual(issues(spec(['r2', 'mcc', { kind: 'r2', average: 'pooled' }])), [
+    "eval.metrics.2: metric 'r2' (eval.metrics.2) reports 'r2', already reported by eval.metrics.0: give one of them another name (as: e.g. 'r2Pooled')",
+  ]);
+  // `as` may also clash with another kind's name, and per-factor names count.
+  assert.match(
+    issues(spec(['mcc', { kind: 'r2', as: 'mcc' }]))[0]!,
+    /^eval\.metrics\.1: .* reports 'mcc', already reported by eval\.metrics\.0/,
+  );
+  assert.match(
+    issues(
+      spec([
+        { kind: 'r2', perFactor: true },
+        { kind: 'r2', as: 'r2_1' },
+      ]),
+    )[0]!,
+    /^eval\.metrics\.1: metric 'r2' \(eval\.metrics\.1\) reports 'r2_1'/,
+  );
+  assert.match(issues(spec([{ kind: 'r2', as: '2r' }]))[0]!, /^eval\.metrics\.0\.as: as must start with a letter/);
+  accepted(
+    spec([
+      'r2',
+      { kind: 'r2', average: 'pooled', as: 'r2Pooled' },
+      { kind: 'r2', intercept: false, as: 'r2NoIntercept' },
+    ]),
+  );
+});
+
+test('r2 left at its defaults resolves as before average, intercept and as existed (run keys unchanged)', () => {
+  const spec = resolveSpec({ ...HOST, eval: { every: 2, samples: 32, metrics: ['r2'] } });
+  assert.deepEqual(spec.eval.metrics, [{ kind: 'r2', testFraction: 0, perFactor: false }]);
+});
+
+test('clab run exits 2 on two metrics reporting r2, naming the key path', () => {
+  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+  const dir = tempDir('consistency-names');
+  const file = path.join(dir, 'spec.yaml');
+  fs.writeFileSync(
+    file,
+    YAML.stringify({ ...HOST, eval: { every: 2, samples: 32, metrics: ['r2', { kind: 'r2', intercept: false }] } }),
+  );
+  const { NODE_TEST_CONTEXT: _ctx, ...env } = process.env;
+  const r = spawnSync(process.execPath, [path.join(root, 'dist/src/cli/main.js'), 'run', file, '--root', dir], {
+    env: { ...env, CLAB_THREADS: '1' },
+    encoding: 'utf8',
+  });
+  assert.equal(r.status, 2, r.stderr);
+  assert.match(
+    r.stderr,
+    /eval\.metrics\.1: metric 'r2' \(eval\.metrics\.1\) reports 'r2', already reported by eval\.metrics\.0/,
+  );
+  assert.ok(!fs.readdirSync(dir).some((f) => f !== 'spec.yaml' && fs.existsSync(path.join(dir, f, 'meta.json'))));
+});

@@ -167,7 +167,12 @@ for (const [domain, registry] of DOMAINS) {
       assert.ok(Number.isFinite(result.finalLoss), `finite loss, got ${result.finalLoss}`);
       for (const [metric, value] of Object.entries(result.metrics))
         assert.ok(Number.isFinite(value), `${metric} = ${value}`);
-      if (domain === 'metric') assert.ok(Object.keys(result.metrics).length > 0, 'the metric reports a value');
+      if (domain === 'metric') {
+        assert.ok(Object.keys(result.metrics).length > 0, 'the metric reports a value');
+        // The names it declares (checked for clashes before any work) are the names it reports.
+        const declared = kind.outputs?.(spec.eval.metrics[0], spec.latent.dim);
+        assert.deepEqual(Object.keys(result.metrics).sort(), [...(declared ?? [])].sort(), `metric '${name}' outputs`);
+      }
     });
   }
 }

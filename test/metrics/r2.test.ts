@@ -166,3 +166,68 @@ test('r2 rejects malformed inputs with clear messages', () => {
     });
   });
 });
+
+test('pooled R² weights dimensions by their variance (hand-computed: uniform 0.6, pooled 1 − 0.8/21)', () => {
+  scope(() => {
+    // ẑ = z₀ predicts z₀ exactly (SS_tot 20) and z₁ poorly: slope 0.1, residuals ∓0.2, ±0.6 → SS_res 0.8
+    // of SS_tot 1, R²₁ = 0.2. Uniform: (1 + 0.2)/2 = 0.6; pooled: 1 − (0 + 0.8)/(20 + 1) = 0.96190….
+    const z = tensor(
+      [
+        [0, 0],
+        [2, 1],
+        [4, 0],
+        [6, 1],
+      ],
+      undefined,
+      'float64',
+    );
+    const zHat = z.narrow(1, 0, 1);
+    const uniform = r2(z, zHat);
+    assert.ok(Math.abs(uniform.perDim[0]! - 1) < 1e-12 && Math.abs(uniform.perDim[1]! - 0.2) < 1e-12);
+    assert.ok(Math.abs(uniform.r2 - 0.6) < 1e-12, `uniform r2 = ${uniform.r2}`);
+    assert.deepEqual(r2(z, zHat, undefined, { average: 'uniform' }).r2, uniform.r2);
+    const pooled = r2(z, zHat, undefined, { average: 'pooled' });
+    assert.ok(Math.abs(pooled.r2 - (1 - 0.8 / 21)) < 1e-12, `pooled r2 = ${pooled.r2}`);
+    // The per-dimension scores do not depend on how they are averaged.
+    assert.deepEqual(pooled.perDim, uniform.perDim);
+  });
+});
+
+test('R² without an intercept scores a shifted representation lower (hand-computed 1/7); centred data agree', () => {
+  scope(() => {
+    // z = (−1, 0, 1), ẑ = z + 2: the affine fit is exact; z ≈ ẑw has w = Σẑz/Σẑ² = 2/14, residuals
+    // (−8, −2, 4)/7, SS_res = 12/7 of SS_tot 2 → R² = 1/7.
+    const z = tensor([[-1], [0], [1]], undefined, 'float64');
+    const zHat = z.add(2);
+    assert.ok(Math.abs(r2(z, zHat).r2 - 1) < 1e-12);
+    const noBias = r2(z, zHat, undefined, { intercept: false }).r2;
+    assert.ok(Math.abs(noBias - 1 / 7) < 1e-12, `no-intercept r2 = ${noBias}`);
+    // On centred, noisy data the best bias is ≈ 0: both fits agree closely, and never exceed the affine one.
+    const gen = new Generator(11);
+    const zs = sphere(2000, 3, gen);
+    const noisy = zs.matmul(orthogonal(3, gen)).add(randn([2000, 3], gen, 'float64').mul(0.3));
+    const affine = r2(zs, noisy).r2;
+    const linear = r2(zs, noisy, undefined, { intercept: false }).r2;
+    assert.ok(linear <= affine + 1e-12 && affine - linear < 0.01, `affine ${affine}, no intercept ${linear}`);
+    // Shifted by a constant, the affine score is unchanged and the one without a bias collapses.
+    assert.ok(Math.abs(r2(zs, noisy.add(5)).r2 - affine) < 1e-9);
+    assert.ok(r2(zs, noisy.add(5), undefined, { intercept: false }).r2 < affine - 0.1);
+  });
+});
+
+test('r2 options: held-out, pooled and without intercept combine; bad options are refused by name', () => {
+  scope(() => {
+    const gen = new Generator(12);
+    const z = sphere(400, 3, gen);
+    const zHat = z.add(randn([400, 3], gen, 'float64').mul(0.5));
+    const both = r2(z, zHat, { testFraction: 0.5, gen: new Generator(3) }, { average: 'pooled', intercept: false });
+    assert.deepEqual([both.trainSize, both.testSize], [200, 200]);
+    assert.ok(both.r2 > 0 && both.r2 < 1, `r2 = ${both.r2}`);
+    assert.throws(() => r2(z, zHat, undefined, { average: 'weighted' as never }), {
+      message: "r2(): options.average must be 'uniform' or 'pooled', got weighted",
+    });
+    assert.throws(() => r2(z, zHat, undefined, { intercept: 'no' as never }), {
+      message: 'r2(): options.intercept must be a boolean, got no',
+    });
+  });
+});
