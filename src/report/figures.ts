@@ -2,7 +2,14 @@
 // browser, no network): compile Vega-Lite → Vega, run a headless View, serialise to SVG.
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { View, parse } from 'vega';
-import type { CurveInput, LatentViewInput, LossCurveInput, ReportInput, TheoryCurveInput } from './types.js';
+import type {
+  CurveInput,
+  LatentViewInput,
+  LossCurveInput,
+  ReportInput,
+  StripInput,
+  TheoryCurveInput,
+} from './types.js';
 
 /** A rendered figure. `id` is safe as a file name (`figures/<id>.svg`). */
 export interface Figure {
@@ -89,6 +96,55 @@ export function curveSpec(c: CurveInput): TopLevelSpec {
         transform: [{ filter: 'datum.lo != null' }],
         mark: { type: 'rule', strokeWidth: 1.5 },
         encoding: { x, y: { field: 'lo', type: 'quantitative', title: c.y }, y2: { field: 'hi' }, color },
+      },
+    ],
+  } as TopLevelSpec;
+}
+
+// ---- strips: per-run values by category -----------------------------------------------------------
+
+/** One dot per run by category (coloured by its label), a tick at each category's mean, the band shaded. */
+export function stripSpec(st: StripInput): TopLevelSpec {
+  const x = {
+    field: 'category',
+    type: 'nominal' as const,
+    title: st.x,
+    sort: st.categories,
+    scale: { domain: st.categories },
+  };
+  const y = { field: 'y', type: 'quantitative' as const, title: st.y };
+  const band =
+    st.band === undefined
+      ? []
+      : [
+          {
+            data: { values: [{ lo: st.band.lo, hi: st.band.hi, band: st.band.label }] },
+            mark: { type: 'rect', opacity: 0.18, color: '#e45756' },
+            encoding: { y: { field: 'lo', type: 'quantitative', title: st.y }, y2: { field: 'hi' } },
+          },
+          {
+            data: { values: [{ mid: (st.band.lo + st.band.hi) / 2, band: st.band.label }] },
+            mark: { type: 'rule', strokeDash: [5, 3], color: '#e45756' },
+            encoding: { y: { field: 'mid', type: 'quantitative', title: st.y }, tooltip: { field: 'band' } },
+          },
+        ];
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: st.title,
+    width: WIDTH,
+    height: HEIGHT,
+    config: CONFIG,
+    layer: [
+      ...band,
+      {
+        data: { values: st.points },
+        mark: { type: 'point', filled: true, size: 60, opacity: 0.85 },
+        encoding: { x, y, color: { field: 'label', type: 'nominal', title: 'run' } },
+      },
+      {
+        data: { values: st.points },
+        mark: { type: 'tick', color: '#333', thickness: 2, size: 22 },
+        encoding: { x, y: { aggregate: 'mean', field: 'y', type: 'quantitative', title: st.y } },
       },
     ],
   } as TopLevelSpec;
@@ -311,6 +367,14 @@ export async function renderFigures(input: ReportInput): Promise<Figure[]> {
       title: c.title,
       caption: `${c.y} against ${c.x}. Solid: ours (error bars ± one sample std over runs); dashed: the paper.`,
       spec: curveSpec(c),
+    });
+  }
+  for (const st of input.strips ?? []) {
+    jobs.push({
+      id: uniqueId(st.id),
+      title: st.title,
+      caption: `${st.y} of each run by ${st.x} (dots, coloured by run); dark ticks: the mean of each ${st.x}.${st.band === undefined ? '' : ` Shaded: ${st.band.label} (${st.band.lo.toFixed(3)} to ${st.band.hi.toFixed(3)}), dashed line its centre.`}`,
+      spec: stripSpec(st),
     });
   }
   if (input.lossCurves.length > 0) {

@@ -18,6 +18,7 @@ export type {
   LossCurveInput,
   PublishedCell,
   ReportInput,
+  StripInput,
   TableInput,
   TheoryCurveInput,
 } from './types.js';
@@ -51,6 +52,7 @@ export {
   renderFigures,
   renderSpec,
   slug,
+  stripSpec,
   theorySpec,
   type Figure,
   type LatentPoint,

@@ -96,6 +96,23 @@ export interface ImageGalleryInput {
   rows: { label: string; images: { channels: 1 | 3; height: number; width: number; pixels: number[] }[] }[];
 }
 
+/**
+ * Per-run values of one quantity by category (e.g. each variant's seeds), with an optional shaded
+ * reference band across every category (e.g. the paper's mean ± 2 std).
+ */
+export interface StripInput {
+  id: string;
+  title: string;
+  /** Axis titles. */
+  x: string;
+  y: string;
+  /** The categories on the x axis, in this order (a category without points keeps its place). */
+  categories: string[];
+  /** One point per run: its category, value and label (e.g. "seed 2"). */
+  points: { category: string; y: number; label: string }[];
+  band?: { lo: number; hi: number; label: string };
+}
+
 export interface ReportInput {
   title: string;
   /** ISO timestamp shown in the header. */
@@ -111,4 +128,6 @@ export interface ReportInput {
   notes: string[];
   /** Optional image galleries (rendered as inline PNGs). */
   galleries?: ImageGalleryInput[];
+  /** Optional strip plots (per-run values by category, with a reference band). */
+  strips?: StripInput[];
 }

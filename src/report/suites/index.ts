@@ -12,6 +12,7 @@ import { functionClassReport } from './function-class.js';
 import { imageIdentifiabilityReport } from './image-identifiability.js';
 import { imageRegimesReport } from './image-regimes.js';
 import { similaritiesReport } from './similarities.js';
+import { table1AblationReport } from './table1-ablation.js';
 
 /** One finished run of a suite cell. */
 export interface SuiteRunData {
@@ -41,4 +42,5 @@ export const suiteReports: Record<string, SuiteReportBuilder> = {
   'image-identifiability': imageIdentifiabilityReport,
   'image-regimes': imageRegimesReport,
   similarities: similaritiesReport,
+  'table1-ablation': table1AblationReport,
 };
