@@ -38,9 +38,9 @@ export function paperOf(suite: Suite, column: string): PublishedCell {
   return suite.published[spec.process.kind]?.[PAPER_COLUMN] ?? null;
 }
 
-/** The paper's 2-std band of a cell as drawn in the figure: mean ± max(2·std, 0.01). */
-export function paperBand(p: { mean: number; std: number }): { lo: number; hi: number } {
-  const half = agreementTolerance(p.std, null);
+/** The paper's 2-std band of a cell as drawn in the figure: mean ± max(2·std, 0.01) (no std: ± 0.01). */
+export function paperBand(p: { mean: number; std?: number }): { lo: number; hi: number } {
+  const half = agreementTolerance(p.std ?? 0, null);
   return { lo: p.mean - half, hi: p.mean + half };
 }
 
