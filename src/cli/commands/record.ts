@@ -10,9 +10,10 @@ import { loadRecorded, type RecordedResults } from '../../experiments/recorded.j
 import { loadSuite, type Suite } from '../../experiments/suite.js';
 import { writeFileAtomic } from '../../io/index.js';
 import { recordedJson, recordSuite } from '../../report/record.js';
-import { collect, positiveIntOption, withStore } from '../options.js';
+import { withStore } from '../options.js';
 import { Output } from '../output.js';
 import { listSuites, suiteFile } from '../paths.js';
+import { addReadBackFlags, suiteOptionsOf } from '../suite-options.js';
 
 interface RecordOptions {
   out?: string;
@@ -80,16 +81,8 @@ async function record(name: string, opts: RecordOptions): Promise<void> {
   } catch {
     throw new SpecError('record', [`got '${name}'; allowed values: ${listSuites().join(', ')}`]);
   }
-  if (opts.data !== undefined && !fs.existsSync(opts.data))
-    throw new SpecError('--data', [`--data: no such file or folder: ${opts.data}`]);
   // The same resolution as `reproduce`, so the run keys are those of the runs it trained.
-  const suite = loadSuite(file, {
-    preset: opts.preset,
-    set: opts.set ?? [],
-    ...(opts.seeds !== undefined ? { seeds: positiveIntOption('--seeds', opts.seeds) } : {}),
-    ...(opts.data !== undefined ? { data: path.resolve(opts.data) } : {}),
-    ...(opts.cells !== undefined ? { cells: opts.cells.split(',').map((c) => c.trim()) } : {}),
-  });
+  const suite = loadSuite(file, suiteOptionsOf(opts));
   const out = outFile(suite, opts);
   const previous = opts.merge ? previousRecording(suite, out, opts.preset) : undefined;
   const output = Output.fromProcess(Boolean(opts.json));
@@ -124,16 +117,12 @@ async function record(name: string, opts: RecordOptions): Promise<void> {
 }
 
 export function addRecord(cli: Command): void {
-  cli
+  const cmd = cli
     .command('record')
     .argument('<name>', `a suite under experiments/ (${listSuites().join(', ') || 'none found'})`)
     .description('Write the summaries of a suite’s finished runs to a JSON file to commit (trains nothing).')
-    .option('--out <file>', 'the JSON file (default: the file the suite names under recorded.<preset>)')
-    .option('--preset <name>', 'which preset’s runs of the suite', 'quick')
-    .option('--set <key=value>', 'the overrides the suite was reproduced with (repeatable)', collect)
-    .option('--seeds <n>', 'the --seeds the suite was reproduced with')
-    .option('--data <path>', 'the --data the suite was reproduced with')
-    .option('--cells <list>', 'only these cells, comma-separated row/column (either part may be *)')
+    .option('--out <file>', 'the JSON file (default: the file the suite names under recorded.<preset>)');
+  addReadBackFlags(cmd)
     .option('--machine <text>', 'the machine, as the file states it (default: CPU count, model and platform)')
     .option('--note <text>', 'a note kept in the file (cells without runs are added to it)')
     .option(

@@ -7,7 +7,8 @@ import { loadSuite } from '../../experiments/suite.js';
 import { compareReport, type CompareRun } from '../../report/compare.js';
 import { comparisonText } from '../../report/comparison-format.js';
 import type { RunMeta, RunStore } from '../../runs/index.js';
-import { collect, positiveIntOption, withStore } from '../options.js';
+import { withStore } from '../options.js';
+import { addReadBackFlags, suiteOptionsOf } from '../suite-options.js';
 import { Output } from '../output.js';
 import { suiteFile } from '../paths.js';
 import { printAndWriteReport } from '../print-report.js';
@@ -72,13 +73,7 @@ async function report(store: RunStore, ids: string[], opts: ReportOptions): Prom
   const output = Output.fromProcess(Boolean(opts.json));
   if (opts.suite !== undefined) {
     // The same resolution as `reproduce`, so the report finds exactly the runs that command trained.
-    const suite = loadSuite(suiteFile(opts.suite), {
-      preset: opts.preset,
-      set: opts.set ?? [],
-      ...(opts.seeds !== undefined ? { seeds: positiveIntOption('--seeds', opts.seeds) } : {}),
-      ...(opts.data !== undefined ? { data: path.resolve(opts.data) } : {}),
-      ...(opts.cells !== undefined ? { cells: opts.cells.split(',').map((c) => c.trim()) } : {}),
-    });
+    const suite = loadSuite(suiteFile(opts.suite), suiteOptionsOf(opts));
     return printAndWriteReport(
       await suiteReport(store, suite, opts.preset),
       opts.out ?? insideReports(suite.id, opts.preset),
@@ -99,16 +94,12 @@ async function report(store: RunStore, ids: string[], opts: ReportOptions): Prom
 }
 
 export function addReport(cli: Command): void {
-  cli
+  const cmd = cli
     .command('report')
     .argument('[runs...]', 'run ids (or unique prefixes)')
     .description('Write an HTML report (and print the tables) for a suite or for chosen runs.')
-    .option('--suite <name>', 'report a suite’s cells next to the paper')
-    .option('--preset <name>', 'which preset’s runs of the suite', 'quick')
-    .option('--set <key=value>', 'the overrides the suite was reproduced with (repeatable)', collect)
-    .option('--seeds <n>', 'the --seeds the suite was reproduced with')
-    .option('--data <path>', 'the --data the suite was reproduced with')
-    .option('--cells <list>', 'only these cells, comma-separated row/column (either part may be *)')
+    .option('--suite <name>', 'report a suite’s cells next to the paper');
+  addReadBackFlags(cmd)
     .option('--out <dir>', 'report folder (default: reports/<suite>/<preset> or reports/runs)')
     .option('--root <dir>', 'run store folder')
     .option('--json', 'machine-readable output')

@@ -1,21 +1,14 @@
 // `clab reproduce <name>`: every cell of a suite (a published table) through the executor, then
 // the report next to the paper's numbers.
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { runExperiment, SpecError } from '../../experiments/index.js';
 import { loadSuite, planSuite } from '../../experiments/suite.js';
-import {
-  addRunOptions,
-  executorOption,
-  parallelism,
-  positiveIntOption,
-  withStore,
-  type RunOptions,
-} from '../options.js';
+import { addRunOptions, executorOption, parallelism, withStore, type RunOptions } from '../options.js';
 import { Output } from '../output.js';
 import { listSuites, suiteFile } from '../paths.js';
 import { printAndWriteReport } from '../print-report.js';
+import { suiteOptionsOf } from '../suite-options.js';
 import { suiteReport } from '../../report/suite-report.js';
 
 type ReproduceOptions = RunOptions & { out?: string; data?: string; cells?: string };
@@ -30,16 +23,7 @@ function suiteFileOf(name: string): string {
 
 async function reproduceSuite(name: string, options: ReproduceOptions): Promise<number> {
   const preset = options.preset ?? 'quick';
-  if (options.data !== undefined && !fs.existsSync(options.data))
-    throw new SpecError('--data', [`--data: no such file or folder: ${options.data}`]);
-  const seeds = options.seeds === undefined ? undefined : positiveIntOption('--seeds', options.seeds);
-  const suite = loadSuite(suiteFileOf(name), {
-    preset,
-    set: options.set ?? [],
-    ...(seeds !== undefined ? { seeds } : {}),
-    ...(options.data !== undefined ? { data: path.resolve(options.data) } : {}),
-    ...(options.cells !== undefined ? { cells: options.cells.split(',').map((c) => c.trim()) } : {}),
-  });
+  const suite = loadSuite(suiteFileOf(name), suiteOptionsOf(options));
   const output = Output.fromProcess(Boolean(options.json));
   const planned = planSuite(suite, preset);
   const remote = executorOption(options);
