@@ -10,6 +10,7 @@ import { RunLookupError } from '../runs/index.js';
 import { addDiagnose } from './commands/diagnose.js';
 import { addExport } from './commands/export.js';
 import { addLs } from './commands/ls.js';
+import { addMeasure } from './commands/measure.js';
 import { addRecord } from './commands/record.js';
 import { addReport } from './commands/report.js';
 import { addReproduce } from './commands/reproduce.js';
@@ -36,6 +37,7 @@ const COMMANDS: AddCommand[] = [
   addShow,
   addResume,
   addExport,
+  addMeasure,
   addReport,
   addRecord,
   addServe,

@@ -14,6 +14,8 @@ export {
   type MetricsRow,
   type RunResult,
 } from './trainer.js';
+export { evaluateMetrics, represent } from './evaluation.js';
+export { measureCheckpoint, modelStateOf } from './measure.js';
 export {
   runExperiment,
   trainStoredRun,

@@ -10,16 +10,14 @@
 import { cat, noGrad, scope, type Tensor } from '../torch/index.js';
 import type { DataSource, EvalSet, TrainBatch } from '../data/source.js';
 import type { Encoder } from '../encoders/kinds.js';
-import type { ContrastiveLoss } from '../losses/types.js';
-import { metricKinds, type EvalContext } from '../metrics/kinds.js';
 import type { Optimizer } from '../optim/optimizer.js';
-import { create } from '../registry/kind.js';
 import { buildData, buildEncoder, buildLoss, buildOptimizer } from './build.js';
 import { collapseWarnings } from './collapse.js';
 import { checkGradients, DivergenceError } from './divergence.js';
+import { evaluateMetrics, represent } from './evaluation.js';
 import type { DataParallel } from './distributed/data-parallel.js';
 import type { RunSpec } from './spec.js';
-import { freshStream, runStreams } from './streams.js';
+import { runStreams } from './streams.js';
 
 /** One evaluation or training log line. */
 export interface MetricsRow {
@@ -83,17 +81,6 @@ const yieldTurn = (): Promise<void> => new Promise((resolve) => setImmediate(res
 const SAMPLE_POINTS = 400;
 /** Held-out samples whose embeddings are checked for collapse. */
 const COLLAPSE_SAMPLES = 2000;
-const EVAL_CHUNK = 500;
-
-/** The representation of inputs, in chunks, encoder in eval mode (embed before a projection head). */
-function represent(encoder: Encoder, x: Tensor): Tensor {
-  const n = x.size(0);
-  const rep = (t: Tensor): Tensor => (encoder.embed ? encoder.embed(t) : encoder.forward(t));
-  if (n <= EVAL_CHUNK) return rep(x);
-  const parts: Tensor[] = [];
-  for (let i = 0; i < n; i += EVAL_CHUNK) parts.push(rep(x.narrow(0, i, Math.min(EVAL_CHUNK, n - i))));
-  return cat(parts);
-}
 
 /** Encodes a batch in one forward pass and hands the loss its embeddings in the batch's layout. */
 function embedBatch(encoder: Encoder, b: TrainBatch): { anchors: Tensor; positives: Tensor; negatives?: Tensor } {
@@ -134,35 +121,6 @@ function restore(cp: Checkpoint, parts: Parts, run: { genData: { setState(t: Ten
   if (genState === undefined) throw new Error('checkpoint has no data-generator state');
   run.genData.setState(genState);
   for (const t of cp.tensors.values()) t.dispose();
-}
-
-function evaluateMetrics(
-  run: RunSpec,
-  encoder: Encoder,
-  evalSet: EvalSet,
-  loss: ContrastiveLoss,
-): Record<string, number> {
-  encoder.eval();
-  try {
-    return noGrad(() =>
-      scope(() => {
-        const ctx: EvalContext = {
-          eval: evalSet,
-          embeddings: represent(encoder, evalSet.inputs),
-          ...(evalSet.positives !== undefined ? { positiveEmbeddings: represent(encoder, evalSet.positives) } : {}),
-          ...(evalSet.train !== undefined ? { trainEmbeddings: represent(encoder, evalSet.train.inputs) } : {}),
-          loss,
-          gen: freshStream(run.seed, 'metric'),
-        };
-        const out: Record<string, number> = {};
-        for (const m of run.spec.eval.metrics)
-          Object.assign(out, create(metricKinds, m, ctx, 'metric') as Record<string, number>);
-        return out;
-      }),
-    );
-  } finally {
-    encoder.train();
-  }
 }
 
 function latentSample(encoder: Encoder, evalSet: EvalSet): RunResult['sample'] {

@@ -10,13 +10,12 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { EvalSet } from '../../data/source.js';
-import type { Encoder } from '../../encoders/kinds.js';
 import { buildData, buildEncoder } from '../../experiments/build.js';
-import { SpecError } from '../../experiments/index.js';
+import { modelStateOf, represent, SpecError } from '../../experiments/index.js';
 import { runStreams } from '../../experiments/streams.js';
 import { saveNpy, saveSafetensors } from '../../io/index.js';
 import type { RunHandle } from '../../runs/index.js';
-import { cat, noGrad, scope, type Tensor } from '../../torch/index.js';
+import { noGrad, scope, type Tensor } from '../../torch/index.js';
 import { withStore } from '../options.js';
 import { Output } from '../output.js';
 
@@ -30,17 +29,6 @@ interface ExportOptions {
 }
 
 const SPLITS = ['eval', 'train'] as const;
-const CHUNK = 500;
-
-/** The representation (before a projection head), in chunks, with the encoder in eval mode. */
-function represent(encoder: Encoder, x: Tensor): Tensor {
-  const rep = (t: Tensor): Tensor => (encoder.embed ? encoder.embed(t) : encoder.forward(t));
-  const n = x.size(0);
-  if (n <= CHUNK) return rep(x);
-  const parts: Tensor[] = [];
-  for (let i = 0; i < n; i += CHUNK) parts.push(rep(x.narrow(0, i, Math.min(CHUNK, n - i))));
-  return cat(parts);
-}
 
 /** `out.npy` → `out.latents.npy`: where the true latents go unless --latents says otherwise. */
 export function siblingFile(file: string, what: string): string {
@@ -65,12 +53,7 @@ function splitOf(set: EvalSet, split: string, id: string): { inputs: Tensor; lat
 function modelWeights(handle: RunHandle): { step: number; weights: Map<string, Tensor> } {
   const cp = handle.latestCheckpoint();
   if (cp === undefined) throw new Error(`run ${handle.id} has no checkpoint to export (it stopped before its first)`);
-  const weights = new Map<string, Tensor>();
-  for (const [name, t] of cp.tensors) {
-    if (name.startsWith('model.')) weights.set(name.slice('model.'.length), t);
-    else t.dispose();
-  }
-  return { step: cp.step, weights };
+  return { step: cp.step, weights: modelStateOf(cp) };
 }
 
 /** Writes the files asked for; returns what was written, for the user and for --json. */

@@ -1,0 +1,98 @@
+// `clab measure`: metrics a run's spec did not ask for, on its final checkpoint — checked against
+// the run's own final evaluation (the same held-out set rebuilt from spec and seed gives the same
+// numbers), validated against the run's spec before any work, and read-only.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { tempDir } from '../util/temp.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const entry = path.join(root, 'dist/src/cli/main.js');
+const tiny = path.join(root, 'experiments/examples/tiny.yaml');
+const { NODE_TEST_CONTEXT: _ctx, ...parentEnv } = process.env;
+const env = { ...parentEnv, CLAB_THREADS: '1' };
+
+function clab(args: string[]): { code: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [entry, ...args], { env, encoding: 'utf8' });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Every file of a folder with its bytes, to check that measuring changes nothing. */
+function snapshot(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const f of fs.readdirSync(dir, { recursive: true }) as string[]) {
+    const p = path.join(dir, f);
+    if (fs.statSync(p).isFile()) out[f] = fs.readFileSync(p).toString('base64');
+  }
+  return out;
+}
+
+test('`clab measure` reproduces a finished run’s own metrics, adds new ones, and leaves the run folder as it was', () => {
+  const store = tempDir('measure');
+  // The run's spec reports r2 with per-coordinate values (the default eval.metrics), mcc and ape.
+  assert.equal(clab(['run', tiny, '--root', store, '--set', 'train.iterations=40']).code, 0);
+  const id = fs.readdirSync(store).find((d) => fs.existsSync(path.join(store, d, 'meta.json')))!;
+  const dir = path.join(store, id);
+  const summary = JSON.parse(fs.readFileSync(path.join(dir, 'summary.json'), 'utf8')) as {
+    metrics: Record<string, number>;
+  };
+  const before = snapshot(dir);
+
+  const r = clab([
+    'measure',
+    id.slice(0, 12),
+    '--root',
+    store,
+    '--json',
+    '--metric',
+    '{kind: r2, perFactor: true}',
+    '--metric',
+    'mcc',
+    '--metric',
+    '{kind: r2, testFraction: 0.5, as: r2HeldOut}',
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  const event = JSON.parse(r.stdout) as { id: string; step: number; final: boolean; metrics: Record<string, number> };
+  assert.deepEqual([event.id, event.step, event.final], [id, 40, true]);
+  // What the run measured itself comes out the same: same weights, same held-out set.
+  for (const name of ['r2', 'r2_0', 'r2_1', 'r2_2', 'mcc'])
+    assert.ok(
+      Math.abs(event.metrics[name]! - summary.metrics[name]!) < 1e-6,
+      `${name}: measured ${event.metrics[name]}, the run's ${summary.metrics[name]}`,
+    );
+  // The new metric: a held-out R² (fit on half, scored on the other), a number the run never had.
+  assert.equal(summary.metrics['r2HeldOut'], undefined);
+  assert.ok(Number.isFinite(event.metrics['r2HeldOut']) && event.metrics['r2HeldOut']! <= 1);
+  assert.deepEqual(snapshot(dir), before, 'measure is read-only');
+
+  // The text form names the run, the step and every value.
+  const text = clab(['measure', id, '--root', store, '--metric', 'ape']);
+  assert.equal(text.code, 0, text.stderr);
+  assert.match(text.stdout, new RegExp(`^${id}  step 40  ape=\\d\\.\\d{4}\\n$`));
+});
+
+test('`clab measure` refuses a metric the run’s spec cannot take, naming the key path, before any work (exit 2)', () => {
+  const store = tempDir('measure-bad');
+  assert.equal(clab(['run', tiny, '--root', store, '--set', 'train.iterations=20']).code, 0);
+  const id = fs.readdirSync(store).find((d) => fs.existsSync(path.join(store, d, 'meta.json')))!;
+  const cases: [string[], RegExp][] = [
+    [['--metric', '{kind: r2, perFactr: true}'], /eval\.metrics\.0.*perFactr/],
+    [['--metric', 'r2', '--metric', 'r2'], /already reported by eval\.metrics\.0/],
+    // The tiny run's latents have no labels: a k-NN accuracy is refused, not computed on nothing.
+    [['--metric', '{kind: knn, k: 3}'], /label/],
+    [['--metric', '{kind: nope}'], /eval\.metrics\.0.*r2/],
+    [[], /give at least one --metric/],
+  ];
+  for (const [flags, message] of cases) {
+    const r = clab(['measure', id, '--root', store, ...flags]);
+    assert.equal(r.code, 2, `${flags.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, message, flags.join(' '));
+    assert.equal(r.stdout, '');
+  }
+  const missing = clab(['measure', 'no-such-run', '--root', store, '--metric', 'r2']);
+  assert.notEqual(missing.code, 0);
+  assert.match(missing.stderr, /no-such-run/);
+});
