@@ -1,24 +1,12 @@
 // End-to-end: the `clab` command line on tiny specs, as a user runs it (a child process).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { tempDir } from '../util/temp.js';
+import { clab, cliEntry as entry, cliEnv as env, tinySpec as tiny } from '../util/cli.js';
 
-// Compiled to dist/test/cli: the repository is three levels up.
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const entry = path.join(root, 'dist/src/cli/main.js');
-const tiny = path.join(root, 'experiments/examples/tiny.yaml');
-// NODE_TEST_CONTEXT would make the child node process report to this test runner instead of running.
-const { NODE_TEST_CONTEXT: _ctx, ...parentEnv } = process.env;
-const env = { ...parentEnv, CLAB_THREADS: '1' };
-
-function clab(args: string[], cwd = root): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [entry, ...args], { cwd, env, encoding: 'utf8' });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
 const tmp = (): string => tempDir('cli');
 const metricsOf = (dir: string): unknown[] =>
   fs

@@ -2,22 +2,10 @@
 // seeds of one setting give mean ± std (and a band); the environment comes from the runs' meta.json.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { tempDir } from '../util/temp.js';
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const entry = path.join(root, 'dist/src/cli/main.js');
-const tiny = path.join(root, 'experiments/examples/tiny.yaml');
-const { NODE_TEST_CONTEXT: _ctx, ...parentEnv } = process.env;
-const env = { ...parentEnv, CLAB_THREADS: '1' };
-
-function clab(args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [entry, ...args], { env, encoding: 'utf8' });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
+import { clab, tinySpec as tiny } from '../util/cli.js';
 
 // One store: 3 τ values × 3 seeds of the tiny spec, 20 steps each.
 const store = tempDir('compare');

@@ -3,25 +3,13 @@
 // own final evaluation.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { buildData, buildEncoder, runStreams, type RunSpec } from '../../src/experiments/index.js';
 import { loadNpy, loadSafetensors } from '../../src/io/index.js';
 import { r2 } from '../../src/metrics/index.js';
 import { tempDir } from '../util/temp.js';
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const entry = path.join(root, 'dist/src/cli/main.js');
-const tiny = path.join(root, 'experiments/examples/tiny.yaml');
-const { NODE_TEST_CONTEXT: _ctx, ...parentEnv } = process.env;
-const env = { ...parentEnv, CLAB_THREADS: '1' };
-
-function clab(args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [entry, ...args], { env, encoding: 'utf8' });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
+import { clab, tinySpec as tiny } from '../util/cli.js';
 
 test('after `clab run` the final step is checkpointed; `clab export` writes embeddings, latents and weights that read back', () => {
   const store = tempDir('export');

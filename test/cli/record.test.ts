@@ -3,21 +3,10 @@
 // and report.html; a recorded file that is not there is a spec error (exit 2) before any run.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { tempDir } from '../util/temp.js';
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const entry = path.join(root, 'dist/src/cli/main.js');
-const { NODE_TEST_CONTEXT: _ctx, ...parentEnv } = process.env;
-const env = { ...parentEnv, CLAB_THREADS: '1' };
-
-function clab(args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [entry, ...args], { cwd: root, env, encoding: 'utf8' });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
+import { clab } from '../util/cli.js';
 
 /** A 2 × 2 suite of tiny runs with a published value for a/x; `extra` lines appended. */
 function writeSuite(dir: string, extra: string[] = []): string {
