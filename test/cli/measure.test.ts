@@ -84,3 +84,67 @@ test('`clab measure` refuses a metric the run’s spec cannot take, naming the k
   assert.notEqual(missing.code, 0);
   assert.match(missing.stderr, /no-such-run/);
 });
+
+test('`clab measure --suite` measures every finished run of the chosen cells, as `clab report --suite` finds them', () => {
+  const dir = tempDir('measure-suite');
+  const store = path.join(dir, 'runs');
+  fs.writeFileSync(
+    path.join(dir, 'base.yaml'),
+    [
+      'name: meas/base',
+      'latent: { dim: 3 }',
+      'conditional: { kind: vmf, kappa: 3.3333333333333335 }',
+      'encoder: { kind: mlp, hidden: [8] }',
+      'loss: { kind: infonce, tau: 0.3 }',
+      'train: { iterations: 4, batch: 16 }',
+      'eval: { every: 2, samples: 200 }',
+      'seeds: [0, 1]',
+      'presets: { quick: {} }',
+    ].join('\n'),
+  );
+  const suite = path.join(dir, 'suite.yaml');
+  fs.writeFileSync(
+    suite,
+    [
+      'suite: meas',
+      'title: "Measure"',
+      'base: base.yaml',
+      'metric: r2',
+      'rows: { a: {} }',
+      'columns: { x: {}, y: { loss: { tau: 0.5 } } }',
+    ].join('\n'),
+  );
+  assert.equal(clab(['reproduce', suite, '--root', store, '--cells', 'a/x']).code, 0);
+
+  const r = clab(['measure', '--suite', suite, '--root', store, '--metric', '{kind: r2, perFactor: true}', '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  const events = r.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { cell: string; id: string; metrics: Record<string, number> });
+  // Cell a/y has no runs in the store: only a/x's two seeds are measured.
+  assert.deepEqual(
+    events.map((e) => e.cell),
+    ['a/x', 'a/x'],
+  );
+  for (const e of events) {
+    const own = JSON.parse(fs.readFileSync(path.join(store, e.id, 'summary.json'), 'utf8')) as {
+      metrics: Record<string, number>;
+    };
+    assert.ok(Math.abs(e.metrics['r2']! - own.metrics['r2']!) < 1e-6);
+    assert.deepEqual(Object.keys(e.metrics), ['r2', 'r2_0', 'r2_1', 'r2_2']);
+  }
+  const text = clab(['measure', '--suite', suite, '--root', store, '--metric', 'mcc']);
+  assert.equal(text.code, 0, text.stderr);
+  assert.match(text.stdout, /mean ± std per cell:\na\/x \(2 runs\) {2}mcc=-?\d\.\d{4}±\d\.\d{4}\n/);
+
+  // Suite flags without --suite, or run ids with it, are usage errors.
+  for (const args of [
+    ['measure', events[0]!.id, '--cells', 'a/x'],
+    ['measure', events[0]!.id, '--suite', suite],
+    ['measure', '--suite', 'no/such/suite'],
+  ]) {
+    const bad = clab([...args, '--root', store, '--metric', 'r2']);
+    assert.equal(bad.code, 2, `${args.join(' ')}: ${bad.stderr}`);
+  }
+});
