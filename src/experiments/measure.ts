@@ -31,10 +31,10 @@ export function modelStateOf(cp: Checkpoint): Map<string, Tensor> {
  * `[{ kind: 'r2', perFactor: true, ... }]`), by reported name. Takes ownership of the checkpoint's
  * tensors.
  *
- * @example
- *   const cp = handle.latestCheckpoint()!;      // a RunHandle of the run store
- *   measureCheckpoint(handle.run, cp, [MetricSpec.parse({ kind: 'r2', perFactor: true })]);
- *   // → { r2: 0.33, r2_0: 0.99, r2_1: 0.01, r2_2: 0.01 }
+ * @example (docs/library.md; run by test/experiments/measure.test.ts)
+ *   const handle = store.open('tau-sweep-s0');   // a RunHandle of the run store
+ *   measureCheckpoint(handle.run, handle.latestCheckpoint()!, [MetricSpec.parse({ kind: 'r2', perFactor: true })]);
+ *   // → { r2, r2_0, r2_1, r2_2 }: the linear R², and one per latent coordinate
  */
 export function measureCheckpoint(
   run: RunSpec,
