@@ -35,13 +35,30 @@ export function ownRecordedTable(suite: Suite, r: RecordedTable): TableInput {
   };
 }
 
-/** The report's tables with the suite's recorded results: beside the fresh ones, or after them. */
+/**
+ * The report's tables with the suite's recorded results: beside the fresh ones, or after them. With
+ * no fresh run at all (a report of committed results only), the recorded values take the place of
+ * ours, so the table does not carry a column of empty cells for every column of the suite.
+ */
 export function withRecorded(suite: Suite, tables: TableInput[], preset: string): TableInput[] {
   const same = suite.recorded.find((r) => r.preset === preset);
+  const noFreshRuns = tables.every((t) => t.ours.every((c) => c.values.length === 0));
   const beside =
     same === undefined
       ? tables
-      : tables.map((t) => ({ ...t, recorded: { source: recordedSource(same), cells: recordedCells(same, t.metric) } }));
+      : noFreshRuns
+        ? tables.map((t) => ({
+            ...t,
+            ours: recordedCells(same, t.metric),
+            oursHeading: 'recorded (n)',
+            note: [t.note, `recorded: ${recordedSource(same)} (no fresh runs in this store)`]
+              .filter(Boolean)
+              .join('; '),
+          }))
+        : tables.map((t) => ({
+            ...t,
+            recorded: { source: recordedSource(same), cells: recordedCells(same, t.metric) },
+          }));
   const others = suite.recorded.filter((r) => r !== same).map((r) => ownRecordedTable(suite, r));
   return [...beside, ...others];
 }

@@ -10,6 +10,7 @@ import type { RunMeta, RunStore } from '../runs/index.js';
 import type {
   CellResult,
   CurveInput,
+  CurvePoint,
   LatentViewInput,
   LossCurveInput,
   ReportInput,
@@ -19,7 +20,7 @@ import type {
 import { runEnvironment } from '../runs/index.js';
 import { suiteReports, type SuiteRunData } from './suites/index.js';
 import { notRunNote } from './suites/cells.js';
-import { ownRecordedTable, recordedNotes, withRecorded } from './recorded-tables.js';
+import { ownRecordedTable, recordedCells, recordedNotes, withRecorded } from './recorded-tables.js';
 import { ConstrainedSupport, RestrictedVonMisesFisher, VonMisesFisher } from '../latent/index.js';
 import { differenceOf, estimateOnCommonSamples, hLambda, identityMap } from '../theory/index.js';
 
@@ -132,29 +133,48 @@ function columnXOfPattern(col: string): number | undefined {
   return m === null ? undefined : Number(m[1]);
 }
 
-/** R² (the suite's metric) against the column variable, ours and the paper's, one series per row. */
+/** A point per column with values: the mean, and the sample std over them (0 for one value). */
+function meanPoints(
+  columns: string[],
+  columnX: Record<string, number>,
+  valuesOf: (col: string) => number[],
+): CurvePoint[] {
+  return columns.flatMap((col) => {
+    const xv = columnX[col];
+    const values = valuesOf(col);
+    if (xv === undefined || values.length === 0) return [];
+    const mean = values.reduce((a, b) => a + b, 0) / values.length;
+    const std =
+      values.length > 1 ? Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / (values.length - 1)) : 0;
+    return [{ x: xv, y: mean, yStd: std }];
+  });
+}
+
+/**
+ * R² (the suite's metric) against the column variable, one series per row: ours (fresh runs), each
+ * recorded file's (`recorded:`, marked with its preset) and the paper's.
+ */
 export function suiteCurves(suite: Suite, runs: Map<string, RunMeta[]>): CurveInput[] {
   if (suite.series === undefined) return [];
   const { columnX, x } = suite.series;
   const series: CurveInput['series'] = [];
   for (const row of suite.rows) {
-    const ours = suite.columns.flatMap((col) => {
-      const xv = columnX[col];
-      const values = (runs.get(`${row}/${col}`) ?? [])
+    const ours = meanPoints(suite.columns, columnX, (col) =>
+      (runs.get(`${row}/${col}`) ?? [])
         .map((m) => metricOf(m, suite.metric))
-        .filter((v): v is number => v !== undefined);
-      if (xv === undefined || values.length === 0) return [];
-      const mean = values.reduce((a, b) => a + b, 0) / values.length;
-      const std =
-        values.length > 1 ? Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / (values.length - 1)) : 0;
-      return [{ x: xv, y: mean, yStd: std }];
-    });
+        .filter((v): v is number => v !== undefined),
+    );
     const paperRow = suite.published[row] ?? {};
     const paper = Object.entries(paperRow).flatMap(([col, cell]) => {
       const xv = columnX[col] ?? columnXOfPattern(col);
       return cell === null || xv === undefined ? [] : [{ x: xv, y: cell.mean }];
     });
     if (ours.length > 0) series.push({ name: `${row} (ours)`, source: 'ours', points: ours });
+    for (const r of suite.recorded) {
+      const cells = new Map(recordedCells(r, suite.metric).map((c) => [`${c.row}/${c.column}`, c.values]));
+      const points = meanPoints(suite.columns, columnX, (col) => cells.get(`${row}/${col}`) ?? []);
+      if (points.length > 0) series.push({ name: `${row} (recorded, ${r.preset})`, source: 'recorded', points });
+    }
     if (paper.length > 0)
       series.push({ name: `${row} (paper)`, source: 'paper', points: paper.sort((a, b) => a.x - b.x) });
   }

@@ -56,7 +56,8 @@ export interface CurveInput {
   /** Axis titles. */
   x: string;
   y: string;
-  series: { name: string; source: 'ours' | 'paper'; points: CurvePoint[] }[];
+  /** ours: fresh runs; recorded: a suite's committed results (`clab record`); paper: published values. */
+  series: { name: string; source: 'ours' | 'recorded' | 'paper'; points: CurvePoint[] }[];
 }
 
 /** The training loss of one run (or a group's mean: `std` then draws a ±std band). */

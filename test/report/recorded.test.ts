@@ -1,10 +1,12 @@
 // Recorded results in a suite's report: beside fresh runs at their own preset (every table, its
-// metric read from the recorded runs), as a table of their own at another preset; marked against
-// the paper like fresh runs, in the terminal, Markdown and HTML.
+// metric read from the recorded runs), in ours' place when the store has no fresh run, as a table of
+// their own at another preset; marked against the paper like fresh runs, in the terminal, Markdown
+// and HTML.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { loadSuite } from '../../src/experiments/suite.js';
+import type { RunMeta } from '../../src/runs/index.js';
 import { tableToHtml } from '../../src/report/html.js';
 import { withRecorded } from '../../src/report/recorded-tables.js';
 import { suiteTables } from '../../src/report/suite-report.js';
@@ -12,10 +14,25 @@ import { formatTerminalTable, summariseTable, tableToMarkdown } from '../../src/
 
 const TABLE1 = path.resolve('experiments/loss-is-not-enough/table1.yaml');
 
-/** Table 1's report tables without fresh runs, with its recorded paper-preset results. */
-function tables(preset: string) {
+/** One fresh finished run of identity/holds-infonce (what a store gives suiteTables). */
+const FRESH = new Map([
+  [
+    'identity/holds-infonce',
+    [
+      {
+        id: 'fresh-s0',
+        seed: 0,
+        status: 'done',
+        summary: { metrics: { r2: 0.998, mcc: 0.9, ape: 0.1 }, finalLoss: 7 },
+      },
+    ],
+  ],
+]) as unknown as Map<string, RunMeta[]>;
+
+/** Table 1's report tables with its recorded paper-preset results, and the fresh runs given. */
+function tables(preset: string, fresh = FRESH) {
   const suite = loadSuite(TABLE1, { preset });
-  return withRecorded(suite, suiteTables(suite, new Map(), preset), preset);
+  return withRecorded(suite, suiteTables(suite, fresh, preset), preset);
 }
 
 test('at the recorded preset every table carries the recorded cells, each metric from the recorded runs', () => {
@@ -53,7 +70,11 @@ test('at another preset the recorded results are a table of their own, titled wi
 test('recorded columns in the terminal (long and grid), Markdown and HTML', () => {
   const r2 = tables('paper')[0]!;
   const long = formatTerminalTable(r2, { layout: 'long' });
-  assert.match(long, /^identity\s+holds-infonce\s+—\s+1\.00 ± 0\.00\s+0\.999 ± 0\.000 \(3\)\s+-0\.001 ✓$/m);
+  assert.match(
+    long,
+    /^identity\s+holds-infonce\s+0\.998 \(1\)\s+1\.00 ± 0\.00\s+-0\.002 ✓\s+0\.999 ± 0\.000 \(3\)\s+-0\.001 ✓$/m,
+  );
+  assert.match(long, /^linear\s+holds-infonce\s+—\s+1\.00 ± 0\.00\s+0\.999 ± 0\.001 \(3\)\s+-0\.001 ✓$/m);
   assert.match(long, /^row \[r2\]\s+column\s+ours \(n\)\s+paper\s+Δ\s+recorded \(n\)\s+Δ rec\.$/m);
   const grid = formatTerminalTable(r2);
   const bordered = grid.split('\n').filter((l) => /^[│┌├└]/.test(l));
@@ -67,4 +88,16 @@ test('recorded columns in the terminal (long and grid), Markdown and HTML', () =
   assert.ok(html.includes('<th>recorded (n)</th><th>Δ rec.</th>'));
   assert.ok(html.includes('>0.224 ± 0.187 (3)</td>'));
   assert.ok(html.includes('recorded: results/table1-paper.json, measured 2026-12-01'));
+});
+
+test('with no fresh run at the recorded preset the recorded values take ours’ place (no column of empty cells)', () => {
+  const t = tables('paper', new Map());
+  assert.ok(t.every((x) => x.recorded === undefined && x.oursHeading === 'recorded (n)'));
+  assert.match(
+    t[0]!.note ?? '',
+    /recorded: results\/table1-paper\.json, measured 2026-12-01 \(no fresh runs in this store\)/,
+  );
+  const long = formatTerminalTable(t[0]!, { layout: 'long' });
+  assert.match(long, /^row \[r2\]\s+column\s+recorded \(n\)\s+paper\s+Δ$/m);
+  assert.match(long, /^identity\s+violated-infonce\s+0\.057 ± 0\.036 \(3\)\s+0\.06 ± 0\.03\s+-0\.003 ✓$/m);
 });

@@ -27,7 +27,7 @@ setNumThreads(1);
 const FILE = path.resolve('experiments/loss-is-not-enough/table1-ablation.yaml');
 const suite = loadSuite(FILE, { preset: 'quick' });
 
-test('table1-ablation at quick: each row changes one choice from the quick preset, 3 seeds, four R² definitions', () => {
+test('table1-ablation at quick: each row changes one choice from the quick preset (the two 15-minute candidates two), 3 seeds, four R² definitions', () => {
   assert.equal(suite.report, 'table1-ablation');
   assert.deepEqual(suite.rows, [
     'quick',
@@ -36,10 +36,12 @@ test('table1-ablation at quick: each row changes one choice from the quick prese
     'norm-act',
     'patches-design',
     'linear-diagonal-0-1',
+    'batch-2000-steps-1250',
+    'batch-1024-steps-2500',
   ]);
   assert.deepEqual(suite.columns, ['identity-violated', 'linear-violated', 'patches-violated']);
-  // 4 full rows × 3 cells + the two process rows' single cells.
-  assert.equal(suite.cells.length, 14);
+  // 6 full rows × 3 cells + the two process rows' single cells.
+  assert.equal(suite.cells.length, 20);
   const spec = (row: string, column: string) => suite.cells.find((c) => c.row === row && c.column === column)!.spec;
   const settings = (row: string, column: string) => {
     const s = spec(row, column);
@@ -73,6 +75,9 @@ test('table1-ablation at quick: each row changes one choice from the quick prese
     ...quick,
     process: { kind: 'patches', slices: 4, variant: 'design' },
   });
+  // The two ≈ 15-minute candidates change the budget's two parts at once (≈ 5× quick's cost each).
+  assert.deepEqual(settings('batch-2000-steps-1250', 'patches-violated'), { ...quick, steps: 1250, batch: 2000 });
+  assert.deepEqual(settings('batch-1024-steps-2500', 'patches-violated'), { ...quick, steps: 2500, batch: 1024 });
   const linear = settings('quick', 'linear-violated');
   assert.deepEqual(linear.process, { kind: 'linear', outDim: 7, diagonalRange: [0.5, 1.5] });
   assert.deepEqual(settings('linear-diagonal-0-1', 'linear-violated'), {
@@ -83,7 +88,13 @@ test('table1-ablation at quick: each row changes one choice from the quick prese
     r2Definitions(suite).map((d) => d.name),
     ['r2', 'r2Pooled', 'r2NoIntercept', 'r2HeldOut'],
   );
-  assert.deepEqual(budgetRows(suite), ['quick', 'steps-5000', 'batch-2000']);
+  assert.deepEqual(budgetRows(suite), [
+    'quick',
+    'steps-5000',
+    'batch-2000',
+    'batch-2000-steps-1250',
+    'batch-1024-steps-2500',
+  ]);
   // The paper's value of each column is Table 1's violated-InfoNCE value of its process.
   assert.deepEqual(paperOf(suite, 'identity-violated'), { mean: 0.06, std: 0.03 });
   assert.deepEqual(paperOf(suite, 'linear-violated'), { mean: 0.05, std: 0.06 });
@@ -163,7 +174,7 @@ test('the generated text names per cell the variants that move it, and whether a
   );
   assert.match(
     text[1]!,
-    /^linear-violated .*: moves — none\. Does not move — steps-5000 .*Not run yet — batch-2000, norm-act, linear-diagonal-0-1\.$/,
+    /^linear-violated .*: moves — none\. Does not move — steps-5000 .*Not run yet — batch-2000, norm-act, linear-diagonal-0-1, batch-2000-steps-1250, batch-1024-steps-2500\.$/,
   );
   assert.match(text[2]!, /Cannot tell \(fewer than two seeds on a side\) — norm-act \(0\.400 \(1 seed\)/);
   assert.match(
@@ -173,7 +184,7 @@ test('the generated text names per cell the variants that move it, and whether a
   // steps-5000 has identity and linear inside the band but not patches (0.70 vs 0.25 ± 0.03).
   assert.equal(
     text[3],
-    "Inside the paper's band, per variant (cells with runs): quick 1/3, steps-5000 2/3, batch-2000 0/1, norm-act 0/2, patches-design 1/1, linear-diagonal-0-1 no runs. No variant has all 3 cells inside the band.",
+    "Inside the paper's band, per variant (cells with runs): quick 1/3, steps-5000 2/3, batch-2000 0/1, norm-act 0/2, patches-design 1/1, linear-diagonal-0-1 no runs, batch-2000-steps-1250 no runs, batch-1024-steps-2500 no runs. No variant has all 3 cells inside the band.",
   );
   // One row with every cell inside the band is named.
   const fixed = [
@@ -199,8 +210,8 @@ test('the report: variant × cell table with the paper in every row, R² definit
   assert.equal(at('patches-design', 'identity-violated').paper, null);
   assert.equal(at('patches-design', 'patches-violated').agreement, 'agree');
   const [moves, defs] = r.comparisons as [ComparisonTable, ComparisonTable];
-  // identity: 3 variants (the process rows have no identity cell); linear and patches: 4 each.
-  assert.equal(moves.rows.length, 3 + 4 + 4);
+  // identity: 5 variants (the process rows have no identity cell); linear and patches: 6 each.
+  assert.equal(moves.rows.length, 5 + 6 + 6);
   assert.deepEqual(moves.rows.find((x) => x[0] === 'identity-violated' && x[1] === 'norm-act')!.slice(4), [
     '0.010',
     '0.040',
@@ -208,7 +219,7 @@ test('the report: variant × cell table with the paper in every row, R² definit
     '✗',
   ]);
   // The paper's row, then baseline and budget rows × the four definitions.
-  assert.equal(defs.rows.length, 1 + 3 * 4);
+  assert.equal(defs.rows.length, 1 + 5 * 4);
   assert.deepEqual(defs.rows[0], ['paper (Table 1)', 'r2 as published', '0.06 ± 0.03', '0.05 ± 0.06', '0.25 ± 0.03']);
   assert.deepEqual(defs.rows.find((x) => x[0] === 'steps-5000' && x[1] === 'r2NoIntercept')!.slice(2), [
     '-0.040 ± 0.010',
@@ -221,9 +232,9 @@ test('the report: variant × cell table with the paper in every row, R² definit
   assert.deepEqual(
     strips.map((s) => [s.id, s.categories.length, s.points.length]),
     [
-      ['ablation-identity-violated', 4, 12],
-      ['ablation-linear-violated', 5, 6],
-      ['ablation-patches-violated', 5, 10],
+      ['ablation-identity-violated', 6, 12],
+      ['ablation-linear-violated', 7, 6],
+      ['ablation-patches-violated', 7, 10],
     ],
   );
   assert.deepEqual(paperBand({ mean: 0.06, std: 0.03 }), { lo: 0, hi: 0.12 });
