@@ -7,15 +7,16 @@ import { checkBounds, checkSpecText, seedIssues } from './bounds.js';
 import { resolveDerived } from './derived.js';
 import { ExperimentSpecSchema, type ExperimentSpec, type RunSpec } from './spec.js';
 
+/** Sources that name a command's arguments rather than a spec file. */
+const COMMAND_SOURCES = new Set(['reproduce', 'report', 'record', 'measure']);
+
 /** A spec that cannot be used. The CLI prints `issues` and exits with code 2 before any work. */
 export class SpecError extends Error {
   readonly exitCode = 2;
   constructor(
     readonly source: string,
     readonly issues: string[],
-    what = source.startsWith('--') || source === 'reproduce' || source === 'report' || source === 'record'
-      ? 'invalid argument'
-      : 'invalid experiment spec',
+    what = source.startsWith('--') || COMMAND_SOURCES.has(source) ? 'invalid argument' : 'invalid experiment spec',
   ) {
     super(`${source}: ${what}\n${issues.map((i) => `  - ${i}`).join('\n')}`);
     this.name = 'SpecError';

@@ -9,9 +9,8 @@
 import type { Command } from 'commander';
 import YAML from 'yaml';
 import { measureCheckpoint, SpecError, validateSpec, type MetricConfig } from '../../experiments/index.js';
-import type { RunHandle } from '../../runs/index.js';
 import { loadSuite } from '../../experiments/suite.js';
-import type { RunStore } from '../../runs/index.js';
+import type { RunHandle, RunStore } from '../../runs/index.js';
 import { suiteRuns } from '../../report/suite-report.js';
 import { collect, withStore } from '../options.js';
 import { Output } from '../output.js';
