@@ -19,7 +19,7 @@ import type {
 } from './types.js';
 import { runEnvironment } from '../runs/index.js';
 import { suiteReports, type SuiteRunData } from './suites/index.js';
-import { notRunNote } from './suites/cells.js';
+import { meanOf, notRunNote, sampleStdOf } from './suites/cells.js';
 import { ownRecordedTable, recordedCells, recordedNotes, withRecorded } from './recorded-tables.js';
 import { ConstrainedSupport, RestrictedVonMisesFisher, VonMisesFisher } from '../latent/index.js';
 import { differenceOf, estimateOnCommonSamples, hLambda, identityMap } from '../theory/index.js';
@@ -143,10 +143,7 @@ function meanPoints(
     const xv = columnX[col];
     const values = valuesOf(col);
     if (xv === undefined || values.length === 0) return [];
-    const mean = values.reduce((a, b) => a + b, 0) / values.length;
-    const std =
-      values.length > 1 ? Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / (values.length - 1)) : 0;
-    return [{ x: xv, y: mean, yStd: std }];
+    return [{ x: xv, y: meanOf(values), yStd: sampleStdOf(values) }];
   });
 }
 

@@ -136,7 +136,7 @@ test('`clab measure --suite` measures every finished run of the chosen cells, as
   }
   const text = clab(['measure', '--suite', suite, '--root', store, '--metric', 'mcc']);
   assert.equal(text.code, 0, text.stderr);
-  assert.match(text.stdout, /mean ± std per cell:\na\/x \(2 runs\) {2}mcc=-?\d\.\d{4}±\d\.\d{4}\n/);
+  assert.match(text.stdout, /mean ± std per cell:\na\/x {2}mcc=-?\d\.\d{4} ± \d\.\d{4} \(2\)\n/);
 
   // Suite flags without --suite, or run ids with it, are usage errors.
   for (const args of [

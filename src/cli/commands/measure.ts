@@ -11,6 +11,7 @@ import YAML from 'yaml';
 import { measureCheckpoint, SpecError, validateSpec, type MetricConfig } from '../../experiments/index.js';
 import { loadSuite } from '../../experiments/suite.js';
 import type { RunHandle, RunStore } from '../../runs/index.js';
+import { meanStd } from '../../report/compare.js';
 import { suiteRuns } from '../../report/suite-report.js';
 import { collect, withStore } from '../options.js';
 import { Output } from '../output.js';
@@ -80,13 +81,8 @@ function cellMeans(measured: { cell?: string; values: Record<string, number> }[]
   const byCell = new Map<string, Record<string, number>[]>();
   for (const m of measured) if (m.cell !== undefined) byCell.set(m.cell, [...(byCell.get(m.cell) ?? []), m.values]);
   return [...byCell].map(([cell, rows]) => {
-    const parts = Object.keys(rows[0] ?? {}).map((k) => {
-      const xs = rows.map((r) => r[k] ?? Number.NaN);
-      const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
-      const std = xs.length > 1 ? Math.sqrt(xs.reduce((a, x) => a + (x - mean) ** 2, 0) / (xs.length - 1)) : 0;
-      return `${k}=${mean.toFixed(4)}${xs.length > 1 ? `±${std.toFixed(4)}` : ''}`;
-    });
-    return `${cell} (${rows.length} run${rows.length === 1 ? '' : 's'})  ${parts.join('  ')}`;
+    const parts = Object.keys(rows[0] ?? {}).map((k) => `${k}=${meanStd(rows.map((r) => r[k] ?? Number.NaN))}`);
+    return `${cell}  ${parts.join('  ')}`;
   });
 }
 

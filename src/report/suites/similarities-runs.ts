@@ -14,13 +14,7 @@ export interface Measured {
 }
 
 export const f4 = (x: number): string => (Number.isFinite(x) ? x.toFixed(4) : 'n/a');
-export const meanOf = (xs: number[]): number =>
-  xs.length === 0 ? Number.NaN : xs.reduce((a, b) => a + b, 0) / xs.length;
-export const stdOf = (xs: number[]): number => {
-  if (xs.length < 2) return 0;
-  const mu = meanOf(xs);
-  return Math.sqrt(xs.reduce((a, x) => a + (x - mu) ** 2, 0) / (xs.length - 1));
-};
+export { meanOf, sampleStdOf as stdOf } from './cells.js';
 // Paper B prints these as single values (no spread over seeds).
 export const pub = (mean: number): PublishedCell => ({ mean });
 
