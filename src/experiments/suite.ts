@@ -73,10 +73,12 @@ export const SuiteSchema = z.strictObject({
   published: z.string().optional(),
   /**
    * When the published data are curves ({ row: { <x>: [...], <y>: [...] } }) rather than cells:
-   * which arrays to read and how an x value names a column (`{x}` is replaced), e.g. d{x}.
-   * Curves carry no standard deviations; they are reported as 0.
+   * which arrays to read and how an x value names a column (`{x}` is replaced), e.g. d{x}; `std`
+   * names an optional array of the seeds' standard deviations (without it they are reported as 0).
    */
-  publishedSeries: z.strictObject({ x: z.string(), y: z.string(), column: z.string() }).optional(),
+  publishedSeries: z
+    .strictObject({ x: z.string(), y: z.string(), std: z.string().optional(), column: z.string() })
+    .optional(),
   /** Recorded results (`clab record`): preset → JSON file (relative to the suite file), shown in its report. */
   recorded: z.record(z.string(), z.string()).default({}),
 });
@@ -375,7 +377,7 @@ function renameRows<T>(published: Record<string, T>, alias: Record<string, strin
 function loadPublished(
   dir: string,
   ref: string,
-  series?: { x: string; y: string; column: string },
+  series?: { x: string; y: string; std?: string; column: string },
 ): Suite['published'] {
   const [file, key] = ref.split('#');
   const data = JSON.parse(fs.readFileSync(path.join(dir, file ?? ''), 'utf8')) as Json;
@@ -388,7 +390,10 @@ function loadPublished(
       if (!isRecord(curve) || !Array.isArray(curve[series.x]) || !Array.isArray(curve[series.y])) continue;
       const xs = curve[series.x] as number[];
       const ys = curve[series.y] as number[];
-      cells[row] = Object.fromEntries(xs.map((x, i) => [series.column.replace('{x}', String(x)), { mean: ys[i]! }]));
+      // The std is optional: a series printed as means alone gets cells without one.
+      const stds = series.std !== undefined && Array.isArray(curve[series.std]) ? (curve[series.std] as number[]) : [];
+      const cellAt = (i: number) => (stds[i] === undefined ? { mean: ys[i]! } : { mean: ys[i]!, std: stds[i] });
+      cells[row] = Object.fromEntries(xs.map((x, i) => [series.column.replace('{x}', String(x)), cellAt(i)]));
     }
     return cells;
   }

@@ -1,6 +1,10 @@
 // Average pairwise error (APE; Paper A's metrics): how far the recovered latents are from an
 // isometry of the true ones, through their inner products,
-//   APE = 1/(m(m−1)) Σ_{i≠j} |z_i·z_j − ẑ_i·ẑ_j|   over the m first samples.
+//   APE = 1/(m(m−1)) Σ_{i≠j} |z_i·z_j − ẑ_i·ẑ_j|   over the m first samples
+// (the definition in the paper's text). Paper A's published APE values come from its reference
+// code (CLTheory evals/distance_preservation.py), which averages over all m² pairs, the diagonal
+// included, and halves the mean: 1/(2m²) Σ_{i,j} |…|. For unit vectors on both sides the diagonal
+// is 0, so that is (m−1)/(2m) × the above, about half (`pairs: 'all-halved'`).
 // 0 when inner products are preserved: ẑ = z·A with A orthogonal (or, for d > k, with orthonormal
 // rows). Unlike R² and MCC it is not invariant to rescaling, so it separates an isometry from any
 // other invertible linear map.
@@ -16,10 +20,17 @@ export interface APEOptions {
   maxSamples?: number;
   /** Rows of the Gram matrices formed at a time (memory: 2·chunkSize·m doubles). Default 1024. */
   chunkSize?: number;
+  /**
+   * 'distinct' (default): mean over ordered pairs i ≠ j, the paper's text. 'all-halved': half the
+   * mean over all m² pairs, the diagonal included — Paper A's reference code, whose values it publishes.
+   */
+  pairs?: APEPairs;
 }
 
+export type APEPairs = 'distinct' | 'all-halved';
+
 export interface APEResult {
-  /** Mean |z_i·z_j − ẑ_i·ẑ_j| over ordered pairs i ≠ j. */
+  /** Mean |z_i·z_j − ẑ_i·ẑ_j| over ordered pairs i ≠ j (or as `pairs` chooses). */
   ape: number;
   /** Number of rows used, m = min(n, maxSamples). */
   samples: number;
@@ -43,6 +54,7 @@ function checkCount(name: string, value: number, min: number, allowInfinity: boo
  * @example
  * ape(z, zHat).ape;                             // 0 for an orthogonal map
  * ape(z, zHat, { maxSamples: Infinity }).ape;   // every row
+ * ape(z, zHat, { pairs: 'all-halved' }).ape;    // as Paper A's reference code computes it
  */
 export function ape(truth: Tensor, recovered: Tensor, options: APEOptions = {}): APEResult {
   const n = checkPairedSamples('ape()', truth, recovered);
@@ -50,6 +62,9 @@ export function ape(truth: Tensor, recovered: Tensor, options: APEOptions = {}):
   const chunkSize = options.chunkSize ?? 1024;
   checkCount('maxSamples', maxSamples, 2, true);
   checkCount('chunkSize', chunkSize, 1, false);
+  const pairs = options.pairs ?? 'distinct';
+  if (pairs !== 'distinct' && pairs !== 'all-halved')
+    throw new RangeError(`ape(): pairs must be 'distinct' or 'all-halved', got ${String(pairs)}`);
   checkFiniteSamples('ape()', truth, recovered);
   const m = Math.min(n, maxSamples);
   return noGrad(() =>
@@ -67,10 +82,11 @@ export function ape(truth: Tensor, recovered: Tensor, options: APEOptions = {}):
             .matmul(zT)
             .sub(zHat.narrow(0, start, len).matmul(zHatT))
             .abs();
-          return diff.sum().item() - diff.diagonal(start).sum().item();
+          const all = diff.sum().item();
+          return pairs === 'distinct' ? all - diff.diagonal(start).sum().item() : all;
         });
       }
-      return { ape: total / (m * (m - 1)), samples: m };
+      return { ape: pairs === 'distinct' ? total / (m * (m - 1)) : total / (2 * m * m), samples: m };
     }),
   );
 }

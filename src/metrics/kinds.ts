@@ -164,12 +164,22 @@ export const metricKinds = {
       }),
   }),
   ape: defineKind({
-    schema: variant('ape', {}),
-    summary: 'mean |z_i·z_j − ẑ_i·ẑ_j| over pairs (0 = isometry)',
+    // pairs and as are optional rather than defaulted, so that `ape` hashes to a run key as before.
+    schema: variant('ape', {
+      /** 'distinct' (unset): pairs i ≠ j, the paper's text; 'all-halved': Paper A's reference code. */
+      pairs: z.enum(['distinct', 'all-halved']).optional(),
+      /** The name the value is reported under (unset: ape). */
+      as: metricName('as').optional(),
+    }),
+    summary:
+      "mean |z_i·z_j − ẑ_i·ẑ_j| over pairs i ≠ j (0 = isometry); pairs: all-halved is Paper A's reference code (half the mean over all pairs, ≈ half), reported under `as`",
     example: { kind: 'ape' },
     requires: ['latents'],
-    outputs: () => ['ape'],
-    create: (_c, ctx: EvalContext) => measure(() => ({ ape: ape(latents(ctx), ctx.embeddings).ape })),
+    outputs: (c) => [c.as ?? 'ape'],
+    create: (c, ctx: EvalContext) =>
+      measure(() => ({
+        [c.as ?? 'ape']: ape(latents(ctx), ctx.embeddings, c.pairs !== undefined ? { pairs: c.pairs } : {}).ape,
+      })),
   }),
   orthogonality: defineKind({
     schema: variant('orthogonality', {}),

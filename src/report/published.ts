@@ -13,10 +13,18 @@ const rhoCurve = z
   .object({ rho: z.array(z.number()), r2: z.array(z.number()) })
   .strict()
   .refine((o) => sameLength(o.rho, o.r2), { message: 'rho and r2 differ in length' });
+// r2Std: the seeds' std where a source other than the printed table gives it (see table7.stdSource).
 const fixedDimsCurve = z
-  .object({ dFixed: z.array(z.number().int().nonnegative()), r2: z.array(z.number()) })
+  .object({
+    dFixed: z.array(z.number().int().nonnegative()),
+    r2: z.array(z.number()),
+    r2Std: z.array(z.number().nonnegative()).optional(),
+  })
   .strict()
-  .refine((o) => sameLength(o.dFixed, o.r2), { message: 'dFixed and r2 differ in length' });
+  .refine((o) => sameLength(o.dFixed, o.r2), { message: 'dFixed and r2 differ in length' })
+  .refine((o) => o.r2Std === undefined || sameLength(o.dFixed, o.r2Std), {
+    message: 'dFixed and r2Std differ in length',
+  });
 
 const schema = z
   .object({

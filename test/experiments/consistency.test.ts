@@ -226,6 +226,17 @@ test('r2 left at its defaults resolves as before average, intercept and as exist
   assert.deepEqual(spec.eval.metrics, [{ kind: 'r2', testFraction: 0, perFactor: false }]);
 });
 
+test("ape left at its defaults resolves as before pairs and as existed; the reference code's APE goes under its own name", () => {
+  const spec = (metrics: unknown[]): Json => ({ ...HOST, eval: { every: 2, samples: 32, metrics } });
+  assert.deepEqual(resolveSpec(spec(['ape'])).eval.metrics, [{ kind: 'ape' }]);
+  accepted(spec(['ape', { kind: 'ape', pairs: 'all-halved', as: 'apeReference' }]));
+  assert.match(
+    issues(spec(['ape', { kind: 'ape', pairs: 'all-halved' }]))[0]!,
+    /^eval\.metrics\.1: metric 'ape' \(eval\.metrics\.1\) reports 'ape', already reported by eval\.metrics\.0/,
+  );
+  assert.match(issues(spec([{ kind: 'ape', pairs: 'half' }]))[0]!, /^eval\.metrics\.0\.pairs: .*distinct.*all-halved/);
+});
+
 test('clab run exits 2 on two metrics reporting r2, naming the key path', () => {
   const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
   const dir = tempDir('consistency-names');

@@ -139,3 +139,31 @@ test('--cells: an unknown row or column, a malformed selector or one that select
     '--cells: invertible-mlp/violated-inverse selects no cell that runs at this preset',
   ]);
 });
+
+test('a curve suite reads its published series, with the std array when it names one (Table 7) and without it otherwise', () => {
+  const table7 = loadSuite(path.resolve('experiments/loss-is-not-enough/table7.yaml'), { preset: 'paper' });
+  assert.deepEqual(table7.published.linear?.d0, { mean: 0.969, std: 0.0474 });
+  assert.deepEqual(table7.published.linear?.d9, { mean: 0.299, std: 0.0466 });
+  assert.equal(Object.keys(table7.published.linear ?? {}).length, 11);
+  assert.equal(table7.series?.columnX.d7, 7);
+  const dir = tempDir('suite-series');
+  fs.writeFileSync(path.join(dir, 'pub.json'), JSON.stringify({ a: { x: [1, 2], y: [0.5, 0.25] } }));
+  fs.writeFileSync(
+    path.join(dir, 'base.yaml'),
+    fs.readFileSync(path.resolve('experiments/loss-is-not-enough/base.yaml')),
+  );
+  fs.writeFileSync(
+    path.join(dir, 'curve.yaml'),
+    [
+      'suite: curve',
+      'title: a curve',
+      'base: base.yaml',
+      'metric: r2',
+      'rows: { a: {} }',
+      'columns: { c1: {}, c2: {} }',
+      'published: pub.json',
+      'publishedSeries: { x: x, y: y, column: "c{x}" }',
+    ].join('\n'),
+  );
+  assert.deepEqual(loadSuite(path.join(dir, 'curve.yaml')).published, { a: { c1: { mean: 0.5 }, c2: { mean: 0.25 } } });
+});

@@ -54,6 +54,26 @@ test('ape is > 0 for h_λ with λ = 0.5 and equals the naive double loop', () =>
   });
 });
 
+test("ape with pairs: 'all-halved' is Paper A's reference code: half the mean over all m² pairs, (m−1)/(2m) × the default for unit vectors", () => {
+  scope(() => {
+    const gen = new Generator(4);
+    const z = sphere(60, 3, gen);
+    const h = hLambda(z, 0.5);
+    const m = 60;
+    // The reference: |z zᵀ − ẑ ẑᵀ| averaged over every entry of the m × m matrix, then halved.
+    const reference = z.matmul(z.T).sub(h.matmul(h.T)).abs().mean().item() / 2;
+    const halved = ape(z, h, { pairs: 'all-halved' }).ape;
+    assert.ok(Math.abs(halved - reference) < 1e-14, `${halved} vs ${reference}`);
+    assert.ok(Math.abs(halved - ((m - 1) / (2 * m)) * naiveAPE(z, h)) < 1e-14);
+    for (const chunkSize of [1, 7, 60])
+      assert.ok(Math.abs(ape(z, h, { pairs: 'all-halved', chunkSize }).ape - halved) < 1e-14);
+    assert.equal(ape(z, h, { pairs: 'distinct' }).ape, ape(z, h).ape);
+    assert.throws(() => ape(z, h, { pairs: 'half' as 'distinct' }), {
+      message: "ape(): pairs must be 'distinct' or 'all-halved', got half",
+    });
+  });
+});
+
 test('ape does not depend on the chunk size; maxSamples uses the first rows', () => {
   scope(() => {
     const gen = new Generator(2);

@@ -36,12 +36,13 @@ test('table1-ablation at quick: each row changes one choice from the quick prese
     'norm-act',
     'patches-design',
     'linear-diagonal-0-1',
+    'lr-1e-4',
     'batch-2000-steps-1250',
     'batch-1024-steps-2500',
   ]);
   assert.deepEqual(suite.columns, ['identity-violated', 'linear-violated', 'patches-violated']);
-  // 6 full rows × 3 cells + the two process rows' single cells.
-  assert.equal(suite.cells.length, 20);
+  // 7 full rows × 3 cells + the two process rows' single cells.
+  assert.equal(suite.cells.length, 23);
   const spec = (row: string, column: string) => suite.cells.find((c) => c.row === row && c.column === column)!.spec;
   const settings = (row: string, column: string) => {
     const s = spec(row, column);
@@ -54,6 +55,7 @@ test('table1-ablation at quick: each row changes one choice from the quick prese
       conditional: s.conditional,
       loss: s.loss,
       samples: s.eval.samples,
+      lr: s.train.optimizer.lr,
     };
   };
   const quick = settings('quick', 'patches-violated');
@@ -66,6 +68,7 @@ test('table1-ablation at quick: each row changes one choice from the quick prese
     conditional: { kind: 'restricted-vmf', kappa: 3.3333333333333335, fixedDims: 1 },
     loss: { kind: 'infonce', tau: 0.3, negatives: 'shared' },
     samples: 2000,
+    lr: 0.001,
   });
   // Exactly one setting differs from the quick row in each variant.
   assert.deepEqual(settings('steps-5000', 'patches-violated'), { ...quick, steps: 5000 });
@@ -75,6 +78,7 @@ test('table1-ablation at quick: each row changes one choice from the quick prese
     ...quick,
     process: { kind: 'patches', slices: 4, variant: 'design' },
   });
+  assert.deepEqual(settings('lr-1e-4', 'patches-violated'), { ...quick, lr: 0.0001 });
   // The two ≈ 15-minute candidates change the budget's two parts at once (≈ 5× quick's cost each).
   assert.deepEqual(settings('batch-2000-steps-1250', 'patches-violated'), { ...quick, steps: 1250, batch: 2000 });
   assert.deepEqual(settings('batch-1024-steps-2500', 'patches-violated'), { ...quick, steps: 2500, batch: 1024 });
@@ -174,7 +178,7 @@ test('the generated text names per cell the variants that move it, and whether a
   );
   assert.match(
     text[1]!,
-    /^linear-violated .*: moves — none\. Does not move — steps-5000 .*Not run yet — batch-2000, norm-act, linear-diagonal-0-1, batch-2000-steps-1250, batch-1024-steps-2500\.$/,
+    /^linear-violated .*: moves — none\. Does not move — steps-5000 .*Not run yet — batch-2000, norm-act, linear-diagonal-0-1, lr-1e-4, batch-2000-steps-1250, batch-1024-steps-2500\.$/,
   );
   assert.match(text[2]!, /Cannot tell \(fewer than two seeds on a side\) — norm-act \(0\.400 \(1 seed\)/);
   assert.match(
@@ -184,7 +188,7 @@ test('the generated text names per cell the variants that move it, and whether a
   // steps-5000 has identity and linear inside the band but not patches (0.70 vs 0.25 ± 0.03).
   assert.equal(
     text[3],
-    "Inside the paper's band, per variant (cells with runs): quick 1/3, steps-5000 2/3, batch-2000 0/1, norm-act 0/2, patches-design 1/1, linear-diagonal-0-1 no runs, batch-2000-steps-1250 no runs, batch-1024-steps-2500 no runs. No variant has all 3 cells inside the band.",
+    "Inside the paper's band, per variant (cells with runs): quick 1/3, steps-5000 2/3, batch-2000 0/1, norm-act 0/2, patches-design 1/1, linear-diagonal-0-1 no runs, lr-1e-4 no runs, batch-2000-steps-1250 no runs, batch-1024-steps-2500 no runs. No variant has all 3 cells inside the band.",
   );
   // One row with every cell inside the band is named.
   const fixed = [
@@ -210,8 +214,8 @@ test('the report: variant × cell table with the paper in every row, R² definit
   assert.equal(at('patches-design', 'identity-violated').paper, null);
   assert.equal(at('patches-design', 'patches-violated').agreement, 'agree');
   const [moves, defs] = r.comparisons as [ComparisonTable, ComparisonTable];
-  // identity: 5 variants (the process rows have no identity cell); linear and patches: 6 each.
-  assert.equal(moves.rows.length, 5 + 6 + 6);
+  // identity: 6 variants (the process rows have no identity cell); linear and patches: 7 each.
+  assert.equal(moves.rows.length, 6 + 7 + 7);
   assert.deepEqual(moves.rows.find((x) => x[0] === 'identity-violated' && x[1] === 'norm-act')!.slice(4), [
     '0.010',
     '0.040',
@@ -232,9 +236,9 @@ test('the report: variant × cell table with the paper in every row, R² definit
   assert.deepEqual(
     strips.map((s) => [s.id, s.categories.length, s.points.length]),
     [
-      ['ablation-identity-violated', 6, 12],
-      ['ablation-linear-violated', 7, 6],
-      ['ablation-patches-violated', 7, 10],
+      ['ablation-identity-violated', 7, 12],
+      ['ablation-linear-violated', 8, 6],
+      ['ablation-patches-violated', 8, 10],
     ],
   );
   assert.deepEqual(paperBand({ mean: 0.06, std: 0.03 }), { lo: 0, hi: 0.12 });
