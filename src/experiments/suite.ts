@@ -34,6 +34,8 @@ export const SuiteSchema = z.strictObject({
   alsoReport: z.array(z.string()).default([]),
   /** Published values of the extra metrics: metric → `file.json#dotted.key` of a { cells } table. */
   alsoPublished: z.record(z.string(), z.string()).default({}),
+  /** A note for a metric's table in the report, where ours and the published value differ in definition. */
+  metricNotes: z.record(z.string(), z.string()).default({}),
   /** Published row names where they differ from the suite's (suite row → published row). */
   publishedRows: z.record(z.string(), z.string()).default({}),
   /** The theory plot for the report: L(h_λ) − L(identity) along λ under this conditional. */
@@ -108,6 +110,8 @@ export interface Suite {
   published: Record<string, Record<string, { mean: number; std?: number } | null>>;
   /** Published values of the extra metrics, in the same layout. */
   alsoPublished: Record<string, Record<string, Record<string, { mean: number; std?: number } | null>>>;
+  /** metric → a note its report table carries (e.g. a definition that differs from the paper's). */
+  metricNotes: Record<string, string>;
   theory?: { tau: number; kappa: number; fixedDims: number; dim: number; lambdas: number[] };
   /** For curve suites (publishedSeries): the x value of each column and the axis names. */
   series?: { x: string; y: string; columnX: Record<string, number> };
@@ -302,6 +306,7 @@ export function loadSuite(file: string, options: SuiteOptions = {}): Suite {
       s.published === undefined ? {} : loadPublished(dir, s.published, s.publishedSeries),
       s.publishedRows,
     ),
+    metricNotes: s.metricNotes,
     alsoPublished: Object.fromEntries(
       Object.entries(s.alsoPublished).map(([m, ref]) => [m, renameRows(loadPublished(dir, ref), s.publishedRows)]),
     ),

@@ -115,7 +115,10 @@ export function suiteTables(suite: Suite, runs: Map<string, RunMeta[]>, preset: 
       columns: suite.columns.filter((col) => suite.cells.some((c) => c.column === col)),
       ours,
       published: withPublished ? suite.published : {},
-      note: `preset: ${preset}`,
+      note:
+        suite.metricNotes[metric] === undefined
+          ? `preset: ${preset}`
+          : `preset: ${preset}; ${suite.metricNotes[metric]}`,
     };
   };
   return [

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { SpecError } from '../../src/experiments/index.js';
 import { loadSuite, planSuite } from '../../src/experiments/suite.js';
+import { suiteTables } from '../../src/report/suite-report.js';
 import { tempDir } from '../util/temp.js';
 
 const CLUSTERS = path.resolve('experiments/clusters.yaml');
@@ -166,4 +167,14 @@ test('a curve suite reads its published series, with the std array when it names
     ].join('\n'),
   );
   assert.deepEqual(loadSuite(path.join(dir, 'curve.yaml')).published, { a: { c1: { mean: 0.5 }, c2: { mean: 0.25 } } });
+});
+
+test("a metric's note reaches its report table: Table 1's APE and loss say how the paper's definitions differ", () => {
+  const suite = loadSuite(TABLE1, { preset: 'paper' });
+  const tables = suiteTables(suite, new Map(), 'paper');
+  const noteOf = (metric: string) => tables.find((t) => t.metric === metric)?.note;
+  assert.equal(noteOf('r2'), 'preset: paper');
+  assert.match(noteOf('ape')!, /^preset: paper; the paper's APE is its reference code's, half the mean over all pairs/);
+  assert.match(noteOf('loss')!, /twice the 2000 negatives/);
+  assert.equal(noteOf('mcc'), 'preset: paper');
 });
