@@ -13,6 +13,7 @@ import { z } from 'zod';
 import { dataKinds } from '../data/kinds.js';
 import type { PlannedRun } from './executor.js';
 import { loadRecorded, type RecordedTable } from './recorded.js';
+import { columnValues, loadPublished, renameRows, type PublishedCells } from './suite-published.js';
 import { expandRuns, parseSpecText, resolveSpec, SpecError } from './resolve.js';
 import type { ExperimentSpec } from './spec.js';
 
@@ -105,11 +106,10 @@ export interface Suite {
   /** Rows and columns the suite declares that do not run at this preset (presetCells); empty when all run. */
   skipped: { rows: string[]; columns: string[] };
   cells: SuiteCell[];
-  /** Published cell values: published[row][column] = { mean, std } or null. */
-  /** The paper's cells; `std` is absent where it prints a mean only (e.g. a figure's series). */
-  published: Record<string, Record<string, { mean: number; std?: number } | null>>;
-  /** Published values of the extra metrics, in the same layout. */
-  alsoPublished: Record<string, Record<string, Record<string, { mean: number; std?: number } | null>>>;
+  /** The paper's cells; `std` is absent where no source gives one (e.g. a figure's series). */
+  published: PublishedCells;
+  /** Published values of the extra metrics, by metric, in the same layout. */
+  alsoPublished: Record<string, PublishedCells>;
   /** metric → a note its report table carries (e.g. a definition that differs from the paper's). */
   metricNotes: Record<string, string>;
   theory?: { tau: number; kappa: number; fixedDims: number; dim: number; lambdas: number[] };
@@ -357,52 +357,4 @@ function presetCellIssues(s: z.output<typeof SuiteSchema>, base: Json): string[]
       });
   }
   return out;
-}
-
-/** Reads each column's x back from the column naming pattern (e.g. d{x}: d3 → 3). */
-function columnValues(columns: string[], pattern: string): Record<string, number> {
-  const [pre, post] = pattern.split('{x}') as [string, string | undefined];
-  const out: Record<string, number> = {};
-  for (const c of columns) {
-    if (c.startsWith(pre) && c.endsWith(post ?? '')) {
-      const x = Number(c.slice(pre.length, c.length - (post ?? '').length));
-      if (Number.isFinite(x)) out[c] = x;
-    }
-  }
-  return out;
-}
-
-/** Published rows under the suite's row names. */
-function renameRows<T>(published: Record<string, T>, alias: Record<string, string>): Record<string, T> {
-  const out: Record<string, T> = { ...published };
-  for (const [row, source] of Object.entries(alias)) if (published[source] !== undefined) out[row] = published[source]!;
-  return out;
-}
-
-function loadPublished(
-  dir: string,
-  ref: string,
-  series?: { x: string; y: string; std?: string; column: string },
-): Suite['published'] {
-  const [file, key] = ref.split('#');
-  const data = JSON.parse(fs.readFileSync(path.join(dir, file ?? ''), 'utf8')) as Json;
-  // `#a.b.c` selects a nested table.
-  const table =
-    key === undefined ? data : key.split('.').reduce<unknown>((t, k) => (isRecord(t) ? t[k] : undefined), data);
-  if (series !== undefined && isRecord(table)) {
-    const cells: Suite['published'] = {};
-    for (const [row, curve] of Object.entries(table)) {
-      if (!isRecord(curve) || !Array.isArray(curve[series.x]) || !Array.isArray(curve[series.y])) continue;
-      const xs = curve[series.x] as number[];
-      const ys = curve[series.y] as number[];
-      // The std is optional: a series printed as means alone gets cells without one.
-      const stds = series.std !== undefined && Array.isArray(curve[series.std]) ? (curve[series.std] as number[]) : [];
-      const cellAt = (i: number) => (stds[i] === undefined ? { mean: ys[i]! } : { mean: ys[i]!, std: stds[i] });
-      cells[row] = Object.fromEntries(xs.map((x, i) => [series.column.replace('{x}', String(x)), cellAt(i)]));
-    }
-    return cells;
-  }
-  if (!isRecord(table) || !isRecord(table['cells']))
-    throw new SpecError(ref, [`published data '${ref}' has no 'cells' mapping`]);
-  return table['cells'] as Suite['published'];
 }

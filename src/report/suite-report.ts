@@ -115,10 +115,7 @@ export function suiteTables(suite: Suite, runs: Map<string, RunMeta[]>, preset: 
       columns: suite.columns.filter((col) => suite.cells.some((c) => c.column === col)),
       ours,
       published: withPublished ? suite.published : {},
-      note:
-        suite.metricNotes[metric] === undefined
-          ? `preset: ${preset}`
-          : `preset: ${preset}; ${suite.metricNotes[metric]}`,
+      note: [`preset: ${preset}`, suite.metricNotes[metric]].filter((x) => x !== undefined).join('; '),
     };
   };
   return [
