@@ -71,10 +71,13 @@ export function results(root: string): Map<string, { finalLoss: number; metrics:
   }
 }
 
-/** Resolves once `ok()` holds (checked every 50 ms), or rejects after `ms`. */
-export async function waitFor(what: string, ok: () => boolean, ms = 120_000): Promise<void> {
+/**
+ * Resolves once `ok()` holds (checked every 50 ms), or rejects after `ms`; `explain()`, if given,
+ * adds what the test can see at that moment to the error (a timeout on a cluster is otherwise mute).
+ */
+export async function waitFor(what: string, ok: () => boolean, ms = 120_000, explain?: () => string): Promise<void> {
   for (const end = Date.now() + ms; Date.now() < end; await new Promise((r) => setTimeout(r, 50))) if (ok()) return;
-  throw new Error(`timed out waiting for ${what}`);
+  throw new Error(`timed out waiting for ${what}${explain ? `\n${explain()}` : ''}`);
 }
 
 /** Ids of runs under `root` that have a checkpoint but no summary yet: in training, mid-run. */

@@ -87,6 +87,22 @@ const checkpointSteps = (dir: string): number[] =>
         .map(Number)
     : [];
 
+/** What a stuck signal test can see: each run's status and checkpoints, squeue, the tasks' output. */
+function slurmState(root: string, ids: string[], jobId: string, env: NodeJS.ProcessEnv): string {
+  const runs = ids.map((id) => {
+    const folder = path.join(root, id);
+    const status = fs.existsSync(path.join(folder, 'meta.json')) ? readRunFolder(folder).meta.status : 'no meta';
+    return `${id}: ${status}, checkpoints [${checkpointSteps(folder).join(', ')}]`;
+  });
+  const queue = spawnSync('squeue', ['-h', '-r', '-j', jobId, '-o', '%K %T %r'], { env, encoding: 'utf8' });
+  const jobs = path.join(root, '.clab-jobs');
+  const outputs = fs
+    .readdirSync(jobs, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.out'))
+    .map((f) => `${f}:\n${fs.readFileSync(path.join(jobs, f), 'utf8').trim()}`);
+  return [...runs, `squeue: ${(queue.stdout || queue.stderr).trim()}`, ...outputs].join('\n');
+}
+
 test(
   'array tasks sent SIGTERM (a preemption) or SIGUSR1 (the time-limit warning) checkpoint at that step, are requeued and resume from it; local numbers',
   { timeout: TIMEOUT },
@@ -131,15 +147,21 @@ test(
       });
       assert.equal(out.status, 0, out.stderr);
     }
-    const stops: number[] = [];
-    for (const id of ids) {
-      const folder = path.join(root, id);
-      await waitFor(`run ${id} to stop with a checkpoint`, () => readRunFolder(folder).meta.status === 'interrupted');
-      const steps = checkpointSteps(folder);
-      assert.equal(steps.length, 1, `one checkpoint, the signal's (got ${steps.join(', ')})`);
-      assert.ok(steps[0]! > 0 && steps[0]! < 3000, `a checkpoint at the signal's step ${steps[0]}`);
-      stops.push(steps[0]!);
-    }
+    // The signal's checkpoint is the lasting evidence: 'interrupted' lasts only until the requeued
+    // task starts again (≈ 5 s here), so both runs are watched at once, never one after the other.
+    const early = (id: string): number[] => checkpointSteps(path.join(root, id)).filter((s) => s < 3000);
+    await waitFor(
+      "both runs to checkpoint at the signal's step",
+      () => ids.every((id) => early(id).length > 0),
+      120_000,
+      () => slurmState(root, ids, jobId, env),
+    );
+    const stops = ids.map((id) => {
+      const steps = early(id);
+      assert.equal(steps.length, 1, `one checkpoint before the last step, the signal's (got ${steps.join(', ')})`);
+      assert.ok(steps[0]! > 0, `a checkpoint at the signal's step ${steps[0]}`);
+      return steps[0]!;
+    });
 
     const exit = await run.exit;
     assert.equal(exit.code, 0, exit.stderr);
