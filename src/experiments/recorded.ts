@@ -2,6 +2,7 @@
 // e.g. experiments/loss-is-not-enough/results/table1-paper.json), so a table quoted in the README
 // is backed by a file anyone can re-check. A suite names them by preset,
 //   recorded: { paper: results/table1-paper.json }
+// (or a list of files recording different cells, e.g. a column run with a setting of its own)
 // and its report shows them next to fresh runs. The files are validated with the suite, before
 // any work starts: a report must not quietly drop a table it was promised.
 import fs from 'node:fs';
@@ -107,30 +108,57 @@ function contentIssues(data: RecordedResults, preset: string, ctx: RecordedConte
   return out;
 }
 
+/** One file's table, or its problems, named by key path (`at`). */
+function loadFile(
+  dir: string,
+  at: string,
+  preset: string,
+  file: string,
+  ctx: RecordedContext,
+): RecordedTable | string[] {
+  const json = readJson(dir, file);
+  if (json.problem !== undefined) return [`${at}: ${json.problem}`];
+  const parsed = RecordedSchema.safeParse(json.value);
+  const issues = parsed.success
+    ? contentIssues(parsed.data, preset, ctx)
+    : parsed.error.issues.map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`);
+  if (issues.length > 0 || !parsed.success) return issues.map((i) => `${at}: ${file}: ${i}`);
+  return { preset, file, data: parsed.data };
+}
+
+/** A cell recorded by two files of one preset: which value would the table show? */
+function overlapIssues(at: string, tables: RecordedTable[]): string[] {
+  const owner = new Map<string, string>();
+  const out: string[] = [];
+  for (const t of tables)
+    for (const key of Object.keys(t.data.cells)) {
+      const first = owner.get(key);
+      if (first !== undefined) out.push(`${at}: ${first} and ${t.file} both record cells.${key}`);
+      else owner.set(key, t.file);
+    }
+  return out;
+}
+
 /**
- * Loads the recorded-results files a suite names (`recorded.<preset>`, paths relative to the suite
- * file); problems are named by key path, e.g. `recorded.paper: … cells.a/b.n: …`.
+ * Loads the recorded-results files a suite names (`recorded.<preset>`: a file or a list of files
+ * recording different cells, paths relative to the suite file); problems are named by key path,
+ * e.g. `recorded.paper: … cells.a/b.n: …` or `recorded.paper[1]: …`.
  */
 export function loadRecorded(
   dir: string,
-  recorded: Record<string, string>,
+  recorded: Record<string, string | string[]>,
   ctx: RecordedContext,
 ): { tables: RecordedTable[]; problems: string[] } {
   const tables: RecordedTable[] = [];
   const problems: string[] = [];
-  for (const [preset, file] of Object.entries(recorded)) {
-    const at = `recorded.${preset}`;
-    const json = readJson(dir, file);
-    if (json.problem !== undefined) {
-      problems.push(`${at}: ${json.problem}`);
-      continue;
-    }
-    const parsed = RecordedSchema.safeParse(json.value);
-    const issues = parsed.success
-      ? contentIssues(parsed.data, preset, ctx)
-      : parsed.error.issues.map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`);
-    if (issues.length > 0) problems.push(...issues.map((i) => `${at}: ${file}: ${i}`));
-    else if (parsed.success) tables.push({ preset, file, data: parsed.data });
+  for (const [preset, named] of Object.entries(recorded)) {
+    const files = typeof named === 'string' ? [named] : named;
+    const loaded = files.map((file, i) =>
+      loadFile(dir, typeof named === 'string' ? `recorded.${preset}` : `recorded.${preset}[${i}]`, preset, file, ctx),
+    );
+    const ok = loaded.filter((t): t is RecordedTable => !Array.isArray(t));
+    problems.push(...loaded.filter((t) => Array.isArray(t)).flat(), ...overlapIssues(`recorded.${preset}`, ok));
+    tables.push(...ok);
   }
   return { tables, problems };
 }

@@ -82,8 +82,11 @@ export const SuiteSchema = z.strictObject({
   publishedSeries: z
     .strictObject({ x: z.string(), y: z.string(), std: z.string().optional(), column: z.string() })
     .optional(),
-  /** Recorded results (`clab record`): preset → JSON file (relative to the suite file), shown in its report. */
-  recorded: z.record(z.string(), z.string()).default({}),
+  /**
+   * Recorded results (`clab record`): preset → JSON file (relative to the suite file), or a list of
+   * files recording different cells (one table), shown in its report.
+   */
+  recorded: z.record(z.string(), z.union([z.string(), z.array(z.string()).min(1)])).default({}),
 });
 
 export interface SuiteCell {

@@ -1,27 +1,51 @@
 // A suite's recorded results (its `recorded:` files, src/experiments/recorded.ts) in its report:
 // at the preset they were recorded at they sit beside the fresh runs in the same tables; recorded
 // at another preset (e.g. fresh quick, recorded paper) they are a table of their own, titled with
-// that preset. Either way each cell is marked against the paper like fresh runs are.
+// that preset. Either way each cell is marked against the paper like fresh runs are. A preset may
+// name several files that record different cells (e.g. a column run with a setting of its own):
+// they make one table, each file named in its source.
 import type { RecordedTable } from '../experiments/recorded.js';
 import type { Suite } from '../experiments/suite.js';
 import type { CellResult, TableInput } from './types.js';
 
-/** Where recorded results come from: "results/table1-paper.json, measured 2026-12-01". */
-export function recordedSource(r: RecordedTable): string {
-  return `${r.file}, measured ${r.data.measured}`;
+/** A preset's recorded files (their cells are disjoint: loadRecorded checks it), in the suite's order. */
+export interface RecordedGroup {
+  preset: string;
+  files: RecordedTable[];
+}
+
+/** The suite's recorded files, one group per preset. */
+export function recordedGroups(suite: Suite): RecordedGroup[] {
+  const groups = new Map<string, RecordedTable[]>();
+  for (const r of suite.recorded) groups.set(r.preset, [...(groups.get(r.preset) ?? []), r]);
+  return [...groups].map(([preset, files]) => ({ preset, files }));
+}
+
+/**
+ * Where recorded results come from: "results/table1-paper.json, measured 2026-12-01"; with more
+ * than one file, each followed by the columns it records.
+ */
+export function recordedSource(g: RecordedGroup): string {
+  const columns = (r: RecordedTable): string =>
+    [...new Set(Object.keys(r.data.cells).map((k) => k.split('/')[1]))].join(', ');
+  return g.files
+    .map((r) => `${r.file}${g.files.length > 1 ? ` (${columns(r)})` : ''}, measured ${r.data.measured}`)
+    .join('; ');
 }
 
 /** The recorded per-seed values of one metric, by cell (runs without the metric left out). */
-export function recordedCells(r: RecordedTable, metric: string): CellResult[] {
-  return Object.entries(r.data.cells).map(([key, cell]) => {
-    const [row = '', column = ''] = key.split('/');
-    const runs = cell.runs.filter((run) => typeof run[metric] === 'number');
-    return { row, column, values: runs.map((run) => run[metric] as number), runIds: runs.map((run) => run.run) };
-  });
+export function recordedCells(g: RecordedGroup, metric: string): CellResult[] {
+  return g.files.flatMap((r) =>
+    Object.entries(r.data.cells).map(([key, cell]) => {
+      const [row = '', column = ''] = key.split('/');
+      const runs = cell.runs.filter((run) => typeof run[metric] === 'number');
+      return { row, column, values: runs.map((run) => run[metric] as number), runIds: runs.map((run) => run.run) };
+    }),
+  );
 }
 
-/** A recorded file as its own table of the suite's metric, next to the paper. */
-export function ownRecordedTable(suite: Suite, r: RecordedTable): TableInput {
+/** A preset's recorded files as their own table of the suite's metric, next to the paper. */
+export function ownRecordedTable(suite: Suite, r: RecordedGroup): TableInput {
   return {
     id: `${suite.id}/recorded/${r.preset}`.replace(/[^a-z0-9]+/gi, '-'),
     title: `Recorded at preset '${r.preset}': ${suite.title}`,
@@ -41,7 +65,8 @@ export function ownRecordedTable(suite: Suite, r: RecordedTable): TableInput {
  * ours, so the table does not carry a column of empty cells for every column of the suite.
  */
 export function withRecorded(suite: Suite, tables: TableInput[], preset: string): TableInput[] {
-  const same = suite.recorded.find((r) => r.preset === preset);
+  const groups = recordedGroups(suite);
+  const same = groups.find((g) => g.preset === preset);
   const noFreshRuns = tables.every((t) => t.ours.every((c) => c.values.length === 0));
   const beside =
     same === undefined
@@ -59,7 +84,7 @@ export function withRecorded(suite: Suite, tables: TableInput[], preset: string)
             ...t,
             recorded: { source: recordedSource(same), cells: recordedCells(same, t.metric) },
           }));
-  const others = suite.recorded.filter((r) => r !== same).map((r) => ownRecordedTable(suite, r));
+  const others = groups.filter((g) => g !== same).map((g) => ownRecordedTable(suite, g));
   return [...beside, ...others];
 }
 
@@ -67,7 +92,7 @@ export function withRecorded(suite: Suite, tables: TableInput[], preset: string)
 export function recordedNotes(suite: Suite): string[] {
   return suite.recorded.map(
     (r) =>
-      `Recorded results at preset '${r.preset}': ${recordedSource(r)} on ${r.data.machine}, clab ${r.data.clabCode}` +
+      `Recorded results at preset '${r.preset}': ${recordedSource({ preset: r.preset, files: [r] })} on ${r.data.machine}, clab ${r.data.clabCode}` +
       `${r.data.note === '' ? '' : ` (${r.data.note})`}; trained by: ${r.data.command}`,
   );
 }

@@ -20,7 +20,7 @@ import type {
 import { runEnvironment } from '../runs/index.js';
 import { suiteReports, type SuiteRunData } from './suites/index.js';
 import { meanOf, notRunNote, sampleStdOf } from './suites/cells.js';
-import { ownRecordedTable, recordedCells, recordedNotes, withRecorded } from './recorded-tables.js';
+import { ownRecordedTable, recordedCells, recordedGroups, recordedNotes, withRecorded } from './recorded-tables.js';
 import { ConstrainedSupport, RestrictedVonMisesFisher, VonMisesFisher } from '../latent/index.js';
 import { differenceOf, estimateOnCommonSamples, hLambda, identityMap } from '../theory/index.js';
 
@@ -167,7 +167,7 @@ export function suiteCurves(suite: Suite, runs: Map<string, RunMeta[]>): CurveIn
       return cell === null || xv === undefined ? [] : [{ x: xv, y: cell.mean }];
     });
     if (ours.length > 0) series.push({ name: `${row} (ours)`, source: 'ours', points: ours });
-    for (const r of suite.recorded) {
+    for (const r of recordedGroups(suite)) {
       const cells = new Map(recordedCells(r, suite.metric).map((c) => [`${c.row}/${c.column}`, c.values]));
       const points = meanPoints(suite.columns, columnX, (col) => cells.get(`${row}/${col}`) ?? []);
       if (points.length > 0) series.push({ name: `${row} (recorded, ${r.preset})`, source: 'recorded', points });
@@ -248,7 +248,7 @@ export async function suiteReport(store: RunStore, suite: Suite, preset: string)
   if (suite.recorded.length === 0) return built;
   return {
     ...built,
-    tables: [...built.tables, ...suite.recorded.map((r) => ownRecordedTable(suite, r))],
+    tables: [...built.tables, ...recordedGroups(suite).map((g) => ownRecordedTable(suite, g))],
     notes: [...built.notes, ...recordedNotes(suite)],
   };
 }

@@ -160,6 +160,18 @@ test('record: the finished cells of a suite as a file; re-recorded the same; sho
   assert.equal(other.code, 0, other.stderr);
   assert.match(other.stdout, /^Recorded at preset 'quick': Recorded — R²$/m);
 
+  // Two files for one preset (each its own cells): record without --out must be told which.
+  const split = (column: string) => ({ ...data, cells: { [`a/${column}`]: data.cells[`a/${column}`] } });
+  fs.writeFileSync(path.join(dir, 'results', 'x.json'), JSON.stringify(split('x')));
+  fs.writeFileSync(path.join(dir, 'results', 'y.json'), JSON.stringify(split('y')));
+  const two = writeSuite(dir, ['recorded: { quick: [results/x.json, results/y.json] }']);
+  const which = clab(['record', two, ...base]);
+  assert.equal(which.code, 2, which.stderr);
+  assert.match(
+    which.stderr,
+    /names 2 recorded files for preset 'quick' \(results\/x\.json, results\/y\.json\); give --out/,
+  );
+
   // A recorded file that is not there: exit 2 naming the key path, and nothing runs.
   const broken = writeSuite(dir, ['recorded: { paper: results/nope.json }']);
   const before = fs.readdirSync(store).length;

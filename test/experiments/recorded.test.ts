@@ -11,20 +11,28 @@ import { tempDir } from '../util/temp.js';
 const TABLE1 = path.resolve('experiments/loss-is-not-enough/table1.yaml');
 const PAPER_FILE = path.resolve('experiments/loss-is-not-enough/results/table1-paper.json');
 
-test('table1 names its committed paper-preset results, which load unchanged at any preset', () => {
+test('table1 names its committed paper-preset results (two files), which load unchanged at any preset', () => {
   const committed = JSON.parse(fs.readFileSync(PAPER_FILE, 'utf8')) as { cells: Record<string, unknown> };
   for (const preset of ['quick', 'paper']) {
     const suite = loadSuite(TABLE1, { preset });
     assert.deepEqual(
       suite.recorded.map((r) => [r.preset, r.file]),
-      [['paper', 'results/table1-paper.json']],
+      [
+        ['paper', 'results/table1-paper.json'],
+        ['paper', 'results/table1-paper-adapted-m16.json'],
+      ],
     );
     assert.deepEqual(suite.recorded[0]!.data, committed);
+    // The support-corrected column (M = 16) is the second file's, and only its.
+    assert.ok(Object.keys(suite.recorded[1]!.data.cells).every((k) => k.endsWith('/violated-adapted')));
   }
 });
 
-/** A one-cell suite whose `recorded.quick` is `content` (an object is written as JSON). */
-function suiteWith(content: unknown): string {
+/**
+ * A suite of cells a/x and a/y whose `recorded.quick` is `recorded` (as YAML), with `files` written
+ * beside it (an object as JSON).
+ */
+function suiteRecording(recorded: string, files: Record<string, unknown>): string {
   const dir = tempDir('recorded');
   fs.writeFileSync(
     path.join(dir, 'base.yaml'),
@@ -36,14 +44,26 @@ function suiteWith(content: unknown): string {
       'presets: { quick: {} }',
     ].join('\n'),
   );
-  const suite = ['suite: s', 'title: S', 'base: base.yaml', 'metric: r2', 'rows: { a: {} }', 'columns: { x: {} }'];
-  if (content !== undefined) {
-    fs.writeFileSync(path.join(dir, 'rec.json'), typeof content === 'string' ? content : JSON.stringify(content));
-    suite.push('recorded: { quick: rec.json }');
-  } else suite.push('recorded: { quick: missing.json }');
-  fs.writeFileSync(path.join(dir, 'suite.yaml'), suite.join('\n'));
+  for (const [name, content] of Object.entries(files))
+    fs.writeFileSync(path.join(dir, name), typeof content === 'string' ? content : JSON.stringify(content));
+  fs.writeFileSync(
+    path.join(dir, 'suite.yaml'),
+    [
+      'suite: s',
+      'title: S',
+      'base: base.yaml',
+      'metric: r2',
+      'rows: { a: {} }',
+      'columns: { x: {}, y: {} }',
+      `recorded: { quick: ${recorded} }`,
+    ].join('\n'),
+  );
   return path.join(dir, 'suite.yaml');
 }
+
+/** A suite whose `recorded.quick` is the file rec.json holding `content` (none: a missing file). */
+const suiteWith = (content: unknown): string =>
+  content === undefined ? suiteRecording('missing.json', {}) : suiteRecording('rec.json', { 'rec.json': content });
 
 function issues(file: string): string[] {
   try {
@@ -101,5 +121,31 @@ test('a missing file, malformed JSON, a wrong shape or numbers that are not thei
   assert.match(
     issues(suiteWith(off))[0]!,
     /^recorded\.quick: rec\.json: cells\.a\/x\.r2: mean 0\.55 .* is not that of its runs/,
+  );
+});
+
+test('a preset may name a list of files recording different cells: one table; a cell in two files is refused', () => {
+  const column = (name: string) => {
+    const file = good();
+    (file.cells as Record<string, unknown>)[`a/${name}`] = file.cells['a/x'];
+    if (name !== 'x') delete (file.cells as Record<string, unknown>)['a/x'];
+    return file;
+  };
+  const suite = loadSuite(suiteRecording('[x.json, y.json]', { 'x.json': column('x'), 'y.json': column('y') }), {
+    preset: 'quick',
+  });
+  assert.deepEqual(
+    suite.recorded.map((r) => [r.preset, r.file, Object.keys(r.data.cells)]),
+    [
+      ['quick', 'x.json', ['a/x']],
+      ['quick', 'y.json', ['a/y']],
+    ],
+  );
+  assert.deepEqual(issues(suiteRecording('[x.json, x2.json]', { 'x.json': column('x'), 'x2.json': column('x') })), [
+    'recorded.quick: x.json and x2.json both record cells.a/x',
+  ]);
+  assert.match(
+    issues(suiteRecording('[x.json, nope.json]', { 'x.json': column('x') }))[0]!,
+    /^recorded\.quick\[1\]: nope\.json: no such file/,
   );
 });

@@ -13,6 +13,10 @@ import { suiteTables } from '../../src/report/suite-report.js';
 import { formatTerminalTable, summariseTable, tableToMarkdown } from '../../src/report/table.js';
 
 const TABLE1 = path.resolve('experiments/loss-is-not-enough/table1.yaml');
+/** Table 1's recorded source: two files, each with the columns it records. */
+const SOURCE =
+  'results/table1-paper.json (holds-infonce, violated-infonce, violated-inverse), measured 2026-12-01; ' +
+  'results/table1-paper-adapted-m16.json (violated-adapted), measured 2026-12-01';
 
 /** One fresh finished run of identity/holds-infonce (what a store gives suiteTables). */
 const FRESH = new Map([
@@ -41,12 +45,16 @@ test('at the recorded preset every table carries the recorded cells, each metric
     t.map((x) => x.metric),
     ['r2', 'mcc', 'ape', 'loss'],
   );
-  assert.ok(t.every((x) => x.recorded?.source === 'results/table1-paper.json, measured 2026-12-01'));
+  assert.ok(t.every((x) => x.recorded?.source === SOURCE));
   const r2 = summariseTable(t[0]!);
   const cell = r2.recorded!.cells[r2.rows.indexOf('identity')]![r2.columns.indexOf('violated-infonce')]!;
   assert.equal(cell.n, 3);
   assert.ok(Math.abs(cell.mean! - 0.05744855120604588) < 1e-12);
   assert.equal(cell.agreement, 'agree');
+  // The support-corrected column comes from the second file (M = 16), in the same table.
+  const adapted = r2.recorded!.cells[r2.rows.indexOf('identity')]![r2.columns.indexOf('violated-adapted')]!;
+  assert.equal(adapted.n, 3);
+  assert.ok(adapted.mean! > 0.6 && adapted.mean! < 0.64, String(adapted.mean));
   const mcc = summariseTable(t[1]!).recorded!.cells[0]![0]!;
   assert.ok(Math.abs(mcc.mean! - (0.7287964398902081 + 0.7899683231766379 + 0.8883105927216285) / 3) < 1e-12);
   // The recorded file has no loss values: the loss table's recorded cells are empty, not zero.
@@ -60,11 +68,11 @@ test('at another preset the recorded results are a table of their own, titled wi
   const own = t[4]!;
   assert.match(own.title, /^Recorded at preset 'paper': /);
   assert.equal(own.oursHeading, 'recorded (n)');
-  assert.equal(own.ours.length, 14);
+  assert.equal(own.ours.length, 19);
   const long = formatTerminalTable(own, { layout: 'long' });
   assert.match(long, /^row \[r2\]\s+column\s+recorded \(n\)\s+paper\s+Δ$/m);
   assert.match(long, /^spiral\s+violated-infonce\s+0\.330 ± 0\.000 \(3\)\s+0\.72 ± 0\.33\s+-0\.390 ✓$/m);
-  assert.match(long, /recorded: results\/table1-paper\.json, measured 2026-12-01/);
+  assert.ok(long.includes(`recorded: ${SOURCE}`));
 });
 
 test('recorded columns in the terminal (long and grid), Markdown and HTML', () => {
@@ -87,16 +95,13 @@ test('recorded columns in the terminal (long and grid), Markdown and HTML', () =
   assert.ok(html.includes('<th colspan="5">holds-infonce</th>'));
   assert.ok(html.includes('<th>recorded (n)</th><th>Δ rec.</th>'));
   assert.ok(html.includes('>0.224 ± 0.187 (3)</td>'));
-  assert.ok(html.includes('recorded: results/table1-paper.json, measured 2026-12-01'));
+  assert.ok(html.includes(`recorded: ${SOURCE}`));
 });
 
 test('with no fresh run at the recorded preset the recorded values take ours’ place (no column of empty cells)', () => {
   const t = tables('paper', new Map());
   assert.ok(t.every((x) => x.recorded === undefined && x.oursHeading === 'recorded (n)'));
-  assert.match(
-    t[0]!.note ?? '',
-    /recorded: results\/table1-paper\.json, measured 2026-12-01 \(no fresh runs in this store\)/,
-  );
+  assert.ok((t[0]!.note ?? '').includes(`recorded: ${SOURCE} (no fresh runs in this store)`));
   const long = formatTerminalTable(t[0]!, { layout: 'long' });
   assert.match(long, /^row \[r2\]\s+column\s+recorded \(n\)\s+paper\s+Δ$/m);
   assert.match(long, /^identity\s+violated-infonce\s+0\.057 ± 0\.036 \(3\)\s+0\.06 ± 0\.03\s+-0\.003 ✓$/m);

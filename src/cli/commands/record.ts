@@ -42,15 +42,20 @@ function reproduceCommand(name: string, opts: RecordOptions): string {
   return args.map(shellWord).join(' ');
 }
 
-/** --out, else the file the suite names for this preset under `recorded:`. */
+/** --out, else the one file the suite names for this preset under `recorded:`. */
 function outFile(suite: Suite, opts: RecordOptions): string {
   if (opts.out !== undefined) return path.resolve(opts.out);
-  const named = suite.recorded.find((r) => r.preset === opts.preset);
-  if (named === undefined)
+  const named = suite.recorded.filter((r) => r.preset === opts.preset);
+  if (named.length === 0)
     throw new SpecError('--out', [
       `--out: suite ${suite.id} names no recorded file for preset '${opts.preset}' (recorded: ${suite.recorded.map((r) => r.preset).join(', ') || 'none'}); give --out <file>`,
     ]);
-  return path.resolve(path.dirname(suite.file), named.file);
+  // Several files record different cells: which one these runs belong to is the user's to say.
+  if (named.length > 1)
+    throw new SpecError('--out', [
+      `--out: suite ${suite.id} names ${named.length} recorded files for preset '${opts.preset}' (${named.map((r) => r.file).join(', ')}); give --out <file>`,
+    ]);
+  return path.resolve(path.dirname(suite.file), named[0]!.file);
 }
 
 /** --merge: the recording already at `out` (validated against the suite), if there is one. */
@@ -121,7 +126,10 @@ export function addRecord(cli: Command): void {
     .command('record')
     .argument('<name>', `a suite under experiments/ (${listSuites().join(', ') || 'none found'})`)
     .description('Write the summaries of a suite’s finished runs to a JSON file to commit (trains nothing).')
-    .option('--out <file>', 'the JSON file (default: the file the suite names under recorded.<preset>)');
+    .option(
+      '--out <file>',
+      'the JSON file (default: the file the suite names under recorded.<preset>, if it names one)',
+    );
   addReadBackFlags(cmd)
     .option('--machine <text>', 'the machine, as the file states it (default: CPU count, model and platform)')
     .option('--note <text>', 'a note kept in the file (cells without runs are added to it)')
