@@ -21,16 +21,17 @@ export function recordedGroups(suite: Suite): RecordedGroup[] {
   return [...groups].map(([preset, files]) => ({ preset, files }));
 }
 
-/**
- * Where recorded results come from: "results/table1-paper.json, measured 2026-12-01"; with more
- * than one file, each followed by the columns it records.
- */
+/** Where one file's results come from: "results/table1-paper.json, measured 2026-12-01". */
+const fileSource = (r: RecordedTable): string => `${r.file}, measured ${r.data.measured}`;
+
+/** The columns a file records, e.g. "violated-adapted". */
+const columnsOf = (r: RecordedTable): string =>
+  [...new Set(Object.keys(r.data.cells).map((k) => k.split('/')[1]))].join(', ');
+
+/** Where a preset's recorded results come from; with more than one file, each names its columns. */
 export function recordedSource(g: RecordedGroup): string {
-  const columns = (r: RecordedTable): string =>
-    [...new Set(Object.keys(r.data.cells).map((k) => k.split('/')[1]))].join(', ');
-  return g.files
-    .map((r) => `${r.file}${g.files.length > 1 ? ` (${columns(r)})` : ''}, measured ${r.data.measured}`)
-    .join('; ');
+  if (g.files.length === 1) return fileSource(g.files[0]!);
+  return g.files.map((r) => `${r.file} (${columnsOf(r)}), measured ${r.data.measured}`).join('; ');
 }
 
 /** The recorded per-seed values of one metric, by cell (runs without the metric left out). */
@@ -92,7 +93,7 @@ export function withRecorded(suite: Suite, tables: TableInput[], preset: string)
 export function recordedNotes(suite: Suite): string[] {
   return suite.recorded.map(
     (r) =>
-      `Recorded results at preset '${r.preset}': ${recordedSource({ preset: r.preset, files: [r] })} on ${r.data.machine}, clab ${r.data.clabCode}` +
+      `Recorded results at preset '${r.preset}': ${fileSource(r)} on ${r.data.machine}, clab ${r.data.clabCode}` +
       `${r.data.note === '' ? '' : ` (${r.data.note})`}; trained by: ${r.data.command}`,
   );
 }
