@@ -1,10 +1,11 @@
-// Small helpers the cl-ica and content-style report builders share: a table cell of one metric
-// from a suite's finished runs, mean ± std formatting, and the diversity verdict of a cell's spec.
+// Small helpers the report builders share: a table cell of one metric from a suite's finished runs,
+// mean ± std formatting, the diversity verdict of a cell's spec, and the report of a suite with no
+// finished run yet.
 import { buildConditional, buildMarginal, latentSpaceOf, type ExperimentSpec } from '../../experiments/index.js';
 import { describeSpace, diversityDiagnostic, UniformSphere, type Marginal } from '../../latent/index.js';
 import { Generator } from '../../torch/index.js';
-import type { CellResult } from '../types.js';
-import type { SuiteRunData } from './index.js';
+import type { CellResult, ReportInput } from '../types.js';
+import type { SuiteReportContext, SuiteRunData } from './index.js';
 
 export const meanOf = (xs: readonly number[]): number =>
   xs.length === 0 ? Number.NaN : xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -95,4 +96,10 @@ export function notRunNote(skipped: { rows: string[]; columns: string[] }, prese
     : [
         `Not run at this preset ('${preset}'): ${parts.join('; ')}. The tables show the cells that ran; the full preset runs every cell.`,
       ];
+}
+
+/** The generic report with the claim and a note, while no run of the suite has finished. */
+export function noRunsReport({ suite, preset, generic }: SuiteReportContext): ReportInput {
+  const claim = suite.claim ? [`Claim tested: ${suite.claim}`] : [];
+  return { ...generic, notes: [...claim, `Suite ${suite.id}, preset '${preset}': no finished runs yet.`] };
 }

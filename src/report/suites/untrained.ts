@@ -13,6 +13,7 @@ import { buildData, buildEncoder, buildLoss, freshStream, runStreams, type RunSp
 import { metricKinds, type EvalContext } from '../../metrics/kinds.js';
 import { create } from '../../registry/kind.js';
 import { cat, noGrad, scope, type Tensor } from '../../torch/index.js';
+import type { SuiteRunData } from './index.js';
 
 const CHUNK = 500;
 
@@ -61,4 +62,26 @@ export function untrainedMetrics(run: RunSpec): { metrics: Record<string, number
     encoder.dispose();
     data.dispose();
   }
+}
+
+/**
+ * Per suite row, the untrained reference of each seed: `read` applied to the untrained metrics of
+ * the row's first run of that seed (the weights it started from), in seed order.
+ */
+export function untrainedByRow<T>(
+  rows: readonly string[],
+  runs: readonly SuiteRunData[],
+  specs: ReadonlyMap<string, RunSpec>,
+  read: (untrained: ReturnType<typeof untrainedMetrics>, run: SuiteRunData) => T,
+): Map<string, T[]> {
+  const byRow = new Map<string, T[]>();
+  for (const row of rows) {
+    const seen = new Set<number>();
+    for (const r of runs.filter((x) => x.row === row).sort((a, b) => a.meta.seed - b.meta.seed)) {
+      if (seen.has(r.meta.seed)) continue;
+      seen.add(r.meta.seed);
+      byRow.set(row, [...(byRow.get(row) ?? []), read(untrainedMetrics(specs.get(r.meta.id)!), r)]);
+    }
+  }
+  return byRow;
 }
