@@ -116,6 +116,21 @@ function seed(x: Float64Array, n: number, d: number, k: number, u: Float64Array)
   return centers;
 }
 
+/**
+ * One Lloyd run's working arrays: labels [n], squared distance of each point to its centre [n],
+ * coordinate sums [k·d] and sizes [k] of the clusters.
+ */
+interface Partition {
+  labels: Int32Array;
+  dist: Float64Array;
+  sums: Float64Array;
+  counts: Float64Array;
+}
+
+/**
+ * Lloyd's iterations (Lloyd 1982) from the seeded centres [k·d], which it updates in place; returns
+ * them with the number of iterations taken (stopping rules in the header).
+ */
 function lloyd(
   x: Float64Array,
   n: number,
@@ -125,57 +140,92 @@ function lloyd(
   maxIter: number,
   tolAbs: number,
 ): { centers: Float64Array; iterations: number } {
-  const labels = new Int32Array(n).fill(-1);
+  const p: Partition = {
+    labels: new Int32Array(n).fill(-1),
+    dist: new Float64Array(n),
+    sums: new Float64Array(k * d),
+    counts: new Float64Array(k),
+  };
   const prev = new Int32Array(n);
-  const dist = new Float64Array(n);
-  const sums = new Float64Array(k * d);
-  const counts = new Float64Array(k);
   let iterations = 0;
   for (let it = 0; it < maxIter; it++) {
-    prev.set(labels);
-    assign(x, n, d, centers, k, labels, dist);
+    prev.set(p.labels);
+    assign(x, n, d, centers, k, p.labels, p.dist);
     iterations = it + 1;
-    sums.fill(0);
-    counts.fill(0);
-    for (let i = 0; i < n; i++) {
-      const l = labels[i]!;
-      counts[l]! += 1;
-      for (let t = 0; t < d; t++) sums[l * d + t]! += x[i * d + t]!;
-    }
-    // Empty clusters take the point farthest from its centre (one point per empty cluster).
-    for (let j = 0; j < k; j++) {
-      if (counts[j]! > 0) continue;
-      let far = -1;
-      let farDist = -1;
-      for (let i = 0; i < n; i++)
-        if (counts[labels[i]!]! > 1 && dist[i]! > farDist) {
-          farDist = dist[i]!;
-          far = i;
-        }
-      if (far < 0) continue;
-      const from = labels[far]!;
-      counts[from]! -= 1;
-      for (let t = 0; t < d; t++) sums[from * d + t]! -= x[far * d + t]!;
-      labels[far] = j;
-      dist[far] = 0;
-      counts[j] = 1;
-      for (let t = 0; t < d; t++) sums[j * d + t] = x[far * d + t]!;
-    }
-    let shift = 0;
-    for (let j = 0; j < k; j++) {
-      if (counts[j]! === 0) continue;
-      for (let t = 0; t < d; t++) {
-        const v = sums[j * d + t]! / counts[j]!;
-        const diff = v - centers[j * d + t]!;
-        shift += diff * diff;
-        centers[j * d + t] = v;
-      }
-    }
-    let unchanged = true;
-    for (let i = 0; i < n && unchanged; i++) if (labels[i] !== prev[i]) unchanged = false;
-    if (unchanged || shift <= tolAbs) break;
+    sumClusters(x, d, p);
+    reseedEmpty(x, d, p);
+    const shift = moveCenters(centers, d, p);
+    // An unchanged assignment is a fixed point: the next step would move no centre.
+    if (sameLabels(p.labels, prev) || shift <= tolAbs) break;
   }
   return { centers, iterations };
+}
+
+/** Fills p.sums [k·d] and p.counts [k] with the coordinate sums and sizes of the clusters of p.labels. */
+function sumClusters(x: Float64Array, d: number, p: Partition): void {
+  p.sums.fill(0);
+  p.counts.fill(0);
+  for (let i = 0; i < p.labels.length; i++) {
+    const l = p.labels[i]!;
+    p.counts[l]! += 1;
+    for (let t = 0; t < d; t++) p.sums[l * d + t]! += x[i * d + t]!;
+  }
+}
+
+/** Gives each empty cluster the point farthest from its centre (one point each); updates p in place. */
+function reseedEmpty(x: Float64Array, d: number, p: Partition): void {
+  for (let j = 0; j < p.counts.length; j++) {
+    if (p.counts[j]! > 0) continue;
+    const far = farthestMovable(p);
+    if (far >= 0) moveToEmpty(x, d, p, far, j);
+  }
+}
+
+/**
+ * The point of largest p.dist (the first on ties) among clusters of more than one point, so that
+ * moving it empties no other cluster; −1 if there is none.
+ */
+function farthestMovable(p: Partition): number {
+  let far = -1;
+  let farDist = -1;
+  for (let i = 0; i < p.labels.length; i++)
+    if (p.counts[p.labels[i]!]! > 1 && p.dist[i]! > farDist) {
+      farDist = p.dist[i]!;
+      far = i;
+    }
+  return far;
+}
+
+/** Moves point i out of its cluster into the empty cluster j, as its only point; updates p in place. */
+function moveToEmpty(x: Float64Array, d: number, p: Partition, i: number, j: number): void {
+  const from = p.labels[i]!;
+  p.counts[from]! -= 1;
+  for (let t = 0; t < d; t++) p.sums[from * d + t]! -= x[i * d + t]!;
+  p.labels[i] = j;
+  p.dist[i] = 0;
+  p.counts[j] = 1;
+  for (let t = 0; t < d; t++) p.sums[j * d + t] = x[i * d + t]!;
+}
+
+/** Moves each non-empty centre [k·d] to its cluster mean, in place; returns the squared shift Σ_c |c_new − c_old|². */
+function moveCenters(centers: Float64Array, d: number, p: Partition): number {
+  let shift = 0;
+  for (let j = 0; j < p.counts.length; j++) {
+    if (p.counts[j]! === 0) continue;
+    for (let t = 0; t < d; t++) {
+      const v = p.sums[j * d + t]! / p.counts[j]!;
+      const diff = v - centers[j * d + t]!;
+      shift += diff * diff;
+      centers[j * d + t] = v;
+    }
+  }
+  return shift;
+}
+
+/** Whether two labelings [n] are equal element by element. */
+function sameLabels(a: Int32Array, b: Int32Array): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /**

@@ -19,21 +19,8 @@ export interface KnnOptions {
   chunk?: number;
 }
 
-/**
- * Cosine k-NN classification accuracy of testX given labelled trainX.
- *
- * Shapes: trainX [n, d], testX [m, d] (float); trainY [n], testY [m] integer labels.
- * @example
- * const acc = knnAccuracy(fTrain, yTrain, fTest, yTest, { k: 20 });
- */
-export function knnAccuracy(
-  trainX: Tensor,
-  trainY: Tensor,
-  testX: Tensor,
-  testY: Tensor,
-  options: KnnOptions = {},
-): number {
-  const fn = 'knnAccuracy()';
+/** Checks shapes, label dtype and finiteness of both sets; returns n (train rows) and m (test rows). */
+function checkData(fn: string, trainX: Tensor, trainY: Tensor, testX: Tensor, testY: Tensor): { n: number; m: number } {
   if (trainX.ndim !== 2 || testX.ndim !== 2)
     throw new RangeError(
       `${fn}: features must be 2-d [n, d], got [${trainX.shape.join(', ')}] and [${testX.shape.join(', ')}]`,
@@ -51,43 +38,82 @@ export function knnAccuracy(
   const n = trainX.size(0);
   const m = testX.size(0);
   if (n < 1 || m < 1) throw new RangeError(`${fn}: train and test sets must be non-empty`);
+  return { n, m };
+}
+
+/** The neighbour count k (clipped to the n train rows) and the chunk size, checked. */
+function checkOptions(fn: string, options: KnnOptions, n: number): { k: number; chunk: number } {
   const { k: kWanted = 20, chunk = 1024 } = options;
   if (!Number.isInteger(kWanted) || kWanted < 1)
     throw new RangeError(`${fn}: k must be a positive integer, got ${String(kWanted)}`);
   if (!Number.isInteger(chunk) || chunk < 1)
     throw new RangeError(`${fn}: chunk must be a positive integer, got ${String(chunk)}`);
-  const k = Math.min(kWanted, n);
+  return { k: Math.min(kWanted, n), chunk };
+}
+
+/** The number of classes C (given, or max label + 1), checked against the labels of both sets. */
+function checkClasses(fn: string, trainY: Tensor, testY: Tensor, given: number | undefined): number {
+  const maxLabel = Math.max(trainY.max().item(), testY.max().item());
+  const classes = given ?? maxLabel + 1;
+  if (
+    !Number.isInteger(classes) ||
+    classes < 1 ||
+    maxLabel >= classes ||
+    Math.min(trainY.min().item(), testY.min().item()) < 0
+  )
+    throw new RangeError(`${fn}: labels must lie in [0, ${classes - 1}]`);
+  return classes;
+}
+
+/**
+ * Cosine k-NN classification accuracy of testX given labelled trainX.
+ *
+ * Shapes: trainX [n, d], testX [m, d] (float); trainY [n], testY [m] integer labels.
+ * @example
+ * const acc = knnAccuracy(fTrain, yTrain, fTest, yTest, { k: 20 });
+ */
+export function knnAccuracy(
+  trainX: Tensor,
+  trainY: Tensor,
+  testX: Tensor,
+  testY: Tensor,
+  options: KnnOptions = {},
+): number {
+  const fn = 'knnAccuracy()';
+  const { n, m } = checkData(fn, trainX, trainY, testX, testY);
+  const { k, chunk } = checkOptions(fn, options, n);
   return noGrad(() =>
     scope(() => {
-      const maxLabel = Math.max(trainY.max().item(), testY.max().item());
-      const classes = options.classes ?? maxLabel + 1;
-      if (
-        !Number.isInteger(classes) ||
-        classes < 1 ||
-        maxLabel >= classes ||
-        Math.min(trainY.min().item(), testY.min().item()) < 0
-      )
-        throw new RangeError(`${fn}: labels must lie in [0, ${classes - 1}]`);
+      const classes = checkClasses(fn, trainY, testY, options.classes);
       const train = F.normalize(trainX.to('float32'), 1);
       const test = F.normalize(testX.to('float32'), 1);
       const yTrain = trainY.long();
       const yTest = testY.long();
       let correct = 0;
       for (let start = 0; start < m; start += chunk) {
-        correct += scope(() => {
-          const rows = Math.min(chunk, m - start);
-          const sim = test.narrow(0, start, rows).matmul(train.T); // [rows, n]
-          const [vals, idx] = sim.topk(k, 1);
-          const neighbourLabels = yTrain.indexSelect(0, idx.reshape(-1)).reshape(rows, k);
-          const votes = zeros([rows, classes]).scatterAdd(1, neighbourLabels, vals.div(2 * k + 1).add(1));
-          return votes
+        const rows = Math.min(chunk, m - start);
+        correct += scope(() =>
+          votes(test.narrow(0, start, rows), train, yTrain, k, classes)
             .argmax(1)
             .eq(yTest.narrow(0, start, rows))
             .sum()
-            .item();
-        });
+            .item(),
+        );
       }
       return correct / m;
     }),
   );
+}
+
+/**
+ * Header steps 2–3: the votes [r, C] of each unit query row (query [r, d]) from its k most similar
+ * unit train rows (train [n, d], labels yTrain [n]). Each neighbour adds 1 + similarity/(2k+1):
+ * k similarities in [−1, 1] sum to less than ½ after the division, so they only break ties.
+ */
+function votes(query: Tensor, train: Tensor, yTrain: Tensor, k: number, classes: number): Tensor {
+  const rows = query.size(0);
+  const sim = query.matmul(train.T); // [rows, n]
+  const [vals, idx] = sim.topk(k, 1);
+  const neighbourLabels = yTrain.indexSelect(0, idx.reshape(-1)).reshape(rows, k);
+  return zeros([rows, classes]).scatterAdd(1, neighbourLabels, vals.div(2 * k + 1).add(1));
 }
