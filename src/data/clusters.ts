@@ -75,6 +75,41 @@ export function clusterGap(intertwine: number): number {
  * const [a, b] = [data.augment(idx, g), data.augment(idx, g)];   // positive pairs
  */
 export function clusteredData(options: ClusteredDataOptions): ClusteredData {
+  checkOptions(options);
+  const { clusters, pointsPerCluster, dim, intertwine, gen } = options;
+  const gap = clusterGap(intertwine);
+  const layout = clusterLayout(randomFrame(dim, clusters, gen), dim, clusters, pointsPerCluster, gap);
+  const labels = tensor(Array.from(layout.cluster), [layout.n], 'int64');
+  const points = embed(
+    layout,
+    Array.from({ length: layout.n }, (_, p) => p),
+    new Float64Array(layout.n),
+  );
+  return {
+    points,
+    labels,
+    gap,
+    minSetDistance: setDistanceBound(gap),
+    augment: (indices, g) => augmentPoints(layout, indices, g),
+    curvePoint: (indices, t) => curvePoints(layout, indices, t),
+  };
+}
+
+/** Where the points and their curves lie: the frame and, per point, its cluster j and offset o_i. */
+interface ClusterLayout {
+  /** Number of points, clusters · pointsPerCluster. */
+  n: number;
+  dim: number;
+  /** Frame rows q_0..q_{3·clusters−1} [3·clusters, dim], row-major: c_j, u_j, v_j at rows 3j, 3j+1, 3j+2. */
+  frame: Float64Array;
+  /** Cluster of each point [n]. */
+  cluster: Int32Array;
+  /** Offset o_i of each point along its cluster's v_j [n]. */
+  offset: Float64Array;
+}
+
+/** Returns nothing: throws a TypeError or RangeError naming the first option out of range. */
+function checkOptions(options: ClusteredDataOptions): void {
   const fn = 'clusteredData()';
   const { clusters, pointsPerCluster: m, dim, intertwine, gen } = options;
   if (!(gen instanceof Generator)) throw new TypeError(`${fn}: options.gen must be a Generator`);
@@ -86,15 +121,22 @@ export function clusteredData(options: ClusteredDataOptions): ClusteredData {
     throw new RangeError(`${fn}: dim must be an integer >= 3·clusters = ${3 * clusters}, got ${String(dim)}`);
   if (typeof intertwine !== 'number' || !(intertwine >= 0 && intertwine <= 1))
     throw new RangeError(`${fn}: intertwine must be a number in [0, 1], got ${String(intertwine)}`);
+}
+
+/** min(g_min, √2): no two augmentation sets are closer (see the file header). */
+function setDistanceBound(gap: number): number {
   const L = CLUSTER_CURVE_HALF_LENGTH;
   const a = CLUSTER_CURVE_AMPLITUDE;
-  const gap = clusterGap(intertwine);
-  const minSetDistance = Math.min(gap / Math.sqrt(1 + ((a * Math.PI) / L) ** 2), Math.SQRT2);
-  const n = clusters * m;
+  return Math.min(gap / Math.sqrt(1 + ((a * Math.PI) / L) ** 2), Math.SQRT2);
+}
 
-  // Frame rows q_0..q_{3·clusters−1} (columns of Q of a Gaussian matrix), row-major in plain
-  // float64 so the returned closures hold no tensor a caller's scope could free.
-  const frame = noGrad(() =>
+/**
+ * The frame rows q_0..q_{3·clusters−1} [3·clusters, dim] (columns of Q of a Gaussian matrix, one randn
+ * [dim, dim] draw), row-major in plain float64 so the data's methods hold no tensor a caller's scope
+ * could free.
+ */
+function randomFrame(dim: number, clusters: number, gen: Generator): Float64Array {
+  return noGrad(() =>
     scope(() =>
       linalg
         .qr(randn([dim, dim], gen, 'float64'))
@@ -103,54 +145,60 @@ export function clusteredData(options: ClusteredDataOptions): ClusteredData {
         .toFloat64Array(),
     ),
   );
-  // Per point: its centre row, u row, v row (as indices into the frame) and offset.
+}
+
+/** The layout of `clusters` clusters of m points on the frame, neighbouring curves `gap` apart. */
+function clusterLayout(frame: Float64Array, dim: number, clusters: number, m: number, gap: number): ClusterLayout {
+  const n = clusters * m;
   const cluster = Int32Array.from({ length: n }, (_, p) => Math.floor(p / m));
   const offset = Float64Array.from({ length: n }, (_, p) => ((p % m) - (m - 1) / 2) * gap);
-  const labels = tensor(Array.from(cluster), [n], 'int64');
+  return { n, dim, frame, cluster, offset };
+}
 
-  const indexArray = (who: string, indices: Tensor | readonly number[]): number[] => {
-    const idx = indices instanceof Tensor ? noGrad(() => indices.toArray()) : Array.from(indices);
-    for (const i of idx)
-      if (!Number.isInteger(i) || i < 0 || i >= n)
-        throw new RangeError(`${who}: indices must be integers in [0, ${n - 1}], got ${i}`);
-    return idx;
-  };
-  // Coefficients [len, 3·clusters] on the frame rows: 1 on c_j, L·t on u_j, o_i + a·sin(πt) on v_j.
-  const embed = (idx: number[], t: ArrayLike<number>): Tensor => {
-    const out = new Float32Array(idx.length * dim);
-    idx.forEach((p, r) => {
-      const row = 3 * cluster[p]!;
-      const tr = t[r]!;
-      const cu = L * tr;
-      const cv = offset[p]! + a * Math.sin(Math.PI * tr);
-      for (let e = 0; e < dim; e++)
-        out[r * dim + e] = frame[row * dim + e]! + cu * frame[(row + 1) * dim + e]! + cv * frame[(row + 2) * dim + e]!;
-    });
-    return tensor(out, [idx.length, dim], 'float32');
-  };
-  const points = embed(
-    Array.from({ length: n }, (_, p) => p),
-    new Float64Array(n),
-  );
-  return {
-    points,
-    labels,
-    gap,
-    minSetDistance,
-    augment(indices: Tensor | readonly number[], g: Generator): Tensor {
-      const idx = indexArray('augment()', indices);
-      if (!(g instanceof Generator)) throw new TypeError('augment(): gen must be a Generator');
-      const t = scope(() => rand([idx.length], g, 'float64').mul(2).sub(1).toFloat64Array());
-      return embed(idx, t);
-    },
-    curvePoint(indices: Tensor | readonly number[], t: Tensor | readonly number[]): Tensor {
-      const idx = indexArray('curvePoint()', indices);
-      const tt = t instanceof Tensor ? noGrad(() => t.toArray()) : Array.from(t);
-      if (tt.length !== idx.length)
-        throw new RangeError(`curvePoint(): need one t per index, got ${tt.length} for ${idx.length}`);
-      for (const v of tt)
-        if (!(v >= -1 && v <= 1)) throw new RangeError(`curvePoint(): t must lie in [−1, 1], got ${v}`);
-      return embed(idx, tt);
-    },
-  };
+/** The indices as plain numbers; a RangeError (from `who`) unless each is an integer in [0, n − 1]. */
+function indexArray(who: string, indices: Tensor | readonly number[], n: number): number[] {
+  const idx = indices instanceof Tensor ? noGrad(() => indices.toArray()) : Array.from(indices);
+  for (const i of idx)
+    if (!Number.isInteger(i) || i < 0 || i >= n)
+      throw new RangeError(`${who}: indices must be integers in [0, ${n - 1}], got ${i}`);
+  return idx;
+}
+
+/** γ_i(t) per listed point i and its t [len, dim] float32: 1 on c_j, L·t on u_j, o_i + a·sin(πt) on v_j. */
+function embed(layout: ClusterLayout, idx: number[], t: ArrayLike<number>): Tensor {
+  const { dim, frame, cluster, offset } = layout;
+  const L = CLUSTER_CURVE_HALF_LENGTH;
+  const a = CLUSTER_CURVE_AMPLITUDE;
+  const out = new Float32Array(idx.length * dim);
+  idx.forEach((p, r) => {
+    const row = 3 * cluster[p]!;
+    const tr = t[r]!;
+    const cu = L * tr;
+    const cv = offset[p]! + a * Math.sin(Math.PI * tr);
+    for (let e = 0; e < dim; e++)
+      out[r * dim + e] = frame[row * dim + e]! + cu * frame[(row + 1) * dim + e]! + cv * frame[(row + 2) * dim + e]!;
+  });
+  return tensor(out, [idx.length, dim], 'float32');
+}
+
+/** One augmentation of each listed point [len, dim] float32: γ_i(t) with t ~ U[−1, 1] from gen. */
+function augmentPoints(layout: ClusterLayout, indices: Tensor | readonly number[], gen: Generator): Tensor {
+  const idx = indexArray('augment()', indices, layout.n);
+  if (!(gen instanceof Generator)) throw new TypeError('augment(): gen must be a Generator');
+  const t = scope(() => rand([idx.length], gen, 'float64').mul(2).sub(1).toFloat64Array());
+  return embed(layout, idx, t);
+}
+
+/** γ_i(t) at the given curve parameters [len, dim] float32, one t ∈ [−1, 1] per index. */
+function curvePoints(
+  layout: ClusterLayout,
+  indices: Tensor | readonly number[],
+  t: Tensor | readonly number[],
+): Tensor {
+  const idx = indexArray('curvePoint()', indices, layout.n);
+  const tt = t instanceof Tensor ? noGrad(() => t.toArray()) : Array.from(t);
+  if (tt.length !== idx.length)
+    throw new RangeError(`curvePoint(): need one t per index, got ${tt.length} for ${idx.length}`);
+  for (const v of tt) if (!(v >= -1 && v <= 1)) throw new RangeError(`curvePoint(): t must lie in [−1, 1], got ${v}`);
+  return embed(layout, idx, tt);
 }

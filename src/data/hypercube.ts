@@ -118,58 +118,16 @@ export function spuriousRepresentation(x: Tensor, k: number = HYPERCUBE_DEFAULT_
  * const [a, b] = [task.augment(x, gAug), task.augment(x, gAug)];   // a positive pair per row
  */
 export function hypercubeTask(options: HypercubeOptions): HypercubeTask {
-  const fn = 'hypercubeTask()';
   const { D = HYPERCUBE_DEFAULT_D, k = HYPERCUBE_DEFAULT_K, gen } = options;
-  if (!(gen instanceof Generator)) throw new TypeError(`${fn}: options.gen must be a Generator`);
-  if (!Number.isInteger(D) || D < 2) throw new RangeError(`${fn}: D must be an integer >= 2, got ${String(D)}`);
-  if (!Number.isInteger(k) || k < 1 || k >= D || k % 2 === 0)
-    throw new RangeError(
-      `${fn}: k must be an odd integer in [1, D − 1 = ${D - 1}] (odd so that w·x is never 0), got ${String(k)}`,
-    );
-  const w = scope(() =>
-    randint(0, 2, [k], gen)
-      .toArray()
-      .map((b) => 2 * b - 1),
-  );
-  const label = (x: Tensor): Tensor => {
-    checkX('label()', x, D);
-    return noGrad(() =>
-      scope(() =>
-        x
-          .narrow(1, 0, k)
-          .to('float32')
-          .sign()
-          .matmul(tensor(w, [k], 'float32'))
-          .gt(0)
-          .long(),
-      ),
-    );
-  };
+  checkOptions(D, k, gen);
+  const w = labelWeights(k, gen);
+  const label = (x: Tensor): Tensor => cubeLabel(x, D, w);
   return {
     D,
     k,
     w,
-    sample(n: number, g: Generator): HypercubeSample {
-      if (!Number.isInteger(n) || n < 1)
-        throw new RangeError(`sample(): n must be a positive integer, got ${String(n)}`);
-      return noGrad(() =>
-        scope(() => {
-          const x = randint(0, 2, [n, D], g).to('float32').mul(2).sub(1);
-          return { x, y: label(x) };
-        }),
-      );
-    },
-    augment(x: Tensor, g: Generator): Tensor {
-      checkX('augment()', x, D);
-      return noGrad(() =>
-        scope(() => {
-          const n = x.size(0);
-          // 1 − U[0, 1) is uniform on (0, 1].
-          const s = rand([n, D - k], g).rsub(1);
-          return cat([x.narrow(1, 0, k), x.narrow(1, k, D - k).mul(s)], 1).to('float32');
-        }),
-      );
-    },
+    sample: (n, g) => sampleCube(n, D, g, label),
+    augment: (x, g) => augmentCube(x, D, k, g),
     label,
     perfectRepresentation(x: Tensor): Tensor {
       checkX('perfectRepresentation()', x, D);
@@ -184,4 +142,64 @@ export function hypercubeTask(options: HypercubeOptions): HypercubeTask {
       return hypercubePermutation(x, k);
     },
   };
+}
+
+/** Returns nothing: throws a TypeError or RangeError naming the first option out of range. */
+function checkOptions(D: number, k: number, gen: Generator): void {
+  const fn = 'hypercubeTask()';
+  if (!(gen instanceof Generator)) throw new TypeError(`${fn}: options.gen must be a Generator`);
+  if (!Number.isInteger(D) || D < 2) throw new RangeError(`${fn}: D must be an integer >= 2, got ${String(D)}`);
+  if (!Number.isInteger(k) || k < 1 || k >= D || k % 2 === 0)
+    throw new RangeError(
+      `${fn}: k must be an odd integer in [1, D − 1 = ${D - 1}] (odd so that w·x is never 0), got ${String(k)}`,
+    );
+}
+
+/** The label weights w ∈ {±1}^k: one `randint` draw of k bits from gen. */
+function labelWeights(k: number, gen: Generator): number[] {
+  return scope(() =>
+    randint(0, 2, [k], gen)
+      .toArray()
+      .map((b) => 2 * b - 1),
+  );
+}
+
+/** y = 1[w·sign(x_{1..k}) > 0] [n] int64, for inputs or augmented inputs x [n, D]. */
+function cubeLabel(x: Tensor, D: number, w: number[]): Tensor {
+  checkX('label()', x, D);
+  return noGrad(() =>
+    scope(() =>
+      x
+        .narrow(1, 0, w.length)
+        .to('float32')
+        .sign()
+        .matmul(tensor(w, [w.length], 'float32'))
+        .gt(0)
+        .long(),
+    ),
+  );
+}
+
+/** n inputs x [n, D] float32 uniform on {±1}^D (one randint draw from gen) and their labels y [n] int64. */
+function sampleCube(n: number, D: number, gen: Generator, label: (x: Tensor) => Tensor): HypercubeSample {
+  if (!Number.isInteger(n) || n < 1) throw new RangeError(`sample(): n must be a positive integer, got ${String(n)}`);
+  return noGrad(() =>
+    scope(() => {
+      const x = randint(0, 2, [n, D], gen).to('float32').mul(2).sub(1);
+      return { x, y: label(x) };
+    }),
+  );
+}
+
+/** One augmentation per row of x [n, D] → [n, D] float32: x_{k+1..D} scaled by one rand draw [n, D − k]. */
+function augmentCube(x: Tensor, D: number, k: number, gen: Generator): Tensor {
+  checkX('augment()', x, D);
+  return noGrad(() =>
+    scope(() => {
+      const n = x.size(0);
+      // 1 − U[0, 1) is uniform on (0, 1].
+      const s = rand([n, D - k], gen).rsub(1);
+      return cat([x.narrow(1, 0, k), x.narrow(1, k, D - k).mul(s)], 1).to('float32');
+    }),
+  );
 }

@@ -223,73 +223,135 @@ function optionOverrides(options: SuiteOptions): string[] {
 /** Loads and validates a suite; every cell is resolved (preset, overrides) before any work starts. */
 export function loadSuite(file: string, options: SuiteOptions = {}): Suite {
   const set = optionOverrides(options);
-  const raw = readYaml(file);
-  const parsed = SuiteSchema.safeParse(raw);
-  if (!parsed.success)
-    throw new SpecError(
-      file,
-      parsed.error.issues.map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`),
-    );
-  const s = parsed.data;
-  const dir = path.dirname(file);
-  const base = readYaml(path.join(dir, s.base));
-  if (!isRecord(base)) throw new SpecError(path.join(dir, s.base), ['(top level): expected a mapping of settings']);
-  const cells: SuiteCell[] = [];
-  const problems: string[] = [];
-  for (const key of Object.keys(s.cells)) {
-    const [r, c] = key.split('/');
-    if (r === undefined || c === undefined || !(r in s.rows) || !(c in s.columns))
-      problems.push(
-        `cells.${key}: not a row/column of this suite (rows: ${Object.keys(s.rows).join(', ')}; columns: ${Object.keys(s.columns).join(', ')})`,
-      );
-  }
-  problems.push(...presetCellIssues(s, base));
-  const only = options.preset === undefined ? undefined : s.presetCells[options.preset];
-  const rows = Object.keys(s.rows).filter((r) => only?.rows === undefined || only.rows.includes(r));
-  const columns = Object.keys(s.columns).filter((c) => only?.columns === undefined || only.columns.includes(c));
+  const s = readSuiteFile(file);
+  const base = readBaseSpec(file, s.base);
+  const problems = [...cellKeyIssues(s), ...presetCellIssues(s, base)];
+  const grid = gridAtPreset(s, options.preset);
   const chosen = cellSelector(options.cells, Object.keys(s.rows), Object.keys(s.columns));
-  problems.push(...chosen.problems);
-  for (const row of rows) {
-    const rowOver = s.rows[row]!;
-    for (const column of columns) {
-      const colOver = s.columns[column]!;
-      const cellOver = s.cells[`${row}/${column}`];
-      if (cellOver === null || !chosen.selects(row, column)) continue;
-      const merged = deepMerge(deepMerge(deepMerge(base, rowOver), colOver), cellOver ?? {});
-      merged['name'] = `${s.suite}/${slug(row)}/${slug(column)}`;
-      if (options.data !== undefined && !dataTakesPath(merged)) {
-        problems.push(
-          `--data: the cells of suite ${s.suite} do not read a dataset from a path (data.kind '${String((merged['data'] as Json | undefined)?.['kind'] ?? 'latents')}')`,
-        );
-        continue;
-      }
-      try {
-        cells.push({
-          row,
-          column,
-          spec: resolveSpec(merged, {
-            source: `${file} [${row}/${column}]`,
-            ...(options.preset !== undefined ? { preset: options.preset } : {}),
-            set,
-          }),
-        });
-      } catch (e) {
-        if (e instanceof SpecError)
-          problems.push(...e.issues.map((i) => (i.startsWith('--') ? i : `${row}/${column}: ${i}`)));
-        else throw e;
-      }
-    }
-  }
-  const recorded = loadRecorded(dir, s.recorded, {
+  const resolved = resolveCells({ file, s, base, options, set, selects: chosen.selects }, grid);
+  const recorded = loadRecorded(path.dirname(file), s.recorded, {
     suite: s.suite,
     metric: s.metric,
     rows: Object.keys(s.rows),
     columns: Object.keys(s.columns),
   });
-  problems.push(...recorded.problems);
-  if (options.cells !== undefined && cells.length === 0 && problems.length === 0)
+  problems.push(...chosen.problems, ...resolved.problems, ...recorded.problems);
+  if (options.cells !== undefined && resolved.cells.length === 0 && problems.length === 0)
     problems.push(`--cells: ${options.cells.join(',')} selects no cell that runs at this preset`);
   if (problems.length > 0) throw new SpecError(file, [...new Set(problems)]);
+  return suiteOf(s, file, grid, resolved.cells, recorded.tables);
+}
+
+/** A suite file as SuiteSchema reads it. */
+type SuiteFile = z.output<typeof SuiteSchema>;
+
+/** The rows and columns that run, in the file's order. */
+interface Grid {
+  rows: string[];
+  columns: string[];
+}
+
+/** What resolving a cell needs: the suite, its base spec, the options and the `--set` overrides they stand for. */
+interface CellContext {
+  file: string;
+  s: SuiteFile;
+  base: Json;
+  options: SuiteOptions;
+  set: string[];
+  selects: (row: string, column: string) => boolean;
+}
+
+/** The suite file, parsed; a SpecError lists every schema problem at its key path. */
+function readSuiteFile(file: string): SuiteFile {
+  const parsed = SuiteSchema.safeParse(readYaml(file));
+  if (!parsed.success)
+    throw new SpecError(
+      file,
+      parsed.error.issues.map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`),
+    );
+  return parsed.data;
+}
+
+/** The base spec (`base`, relative to the suite file) as a mapping of settings, not yet validated. */
+function readBaseSpec(file: string, base: string): Json {
+  const baseFile = path.join(path.dirname(file), base);
+  const spec = readYaml(baseFile);
+  if (!isRecord(spec)) throw new SpecError(baseFile, ['(top level): expected a mapping of settings']);
+  return spec;
+}
+
+/** `cells:` keys that are not `row/column` of this suite (one problem each). */
+function cellKeyIssues(s: SuiteFile): string[] {
+  const rows = Object.keys(s.rows);
+  const columns = Object.keys(s.columns);
+  return Object.keys(s.cells)
+    .filter((key) => {
+      const [r, c] = key.split('/');
+      return r === undefined || c === undefined || !(r in s.rows) || !(c in s.columns);
+    })
+    .map(
+      (key) =>
+        `cells.${key}: not a row/column of this suite (rows: ${rows.join(', ')}; columns: ${columns.join(', ')})`,
+    );
+}
+
+/** The rows and columns that run at the preset (presetCells); every one without a preset or a list. */
+function gridAtPreset(s: SuiteFile, preset: string | undefined): Grid {
+  const only = preset === undefined ? undefined : s.presetCells[preset];
+  return {
+    rows: Object.keys(s.rows).filter((r) => only?.rows === undefined || only.rows.includes(r)),
+    columns: Object.keys(s.columns).filter((c) => only?.columns === undefined || only.columns.includes(c)),
+  };
+}
+
+/** The grid's existing, selected cells, resolved row by row, and the problems of those that do not resolve. */
+function resolveCells(ctx: CellContext, grid: Grid): { cells: SuiteCell[]; problems: string[] } {
+  const cells: SuiteCell[] = [];
+  const problems: string[] = [];
+  for (const row of grid.rows)
+    for (const column of grid.columns) {
+      const cellOver = ctx.s.cells[`${row}/${column}`];
+      if (cellOver === null || !ctx.selects(row, column)) continue;
+      const outcome = resolveCell(ctx, row, column, mergedCell(ctx, row, column, cellOver));
+      if (Array.isArray(outcome)) problems.push(...outcome);
+      else cells.push(outcome);
+    }
+  return { cells, problems };
+}
+
+/** A cell's unvalidated spec: base ⊕ row ⊕ column ⊕ cell, named `<suite>/<row>/<column>`. */
+function mergedCell(ctx: CellContext, row: string, column: string, cellOver: Json | undefined): Json {
+  const { s, base } = ctx;
+  const merged = deepMerge(deepMerge(deepMerge(base, s.rows[row]!), s.columns[column]!), cellOver ?? {});
+  merged['name'] = `${s.suite}/${slug(row)}/${slug(column)}`;
+  return merged;
+}
+
+/** The cell with its resolved spec (preset, overrides), or the problems that keep it from running. */
+function resolveCell(ctx: CellContext, row: string, column: string, merged: Json): SuiteCell | string[] {
+  if (ctx.options.data !== undefined && !dataTakesPath(merged))
+    return [
+      `--data: the cells of suite ${ctx.s.suite} do not read a dataset from a path (data.kind '${String((merged['data'] as Json | undefined)?.['kind'] ?? 'latents')}')`,
+    ];
+  const { preset } = ctx.options;
+  try {
+    const source = `${ctx.file} [${row}/${column}]`;
+    return {
+      row,
+      column,
+      spec: resolveSpec(merged, { source, ...(preset !== undefined ? { preset } : {}), set: ctx.set }),
+    };
+  } catch (e) {
+    // An issue with an option itself (`--preset: …`) is the same for every cell: unprefixed, it is listed once.
+    if (e instanceof SpecError) return e.issues.map((i) => (i.startsWith('--') ? i : `${row}/${column}: ${i}`));
+    throw e;
+  }
+}
+
+/** The loaded suite: the file's settings, the cells that run, and the published and recorded numbers. */
+function suiteOf(s: SuiteFile, file: string, grid: Grid, cells: SuiteCell[], recorded: RecordedTable[]): Suite {
+  const { published, alsoPublished } = publishedOf(s, path.dirname(file));
+  const series = seriesOf(s);
   return {
     id: s.suite,
     title: s.title,
@@ -298,38 +360,43 @@ export function loadSuite(file: string, options: SuiteOptions = {}): Suite {
     ...(s.report !== undefined ? { report: s.report } : {}),
     ...(s.claim !== undefined ? { claim: s.claim } : {}),
     alsoReport: s.alsoReport,
-    rows,
-    columns,
+    rows: grid.rows,
+    columns: grid.columns,
     skipped: {
-      rows: Object.keys(s.rows).filter((r) => !rows.includes(r)),
-      columns: Object.keys(s.columns).filter((c) => !columns.includes(c)),
+      rows: Object.keys(s.rows).filter((r) => !grid.rows.includes(r)),
+      columns: Object.keys(s.columns).filter((c) => !grid.columns.includes(c)),
     },
     cells,
-    published: renameRows(
-      s.published === undefined ? {} : loadPublished(dir, s.published, s.publishedSeries),
-      s.publishedRows,
-    ),
+    published,
     metricNotes: s.metricNotes,
-    alsoPublished: Object.fromEntries(
-      Object.entries(s.alsoPublished).map(([m, ref]) => [m, renameRows(loadPublished(dir, ref), s.publishedRows)]),
-    ),
+    alsoPublished,
     ...(s.theory !== undefined ? { theory: s.theory } : {}),
-    ...(s.publishedSeries !== undefined
-      ? {
-          series: {
-            x: s.publishedSeries.x,
-            y: s.publishedSeries.y,
-            columnX: columnValues(Object.keys(s.columns), s.publishedSeries.column),
-          },
-        }
-      : {}),
-    recorded: recorded.tables,
+    ...(series !== undefined ? { series } : {}),
+    recorded,
     file,
   };
 }
 
+/** The published cells of the metric and of the extra metrics, under the suite's row names. */
+function publishedOf(s: SuiteFile, dir: string): Pick<Suite, 'published' | 'alsoPublished'> {
+  const rename = (cells: PublishedCells): PublishedCells => renameRows(cells, s.publishedRows);
+  return {
+    published: rename(s.published === undefined ? {} : loadPublished(dir, s.published, s.publishedSeries)),
+    alsoPublished: Object.fromEntries(
+      Object.entries(s.alsoPublished).map(([m, ref]) => [m, rename(loadPublished(dir, ref))]),
+    ),
+  };
+}
+
+/** For a curve suite (publishedSeries): the axis names and each column's x value; otherwise undefined. */
+function seriesOf(s: SuiteFile): Suite['series'] {
+  if (s.publishedSeries === undefined) return undefined;
+  const { x, y, column } = s.publishedSeries;
+  return { x, y, columnX: columnValues(Object.keys(s.columns), column) };
+}
+
 /** The presets a suite's cells know: the base spec's and those its rows, columns and cells add. */
-function presetNames(s: z.output<typeof SuiteSchema>, base: Json): Set<string> {
+function presetNames(s: SuiteFile, base: Json): Set<string> {
   const names = new Set<string>();
   for (const over of [base, ...Object.values(s.rows), ...Object.values(s.columns), ...Object.values(s.cells)])
     if (over !== null && isRecord(over['presets'])) for (const p of Object.keys(over['presets'])) names.add(p);
@@ -340,7 +407,7 @@ function presetNames(s: z.output<typeof SuiteSchema>, base: Json): Set<string> {
  * presetCells names presets the cells know and rows and columns the suite has: a misspelt name
  * would otherwise silently run nothing (or everything) at that preset.
  */
-function presetCellIssues(s: z.output<typeof SuiteSchema>, base: Json): string[] {
+function presetCellIssues(s: SuiteFile, base: Json): string[] {
   const out: string[] = [];
   const presets = presetNames(s, base);
   for (const [preset, only] of Object.entries(s.presetCells)) {
