@@ -25,3 +25,13 @@ export class FileFormatError extends Error {
     this.source = source;
   }
 }
+
+/** Rejects the input being read: throws a `FileFormatError` naming the problem (never returns). */
+export type Fail = (problem: string) => never;
+
+/** A `Fail` for one source: its errors name the format and the source. */
+export function failFor(format: string, source: string): Fail {
+  return (problem: string): never => {
+    throw new FileFormatError(format, source, problem);
+  };
+}

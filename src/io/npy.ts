@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import type { Dtype, Tensor } from '../torch/index.js';
 import { writeFileAtomic } from './atomic.js';
 import { firstInvalidBool, ITEM_SIZE, numelOf, tensorBytes, tensorFromBytes } from './bytes.js';
-import { FileFormatError } from './errors.js';
+import { failFor, type Fail } from './errors.js';
 
 const MAGIC = Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]); // \x93NUMPY
 const ALIGN = 64;
@@ -107,7 +107,7 @@ class LiteralParser {
   #pos = 0;
   constructor(
     private readonly text: string,
-    private readonly fail: (problem: string) => never,
+    private readonly fail: Fail,
   ) {}
 
   #skipSpace(): void {
@@ -180,18 +180,8 @@ class LiteralParser {
   }
 }
 
-/**
- * Decodes .npy bytes (versions 1.0–3.0; C order; f4, f8, i8, i4, b1, u1 in either byte order).
- * Anything else throws a `FileFormatError` naming `source` and the problem.
- *
- * @example
- * const x = decodeNpy(fs.readFileSync('z.npy'), 'z.npy');
- */
-export function decodeNpy(bytes: Uint8Array, source = '<buffer>'): Tensor {
-  const fail = (problem: string): never => {
-    throw new FileFormatError(FORMAT, source, problem);
-  };
-  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+/** The major version and where the header and the data start (byte offsets), read from the preamble. */
+function readPreamble(buf: Buffer, fail: Fail): { major: number; headerStart: number; dataStart: number } {
   if (buf.length < 10 || !buf.subarray(0, 6).equals(MAGIC)) {
     if (buf.length >= 6 && !buf.subarray(0, 6).equals(MAGIC))
       fail('it does not start with the magic string "\\x93NUMPY"');
@@ -217,9 +207,11 @@ export function decodeNpy(bytes: Uint8Array, source = '<buffer>'): Tensor {
     fail(
       `the header length ${headerLength} extends beyond the end of the file (${buf.length - headerStart} bytes follow; is it truncated?)`,
     );
-  const headerText = buf.subarray(headerStart, dataStart).toString(major === 3 ? 'utf8' : 'latin1');
-  const header = new LiteralParser(headerText, fail).parseHeader();
+  return { major, headerStart, dataStart };
+}
 
+/** The header dict's three fields, type-checked: descr (a string), fortran_order and the shape's dims. */
+function headerFields(header: Map<string, PyValue>, fail: Fail): { descr: string; fortran: boolean; dims: number[] } {
   const keys = [...header.keys()].sort();
   if (keys.join(',') !== 'descr,fortran_order,shape')
     fail(
@@ -234,18 +226,25 @@ export function decodeNpy(bytes: Uint8Array, source = '<buffer>'): Tensor {
     return fail(`'fortran_order' must be True or False, got ${JSON.stringify(fortran)}`);
   if (!Array.isArray(shape) || !shape.every((d) => typeof d === 'number' && Number.isSafeInteger(d) && d >= 0))
     return fail(`'shape' must be a tuple of non-negative integers, got ${JSON.stringify(shape)}`);
-  const dims = shape as number[];
+  return { descr, fortran, dims: shape as number[] };
+}
 
+/** The dtype and byte order a descr such as '<f4' names. */
+function elementType(descr: string, fail: Fail): { dtype: Dtype; littleEndian: boolean } {
   const order = descr[0];
   const type = descr.slice(1);
   const dtype = FROM_TYPE.get(type);
   if (dtype === undefined || order === undefined || !'<>|='.includes(order))
     return fail(`unsupported dtype '${descr}' (supported: ${SUPPORTED}, in either byte order)`);
   if (order === '|' && ITEM_SIZE[dtype] > 1) fail(`dtype '${descr}' needs a byte order ('<' or '>')`);
-  if (fortran) fail('Fortran-order arrays are not supported; save a C-order copy (numpy.ascontiguousarray(a)) instead');
+  // '=' is the writer's native order; numpy writes '<' or '>' explicitly, so '=' files are rare.
+  return { dtype, littleEndian: order !== '>' };
+}
 
+/** The data section, checked to hold exactly the shape's elements (and, for bool, only bytes 0 and 1). */
+function checkedData(data: Buffer, dims: number[], dtype: Dtype, descr: string, fail: Fail): Buffer {
   const needed = numelOf(dims) * ITEM_SIZE[dtype];
-  const found = buf.length - dataStart;
+  const found = data.length;
   if (found < needed)
     fail(
       `shape (${dims.join(', ')}) of '${descr}' needs ${needed} data bytes, but only ${found} follow the header (is it truncated?)`,
@@ -254,13 +253,29 @@ export function decodeNpy(bytes: Uint8Array, source = '<buffer>'): Tensor {
     fail(
       `${found - needed} unexpected bytes follow the ${needed} data bytes of shape (${dims.join(', ')}) of '${descr}'`,
     );
-  const data = buf.subarray(dataStart);
   if (dtype === 'bool') {
     const bad = firstInvalidBool(data);
     if (bad >= 0) fail(`bool element ${bad} has byte value ${data[bad]}, expected 0 or 1`);
   }
-  // '=' is the writer's native order; numpy writes '<' or '>' explicitly, so '=' files are rare.
-  const littleEndian = order !== '>';
+  return data;
+}
+
+/**
+ * Decodes .npy bytes (versions 1.0–3.0; C order; f4, f8, i8, i4, b1, u1 in either byte order).
+ * Anything else throws a `FileFormatError` naming `source` and the problem.
+ *
+ * @example
+ * const x = decodeNpy(fs.readFileSync('z.npy'), 'z.npy');
+ */
+export function decodeNpy(bytes: Uint8Array, source = '<buffer>'): Tensor {
+  const fail = failFor(FORMAT, source);
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const { major, headerStart, dataStart } = readPreamble(buf, fail);
+  const headerText = buf.subarray(headerStart, dataStart).toString(major === 3 ? 'utf8' : 'latin1');
+  const { descr, fortran, dims } = headerFields(new LiteralParser(headerText, fail).parseHeader(), fail);
+  const { dtype, littleEndian } = elementType(descr, fail);
+  if (fortran) fail('Fortran-order arrays are not supported; save a C-order copy (numpy.ascontiguousarray(a)) instead');
+  const data = checkedData(buf.subarray(dataStart), dims, dtype, descr, fail);
   return tensorFromBytes(data, dims, dtype, littleEndian);
 }
 

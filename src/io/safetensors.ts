@@ -17,7 +17,7 @@ import fs from 'node:fs';
 import { Tensor, type Dtype } from '../torch/index.js';
 import { writeFileAtomic } from './atomic.js';
 import { firstInvalidBool, ITEM_SIZE, numelOf, tensorBytes, tensorFromBytes } from './bytes.js';
-import { FileFormatError } from './errors.js';
+import { FileFormatError, failFor, type Fail } from './errors.js';
 
 /** The safetensors dtype names clab reads and writes. */
 export type SafetensorsDtype = 'F32' | 'F64' | 'I64' | 'I32' | 'BOOL' | 'U8';
@@ -82,6 +82,60 @@ function describeTensorError(what: string, name: string, err: unknown): Error {
   return new Error(`${what}: tensor '${name}': ${message}`, { cause: err });
 }
 
+/** One tensor's plan entry: its safetensors dtype, shape and byte size, the value checked. */
+function planTensor(what: string, name: unknown, t: unknown): Planned {
+  if (typeof name !== 'string') throw new TypeError(`${what}: tensor names must be strings, got ${typeof name}`);
+  if (name === METADATA_KEY) throw new TypeError(`${what}: '${METADATA_KEY}' is reserved and cannot name a tensor`);
+  if (!(t instanceof Tensor)) throw new TypeError(`${what}: the value for '${name}' is not a Tensor`);
+  let dtype: Dtype;
+  let shape: number[];
+  try {
+    dtype = t.dtype;
+    shape = t.shape;
+  } catch (err) {
+    throw describeTensorError(what, name, err);
+  }
+  const st = TO_SAFETENSORS[dtype] as SafetensorsDtype | undefined;
+  if (st === undefined)
+    throw new TypeError(
+      `${what}: tensor '${name}' has dtype '${dtype}', which clab cannot save (supported: ${Object.keys(TO_SAFETENSORS).join(', ')})`,
+    );
+  return { name, tensor: t, dtype: st, shape, nbytes: numelOf(shape) * ITEM_SIZE[dtype] };
+}
+
+/** The header's `__metadata__` field (`"__metadata__":{…}`, keys in UTF-8 byte order), the argument checked. */
+function metadataField(what: string, metadata: Record<string, string>): string {
+  if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata))
+    throw new TypeError(`${what}: 'metadata' must be an object of strings`);
+  const keys = Object.keys(metadata).sort(compareUtf8);
+  const parts = keys.map((k) => {
+    const v = metadata[k];
+    if (typeof v !== 'string') throw new TypeError(`${what}: metadata['${k}'] must be a string, got ${typeof v}`);
+    return `${JSON.stringify(k)}:${JSON.stringify(v)}`;
+  });
+  return `${JSON.stringify(METADATA_KEY)}:{${parts.join(',')}}`;
+}
+
+/** The header's tensor fields (`"name":{dtype, shape, data_offsets}`), data laid end to end in plan order. */
+function tensorFields(planned: Planned[]): string[] {
+  let offset = 0;
+  return planned.map((p) => {
+    const info = `{"dtype":"${p.dtype}","shape":[${p.shape.join(',')}],"data_offsets":[${offset},${offset + p.nbytes}]}`;
+    offset += p.nbytes;
+    return `${JSON.stringify(p.name)}:${info}`;
+  });
+}
+
+/** The 8-byte little-endian length followed by the JSON header, padded with spaces to a multiple of 8. */
+function lengthPrefixed(headerJson: string): Buffer {
+  const json = Buffer.from(headerJson, 'utf8');
+  const padded = json.length + ((8 - (json.length % 8)) % 8);
+  const header = Buffer.alloc(8 + padded, 0x20);
+  header.writeBigUInt64LE(BigInt(padded), 0);
+  json.copy(header, 8);
+  return header;
+}
+
 /** Checks the arguments, orders the tensors and builds the 8-byte length plus padded header. */
 function plan(
   what: string,
@@ -91,52 +145,11 @@ function plan(
   if (typeof tensors !== 'object' || tensors === null)
     throw new TypeError(`${what}: 'tensors' must be a Map or an object of tensors`);
   const named = tensors instanceof Map ? [...tensors.entries()] : Object.entries(tensors);
-  const planned: Planned[] = [];
-  for (const [name, t] of named) {
-    if (typeof name !== 'string') throw new TypeError(`${what}: tensor names must be strings, got ${typeof name}`);
-    if (name === METADATA_KEY) throw new TypeError(`${what}: '${METADATA_KEY}' is reserved and cannot name a tensor`);
-    if (!(t instanceof Tensor)) throw new TypeError(`${what}: the value for '${name}' is not a Tensor`);
-    let dtype: Dtype;
-    let shape: number[];
-    try {
-      dtype = t.dtype;
-      shape = t.shape;
-    } catch (err) {
-      throw describeTensorError(what, name, err);
-    }
-    const st = TO_SAFETENSORS[dtype] as SafetensorsDtype | undefined;
-    if (st === undefined)
-      throw new TypeError(
-        `${what}: tensor '${name}' has dtype '${dtype}', which clab cannot save (supported: ${Object.keys(TO_SAFETENSORS).join(', ')})`,
-      );
-    planned.push({ name, tensor: t, dtype: st, shape, nbytes: numelOf(shape) * ITEM_SIZE[dtype] });
-  }
+  const planned = named.map(([name, t]) => planTensor(what, name, t));
   planned.sort((a, b) => REFERENCE_ORDER[b.dtype] - REFERENCE_ORDER[a.dtype] || compareUtf8(a.name, b.name));
-
-  const fields: string[] = [];
-  if (metadata !== undefined) {
-    if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata))
-      throw new TypeError(`${what}: 'metadata' must be an object of strings`);
-    const keys = Object.keys(metadata).sort(compareUtf8);
-    const parts = keys.map((k) => {
-      const v = metadata[k];
-      if (typeof v !== 'string') throw new TypeError(`${what}: metadata['${k}'] must be a string, got ${typeof v}`);
-      return `${JSON.stringify(k)}:${JSON.stringify(v)}`;
-    });
-    fields.push(`${JSON.stringify(METADATA_KEY)}:{${parts.join(',')}}`);
-  }
-  let offset = 0;
-  for (const p of planned) {
-    const info = `{"dtype":"${p.dtype}","shape":[${p.shape.join(',')}],"data_offsets":[${offset},${offset + p.nbytes}]}`;
-    fields.push(`${JSON.stringify(p.name)}:${info}`);
-    offset += p.nbytes;
-  }
-  const json = Buffer.from(`{${fields.join(',')}}`, 'utf8');
-  const padded = json.length + ((8 - (json.length % 8)) % 8);
-  const header = Buffer.alloc(8 + padded, 0x20);
-  header.writeBigUInt64LE(BigInt(padded), 0);
-  json.copy(header, 8);
-  return { header, planned };
+  const fields = metadata === undefined ? [] : [metadataField(what, metadata)];
+  fields.push(...tensorFields(planned));
+  return { header: lengthPrefixed(`{${fields.join(',')}}`), planned };
 }
 
 function bytesOf(what: string, p: Planned): Uint8Array {
@@ -207,11 +220,8 @@ function show(v: unknown): string {
   return s === undefined ? String(v) : s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }
 
-/** Parses and validates the header against the size of the data section that follows it. */
-function parseHeader(headerBytes: Uint8Array, dataSize: number, source: string): Header {
-  const fail = (problem: string): never => {
-    throw new FileFormatError(FORMAT, source, problem);
-  };
+/** The header as a JSON object (it must be UTF-8 and start with '{'). */
+function headerObject(headerBytes: Uint8Array, fail: Fail): Record<string, unknown> {
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(headerBytes);
@@ -227,48 +237,62 @@ function parseHeader(headerBytes: Uint8Array, dataSize: number, source: string):
     return fail(`the header is not valid JSON (${err instanceof Error ? err.message : String(err)})`);
   }
   if (!isPlainObject(parsed)) return fail('the header must be a JSON object');
+  return parsed;
+}
 
-  const metadataPairs: [string, string][] = [];
-  const entries: Entry[] = [];
-  for (const [name, info] of Object.entries(parsed)) {
-    if (name === METADATA_KEY) {
-      if (!isPlainObject(info)) fail(`'${METADATA_KEY}' must be an object of strings, got ${show(info)}`);
-      for (const [k, v] of Object.entries(info as Record<string, unknown>)) {
-        if (typeof v !== 'string') fail(`'${METADATA_KEY}' values must be strings, but '${k}' is ${show(v)}`);
-        metadataPairs.push([k, v as string]);
-      }
-      continue;
-    }
-    const where = `tensor ${JSON.stringify(name)}`;
-    if (!isPlainObject(info)) return fail(`${where}: expected {"dtype", "shape", "data_offsets"}, got ${show(info)}`);
-    const { dtype: stDtype, shape, data_offsets: offsets } = info;
-    if (typeof stDtype !== 'string') return fail(`${where}: "dtype" must be a string, got ${show(stDtype)}`);
-    const dtype = FROM_SAFETENSORS.get(stDtype);
-    if (dtype === undefined) return fail(`${where}: unsupported dtype ${show(stDtype)} (supported: ${SUPPORTED})`);
-    if (!Array.isArray(shape) || !shape.every(isCount))
-      return fail(`${where}: "shape" must be an array of non-negative integers, got ${show(shape)}`);
-    if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isCount))
-      return fail(`${where}: "data_offsets" must be [begin, end] with non-negative integers, got ${show(offsets)}`);
-    const [begin, end] = offsets as [number, number];
-    if (end < begin) fail(`${where}: data_offsets [${begin}, ${end}] end before they begin`);
-    const needed = numelOf(shape) * ITEM_SIZE[dtype];
-    if (!Number.isSafeInteger(needed)) fail(`${where}: shape ${show(shape)} is too large`);
-    if (end - begin !== needed)
-      fail(
-        `${where}: data_offsets [${begin}, ${end}] hold ${end - begin} bytes, but shape [${shape.join(', ')}] of ${stDtype} needs ${needed}`,
-      );
-    if (end > dataSize)
-      fail(
-        `${where}: data_offsets [${begin}, ${end}] extend beyond the ${dataSize}-byte data section (is the file truncated?)`,
-      );
-    entries.push({ name, dtype, shape: [...shape], begin, end });
-  }
+/** The `__metadata__` key/value pairs, in header order (every value must be a string). */
+function metadataPairs(info: unknown, fail: Fail): [string, string][] {
+  if (!isPlainObject(info)) return fail(`'${METADATA_KEY}' must be an object of strings, got ${show(info)}`);
+  return Object.entries(info).map(([k, v]): [string, string] => {
+    if (typeof v !== 'string') return fail(`'${METADATA_KEY}' values must be strings, but '${k}' is ${show(v)}`);
+    return [k, v];
+  });
+}
 
-  // The tensors must tile the data section: sorted by offset, each starts where the previous ended.
-  entries.sort((a, b) => a.begin - b.begin || a.end - b.end);
+/** How error messages name a tensor: `tensor "<name>"`. */
+function tensorLabel(name: string): string {
+  return `tensor ${JSON.stringify(name)}`;
+}
+
+/** One tensor's entry: its info's fields type-checked, then its byte range (`checkByteRange`). */
+function tensorEntry(name: string, info: unknown, dataSize: number, fail: Fail): Entry {
+  const where = tensorLabel(name);
+  if (!isPlainObject(info)) return fail(`${where}: expected {"dtype", "shape", "data_offsets"}, got ${show(info)}`);
+  const { dtype: stDtype, shape, data_offsets: offsets } = info;
+  if (typeof stDtype !== 'string') return fail(`${where}: "dtype" must be a string, got ${show(stDtype)}`);
+  const dtype = FROM_SAFETENSORS.get(stDtype);
+  if (dtype === undefined) return fail(`${where}: unsupported dtype ${show(stDtype)} (supported: ${SUPPORTED})`);
+  if (!Array.isArray(shape) || !shape.every(isCount))
+    return fail(`${where}: "shape" must be an array of non-negative integers, got ${show(shape)}`);
+  if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isCount))
+    return fail(`${where}: "data_offsets" must be [begin, end] with non-negative integers, got ${show(offsets)}`);
+  const [begin, end] = offsets as [number, number];
+  const entry: Entry = { name, dtype, shape: [...shape], begin, end };
+  checkByteRange(entry, dataSize, fail);
+  return entry;
+}
+
+/** Checks that an entry's data_offsets hold exactly its shape's bytes and lie inside the data section. */
+function checkByteRange({ name, dtype, shape, begin, end }: Entry, dataSize: number, fail: Fail): void {
+  const where = tensorLabel(name);
+  if (end < begin) fail(`${where}: data_offsets [${begin}, ${end}] end before they begin`);
+  const needed = numelOf(shape) * ITEM_SIZE[dtype];
+  if (!Number.isSafeInteger(needed)) fail(`${where}: shape ${show(shape)} is too large`);
+  if (end - begin !== needed)
+    fail(
+      `${where}: data_offsets [${begin}, ${end}] hold ${end - begin} bytes, but shape [${shape.join(', ')}] of ${TO_SAFETENSORS[dtype]} needs ${needed}`,
+    );
+  if (end > dataSize)
+    fail(
+      `${where}: data_offsets [${begin}, ${end}] extend beyond the ${dataSize}-byte data section (is the file truncated?)`,
+    );
+}
+
+/** Checks that the entries, sorted by offset, tile the data section: each starts where the previous ended. */
+function checkTiling(sorted: Entry[], dataSize: number, fail: Fail): void {
   let covered = 0;
   let previous: Entry | undefined;
-  for (const e of entries) {
+  for (const e of sorted) {
     if (e.begin < covered)
       fail(
         `tensors ${JSON.stringify(previous?.name)} and ${JSON.stringify(e.name)} overlap (data_offsets [${previous?.begin}, ${previous?.end}] and [${e.begin}, ${e.end}])`,
@@ -282,14 +306,26 @@ function parseHeader(headerBytes: Uint8Array, dataSize: number, source: string):
     fail(
       `the data section has ${dataSize} bytes but the tensors cover only the first ${covered} (offsets are not contiguous to the end)`,
     );
-  return { entries, metadata: Object.fromEntries(metadataPairs) };
+}
+
+/** Parses and validates the header against the size of the data section that follows it. */
+function parseHeader(headerBytes: Uint8Array, dataSize: number, source: string): Header {
+  const fail = failFor(FORMAT, source);
+  const metadata: [string, string][] = [];
+  const entries: Entry[] = [];
+  for (const [name, info] of Object.entries(headerObject(headerBytes, fail))) {
+    if (name === METADATA_KEY) metadata.push(...metadataPairs(info, fail));
+    else entries.push(tensorEntry(name, info, dataSize, fail));
+  }
+  // The tensors must tile the data section: sorted by offset, each starts where the previous ended.
+  entries.sort((a, b) => a.begin - b.begin || a.end - b.end);
+  checkTiling(entries, dataSize, fail);
+  return { entries, metadata: Object.fromEntries(metadata) };
 }
 
 /** Decodes a whole file given its size and a reader of byte ranges. */
 function decode(source: string, size: number, read: (position: number, length: number) => Uint8Array): Safetensors {
-  const fail = (problem: string): never => {
-    throw new FileFormatError(FORMAT, source, problem);
-  };
+  const fail = failFor(FORMAT, source);
   if (size < 8) fail(`the file is ${size} bytes, too short to hold the 8-byte header length (is it truncated?)`);
   const lengthBytes = read(0, 8);
   const n = new DataView(lengthBytes.buffer, lengthBytes.byteOffset, 8).getBigUint64(0, true);
@@ -308,8 +344,7 @@ function decode(source: string, size: number, read: (position: number, length: n
       const bytes = read(dataStart + e.begin, e.end - e.begin);
       if (e.dtype === 'bool') {
         const bad = firstInvalidBool(bytes);
-        if (bad >= 0)
-          fail(`tensor ${JSON.stringify(e.name)}: BOOL element ${bad} has byte value ${bytes[bad]}, expected 0 or 1`);
+        if (bad >= 0) fail(`${tensorLabel(e.name)}: BOOL element ${bad} has byte value ${bytes[bad]}, expected 0 or 1`);
       }
       tensors.set(e.name, tensorFromBytes(bytes, e.shape, e.dtype));
     }

@@ -97,6 +97,126 @@ function columns(m: number[], k: number, which: number[]): number[][] {
   });
 }
 
+/** The checked options with their defaults, plus the dimension k and whether the marginal is on the sphere. */
+interface Settings {
+  k: number;
+  onSphere: boolean;
+  samples: number;
+  localAnchors: number;
+  perAnchor: number;
+  rel: number;
+}
+
+/** The pooled test's results (test 1 of the module comment), as reported, plus the kernel's size. */
+interface Pooled {
+  spectrum: number[];
+  unperturbed: number[][];
+  threshold: number;
+  axisSecondMoment: number[];
+  kernelSize: number;
+}
+
+/** The settings: options checked, defaults filled in (4096 samples, 32 local anchors, 4k positives each, 1e-8). */
+function settingsOf(marginal: Marginal, options: DiversityOptions): Settings {
+  const who = 'diversityDiagnostic()';
+  const k = marginal.dim;
+  // A marginal without a space is on the sphere (Paper A's UniformSphere before spaces existed).
+  const onSphere = (marginal.space?.kind ?? 'sphere') === 'sphere';
+  const samples = checkInteger(who, 'samples', options.samples ?? 4096, 1);
+  const localAnchors = checkInteger(who, 'localAnchors', options.localAnchors ?? 32, 0);
+  const perAnchor = checkInteger(who, 'positivesPerAnchor', options.positivesPerAnchor ?? 4 * k, 1);
+  const rel = options.relativeThreshold ?? 1e-8;
+  if (typeof rel !== 'number' || !(rel >= 0 && rel < 1))
+    throw new RangeError(`${who}: relativeThreshold must be a number in [0, 1), got ${String(rel)}`);
+  return { k, onSphere, samples, localAnchors, perAnchor, rel };
+}
+
+/**
+ * The never-moved directions (unit vectors [k]): the canonical axes with Σ_jj ≤ threshold when
+ * they span the whole kernel of Σ, otherwise Σ's eigenvectors for the kernel eigenvalues.
+ */
+function neverMoved(
+  axisSecondMoment: number[],
+  threshold: number,
+  kernel: number[],
+  eigenvectors: Tensor,
+  k: number,
+): number[][] {
+  const stillAxes = axisSecondMoment.flatMap((m, j) => (m <= threshold ? [j] : []));
+  return stillAxes.length === kernel.length
+    ? stillAxes.map((j) => Array.from({ length: k }, (_, i) => (i === j ? 1 : 0)))
+    : columns(eigenvectors.toArray(), k, kernel);
+}
+
+/** Paper A's diversity condition, test 1 (module comment): Σ = E[d dᵀ] [k, k] in ambient coordinates — spectrum (descending), threshold, diagonal, kernel. */
+function pooledTest(marginal: Marginal, conditional: Conditional, gen: Generator, s: Settings): Pooled {
+  const z = marginal.sample(s.samples, gen);
+  const d = displacements(conditional, z, gen);
+  const sigma = d.T.matmul(d).div(s.samples);
+  const { eigenvalues, eigenvectors } = linalg.eigh(sigma); // ascending
+  const ascending = eigenvalues.toArray();
+  const spectrum = [...ascending].reverse();
+  const top = Math.max(spectrum[0] ?? 0, 0);
+  const threshold = s.rel * top;
+  const kernel = ascending.flatMap((ev, i) => (ev <= threshold ? [i] : []));
+  const axisSecondMoment = sigma.diagonal().toArray();
+  const unperturbed = neverMoved(axisSecondMoment, threshold, kernel, eigenvectors, s.k);
+  return { spectrum, unperturbed, threshold, axisSecondMoment, kernelSize: kernel.length };
+}
+
+/**
+ * Paper A's diversity condition, test 2 (module comment): at each of A local anchors z, the
+ * eigenvalues of the second moment of P positives' displacements, tangent-projected with
+ * (I − zzᵀ) on the sphere: row-major [A, t], each row descending, its first t of k kept.
+ */
+function localEigenvalues(
+  marginal: Marginal,
+  conditional: Conditional,
+  gen: Generator,
+  s: Settings,
+  t: number,
+): number[] {
+  const { k, onSphere, localAnchors, perAnchor } = s;
+  const za = marginal.sample(localAnchors, gen).to('float64');
+  const zr = za.repeatInterleave(perAnchor, 0); // [A·P, k], each anchor P times in a row
+  const dl = displacements(conditional, zr, gen);
+  const tangent = (onSphere ? dl.sub(zr.mul(dl.mul(zr).sum(1, true))) : dl).reshape(localAnchors, perAnchor, k);
+  const local = tangent.mT.matmul(tangent).div(perAnchor); // [A, k, k]
+  // Descending; on the sphere the last one is the structural zero along z (P_z z = 0), dropped.
+  return linalg.eigh(local).eigenvalues.flip(1).narrow(1, 0, t).toArray();
+}
+
+/** Test 2's summary: localSpectrum (the rows of [anchors, t] eigenvalues averaged) and localDeficit (the most ≤ rel × its row's largest, in one row). */
+function localSummary(
+  rows: number[],
+  anchors: number,
+  t: number,
+  rel: number,
+): { localSpectrum: number[]; localDeficit: number } {
+  let localDeficit = 0;
+  const sums = new Array<number>(t).fill(0);
+  for (let a = 0; a < anchors; a++) {
+    const row = rows.slice(a * t, (a + 1) * t);
+    const cut = rel * Math.max(row[0] ?? 0, 0);
+    localDeficit = Math.max(localDeficit, row.filter((x) => x <= cut).length);
+    row.forEach((x, i) => (sums[i]! += x));
+  }
+  return { localSpectrum: sums.map((sum) => sum / anchors), localDeficit };
+}
+
+/** Paper A's diversity condition, test 2 (module comment): localSpectrum and localDeficit; [] and 0 when skipped (no local anchors, or k < 2). */
+function localTest(
+  marginal: Marginal,
+  conditional: Conditional,
+  gen: Generator,
+  s: Settings,
+): { localSpectrum: number[]; localDeficit: number } {
+  if (!(s.localAnchors > 0 && s.k >= 2)) return { localSpectrum: [], localDeficit: 0 };
+  // Tangent directions per anchor: k − 1 on the sphere (the one along z is structurally still), k off it.
+  const t = s.onSphere ? s.k - 1 : s.k;
+  return localSummary(localEigenvalues(marginal, conditional, gen, s, t), s.localAnchors, t, s.rel);
+}
+
 /**
  * Estimates which directions the conditional's positive pairs never move, for anchors from the
  * marginal (see the module comment for the method and its reasoning).
@@ -112,65 +232,19 @@ export function diversityDiagnostic(
   gen: Generator,
   options: DiversityOptions = {},
 ): DiversityReport {
-  const who = 'diversityDiagnostic()';
-  const k = marginal.dim;
-  // A marginal without a space is on the sphere (Paper A's UniformSphere before spaces existed).
-  const onSphere = (marginal.space?.kind ?? 'sphere') === 'sphere';
-  const n = checkInteger(who, 'samples', options.samples ?? 4096, 1);
-  const localAnchors = checkInteger(who, 'localAnchors', options.localAnchors ?? 32, 0);
-  const perAnchor = checkInteger(who, 'positivesPerAnchor', options.positivesPerAnchor ?? 4 * k, 1);
-  const rel = options.relativeThreshold ?? 1e-8;
-  if (typeof rel !== 'number' || !(rel >= 0 && rel < 1))
-    throw new RangeError(`${who}: relativeThreshold must be a number in [0, 1), got ${String(rel)}`);
-
+  const s = settingsOf(marginal, options);
   return noGrad(() =>
     scope(() => {
-      // 1. Pooled second moment in ambient coordinates.
-      const z = marginal.sample(n, gen);
-      const d = displacements(conditional, z, gen);
-      const sigma = d.T.matmul(d).div(n);
-      const { eigenvalues, eigenvectors } = linalg.eigh(sigma); // ascending
-      const ascending = eigenvalues.toArray();
-      const spectrum = [...ascending].reverse();
-      const top = Math.max(spectrum[0] ?? 0, 0);
-      const threshold = rel * top;
-      const kernel = ascending.flatMap((ev, i) => (ev <= threshold ? [i] : []));
-      const axisSecondMoment = sigma.diagonal().toArray();
-      const stillAxes = axisSecondMoment.flatMap((m, j) => (m <= threshold ? [j] : []));
-      const unperturbed =
-        stillAxes.length === kernel.length
-          ? stillAxes.map((j) => Array.from({ length: k }, (_, i) => (i === j ? 1 : 0)))
-          : columns(eigenvectors.toArray(), k, kernel);
-
-      // 2. Local test: tangent-projected displacements at each of a few anchors.
-      let localSpectrum: number[] = [];
-      let localDeficit = 0;
-      if (localAnchors > 0 && k >= 2) {
-        const za = marginal.sample(localAnchors, gen).to('float64');
-        const zr = za.repeatInterleave(perAnchor, 0); // [A·P, k], each anchor P times in a row
-        const dl = displacements(conditional, zr, gen);
-        const tangent = (onSphere ? dl.sub(zr.mul(dl.mul(zr).sum(1, true))) : dl).reshape(localAnchors, perAnchor, k);
-        const local = tangent.mT.matmul(tangent).div(perAnchor); // [A, k, k]
-        // Descending; on the sphere the last one is the structural zero along z (P_z z = 0), dropped.
-        const t = onSphere ? k - 1 : k;
-        const ev = linalg.eigh(local).eigenvalues.flip(1).narrow(1, 0, t);
-        const rows = ev.toArray();
-        const sums = new Array<number>(t).fill(0);
-        for (let a = 0; a < localAnchors; a++) {
-          const row = rows.slice(a * t, (a + 1) * t);
-          const cut = rel * Math.max(row[0] ?? 0, 0);
-          localDeficit = Math.max(localDeficit, row.filter((x) => x <= cut).length);
-          row.forEach((x, i) => (sums[i]! += x));
-        }
-        localSpectrum = sums.map((s) => s / localAnchors);
-      }
+      // The pooled test draws first, then the local one: the same generator stream as always.
+      const pooled = pooledTest(marginal, conditional, gen, s);
+      const { localSpectrum, localDeficit } = localTest(marginal, conditional, gen, s);
       return {
-        holds: kernel.length === 0 && localDeficit === 0,
-        spectrum,
-        unperturbed,
-        threshold,
-        relativeThreshold: rel,
-        axisSecondMoment,
+        holds: pooled.kernelSize === 0 && localDeficit === 0,
+        spectrum: pooled.spectrum,
+        unperturbed: pooled.unperturbed,
+        threshold: pooled.threshold,
+        relativeThreshold: s.rel,
+        axisSecondMoment: pooled.axisSecondMoment,
         localSpectrum,
         localDeficit,
       };

@@ -33,9 +33,123 @@ export interface SimilarityFamilyOptions {
   t?: number;
 }
 
+/** The options with their defaults filled in (φ = exp, ψ = log1p). */
+interface Family {
+  c1: number;
+  c2: number;
+  phi: SimilarityPhi;
+  psi: SimilarityPsi;
+  t: number | undefined;
+}
+
+/** One direction's results, each [n]: the per-anchor loss ℓ_i, the positive similarities s⁺_i and, for φ = exp with ψ = log1p, the logsumexp. */
+interface Direction {
+  per: Tensor;
+  pos: Tensor;
+  lse?: Tensor;
+}
+
 function checkWeight(name: string, c: number): void {
   if (typeof c !== 'number' || !Number.isFinite(c) || c < 0)
     throw new RangeError(`similarityFamily: ${name} must be a finite number >= 0, got ${String(c)}`);
+}
+
+/** Checks the weights (not both 0: Def. 3.1 needs negatives), φ with its temperature, and ψ. */
+function checkFamily({ c1, c2, phi, psi, t }: Family): void {
+  checkWeight('c1', c1);
+  checkWeight('c2', c2);
+  if (c1 === 0 && c2 === 0)
+    throw new RangeError('similarityFamily: c1 and c2 are both 0, so the loss has no negatives');
+  if (phi === 'exp') checkTemperature('similarityFamily', t as number);
+  else if (typeof phi !== 'function')
+    throw new TypeError(`similarityFamily: phi must be 'exp' or a function, got ${String(phi)}`);
+  else if (t !== undefined) checkTemperature('similarityFamily', t);
+  if (psi !== 'log1p' && psi !== 'identity' && typeof psi !== 'function')
+    throw new TypeError(`similarityFamily: psi must be 'log1p', 'identity' or a function, got ${String(psi)}`);
+}
+
+/** Checks that the views are finite, both [n, d] of one shape, with n ≥ 2 (so that there are negatives). */
+function checkViews(batch: ContrastiveBatch): void {
+  checkFiniteBatch('similarityFamily', batch);
+  const { anchors: u, positives: v } = batch;
+  if (u.ndim !== 2 || v.ndim !== 2 || u.shape[0] !== v.shape[0] || u.shape[1] !== v.shape[1])
+    throw new RangeError(
+      `similarityFamily: both views must be [n, d] of equal shape, got [${u.shape}] and [${v.shape}]`,
+    );
+  if (u.size(0) < 2)
+    throw new RangeError('similarityFamily: needs at least 2 instances per batch (n ≥ 2) to have negatives');
+}
+
+/** ψ applied to the per-anchor sum x [n]: log(1 + x), x, or the given function. */
+function applyPsi(psi: SimilarityPsi, x: Tensor): Tensor {
+  return psi === 'log1p' ? x.add(1).log() : psi === 'identity' ? x : psi(x);
+}
+
+/** Paper B Def. 3.1's negatives as logits for φ = exp, s/t + log c with the self-pairs j = i at −∞: an [n, n] block per weight c > 0 (c1: a_i·b_j, c2: a_i·a_j). */
+function negativeLogits(f: Family, sCross: Tensor, sWithin: Tensor, tau: number): Tensor[] {
+  const n = sCross.size(0);
+  const idx = arange(n);
+  const self = idx.unsqueeze(1).eq(idx.unsqueeze(0));
+  const blocks: Tensor[] = [];
+  if (f.c1 > 0) blocks.push(sCross.div(tau).add(Math.log(f.c1)).maskedFill(self, -Infinity));
+  if (f.c2 > 0) blocks.push(sWithin.div(tau).add(Math.log(f.c2)).maskedFill(self, -Infinity));
+  return blocks;
+}
+
+/** Def. 3.1 for φ = exp, in log space (module comment): ℓ_i [n] and, for ψ = log1p, logsumexp{s⁺/t, s/t + log c} [n]. */
+function expDirection(f: Family, sCross: Tensor, sWithin: Tensor, pos: Tensor): Direction {
+  const tau = f.t as number;
+  const blocks = negativeLogits(f, sCross, sWithin, tau);
+  const posLogit = pos.div(tau);
+  if (f.psi === 'log1p') {
+    const lse = cat([posLogit.unsqueeze(1), ...blocks], 1).logsumexp(1);
+    return { per: lse.sub(posLogit), pos, lse };
+  }
+  return { per: applyPsi(f.psi, cat(blocks, 1).logsumexp(1).sub(posLogit).exp()), pos };
+}
+
+/** Def. 3.1's argument of ψ for a custom φ: c1·Σ_{j≠i} φ(a_i·b_j − s⁺_i) + c2·Σ_{j≠i} φ(a_i·a_j − s⁺_i), [n]. */
+function negativeSum(f: Family, phi: (x: Tensor) => Tensor, sCross: Tensor, sWithin: Tensor, pos: Tensor): Tensor {
+  const n = sCross.size(0);
+  const off = ones([n, n], sCross.dtype).sub(eye(n, sCross.dtype));
+  const shift = pos.unsqueeze(1);
+  let arg: Tensor | undefined;
+  if (f.c1 > 0) arg = phi(sCross.sub(shift)).mul(off).sum(1).mul(f.c1);
+  if (f.c2 > 0) {
+    const w = phi(sWithin.sub(shift)).mul(off).sum(1).mul(f.c2);
+    arg = arg === undefined ? w : arg.add(w);
+  }
+  return arg as Tensor;
+}
+
+/** One direction of Def. 3.1: anchors a_i, positives b_i (both [n, d]) → ℓ_i and s⁺_i = a_i·b_i, each [n]. */
+function direction(f: Family, a: Tensor, b: Tensor): Direction {
+  const sCross = a.matmul(b.T); // s_ij = a_i·b_j
+  const sWithin = a.matmul(a.T); // a_i·a_j
+  const pos = sCross.diagonal();
+  if (f.phi === 'exp') return expDirection(f, sCross, sWithin, pos);
+  return { per: applyPsi(f.psi, negativeSum(f, f.phi, sCross, sWithin, pos)), pos };
+}
+
+/** positiveSimilarity (mean s⁺); for φ = exp, alignment (−E s⁺/t) and, with ψ = log1p, uniformity (E logsumexp), which add up to the loss. */
+function lossParts(f: Family, pos: Tensor, fwd: Direction, bwd: Direction): Record<string, Tensor> {
+  const parts: Record<string, Tensor> = { positiveSimilarity: pos.mean() };
+  if (f.phi === 'exp')
+    parts['alignment'] = pos
+      .mean()
+      .div(f.t as number)
+      .neg();
+  if (fwd.lse !== undefined && bwd.lse !== undefined) parts['uniformity'] = cat([fwd.lse, bwd.lse], 0).mean();
+  return parts;
+}
+
+/** Paper B's Def. 3.1 loss symmetrised over the views (module comment): perAnchor [2n] (the anchors u_i, then v_i), its mean and the parts. */
+function symmetrised(f: Family, u: Tensor, v: Tensor): LossOutput {
+  const fwd = direction(f, u, v);
+  const bwd = direction(f, v, u);
+  const perAnchor = cat([fwd.per, bwd.per], 0);
+  const parts = lossParts(f, cat([fwd.pos, bwd.pos], 0), fwd, bwd);
+  return { loss: perAnchor.mean(), perAnchor, parts };
 }
 
 /**
@@ -49,72 +163,10 @@ function checkWeight(name: string, c: number): void {
  */
 export function similarityFamily(options: SimilarityFamilyOptions): ContrastiveLoss {
   const { c1, c2, phi = 'exp', psi = 'log1p', t } = options;
-  checkWeight('c1', c1);
-  checkWeight('c2', c2);
-  if (c1 === 0 && c2 === 0)
-    throw new RangeError('similarityFamily: c1 and c2 are both 0, so the loss has no negatives');
-  if (phi === 'exp') checkTemperature('similarityFamily', t as number);
-  else if (typeof phi !== 'function')
-    throw new TypeError(`similarityFamily: phi must be 'exp' or a function, got ${String(phi)}`);
-  else if (t !== undefined) checkTemperature('similarityFamily', t);
-  if (psi !== 'log1p' && psi !== 'identity' && typeof psi !== 'function')
-    throw new TypeError(`similarityFamily: psi must be 'log1p', 'identity' or a function, got ${String(psi)}`);
-
-  /** One direction: anchors a_i, positives b_i; returns per-anchor loss [n] and the positive sims [n]. */
-  const direction = (a: Tensor, b: Tensor): { per: Tensor; pos: Tensor; lse?: Tensor } => {
-    const n = a.size(0);
-    const sCross = a.matmul(b.T); // s_ij = a_i·b_j
-    const sWithin = a.matmul(a.T); // a_i·a_j
-    const pos = sCross.diagonal();
-    if (phi === 'exp') {
-      const tau = t as number;
-      const idx = arange(n);
-      const self = idx.unsqueeze(1).eq(idx.unsqueeze(0));
-      const blocks: Tensor[] = [];
-      if (c1 > 0) blocks.push(sCross.div(tau).add(Math.log(c1)).maskedFill(self, -Infinity));
-      if (c2 > 0) blocks.push(sWithin.div(tau).add(Math.log(c2)).maskedFill(self, -Infinity));
-      const posLogit = pos.div(tau);
-      if (psi === 'log1p') {
-        const lse = cat([posLogit.unsqueeze(1), ...blocks], 1).logsumexp(1);
-        return { per: lse.sub(posLogit), pos, lse };
-      }
-      const arg = cat(blocks, 1).logsumexp(1).sub(posLogit).exp();
-      return { per: psi === 'identity' ? arg : psi(arg), pos };
-    }
-    const off = ones([n, n], a.dtype).sub(eye(n, a.dtype));
-    const shift = pos.unsqueeze(1);
-    let arg: Tensor | undefined;
-    if (c1 > 0) arg = phi(sCross.sub(shift)).mul(off).sum(1).mul(c1);
-    if (c2 > 0) {
-      const w = phi(sWithin.sub(shift)).mul(off).sum(1).mul(c2);
-      arg = arg === undefined ? w : arg.add(w);
-    }
-    const x = arg as Tensor;
-    return { per: psi === 'log1p' ? x.add(1).log() : psi === 'identity' ? x : psi(x), pos };
-  };
-
+  const family: Family = { c1, c2, phi, psi, t };
+  checkFamily(family);
   return (batch: ContrastiveBatch): LossOutput => {
-    checkFiniteBatch('similarityFamily', batch);
-    const { anchors: u, positives: v } = batch;
-    if (u.ndim !== 2 || v.ndim !== 2 || u.shape[0] !== v.shape[0] || u.shape[1] !== v.shape[1])
-      throw new RangeError(
-        `similarityFamily: both views must be [n, d] of equal shape, got [${u.shape}] and [${v.shape}]`,
-      );
-    if (u.size(0) < 2)
-      throw new RangeError('similarityFamily: needs at least 2 instances per batch (n ≥ 2) to have negatives');
-    return scope(() => {
-      const fwd = direction(u, v);
-      const bwd = direction(v, u);
-      const perAnchor = cat([fwd.per, bwd.per], 0);
-      const pos = cat([fwd.pos, bwd.pos], 0);
-      const parts: Record<string, Tensor> = { positiveSimilarity: pos.mean() };
-      if (phi === 'exp')
-        parts['alignment'] = pos
-          .mean()
-          .div(t as number)
-          .neg();
-      if (fwd.lse !== undefined && bwd.lse !== undefined) parts['uniformity'] = cat([fwd.lse, bwd.lse], 0).mean();
-      return { loss: perAnchor.mean(), perAnchor, parts };
-    });
+    checkViews(batch);
+    return scope(() => symmetrised(family, batch.anchors, batch.positives));
   };
 }
