@@ -7,17 +7,19 @@
 // Determinism: every random draw comes from the run's named streams (streams.ts); the data stream's
 // state is saved in each checkpoint with the model and optimizer, so a resumed run continues the
 // very same stream and ends with the same numbers as an uninterrupted one.
-import { cat, noGrad, scope, type Tensor } from '../torch/index.js';
-import type { DataSource, EvalSet, TrainBatch } from '../data/source.js';
+import { cat, noGrad, scope, type Generator, type Tensor } from '../torch/index.js';
+import type { DataSource, EvalSet, NegativeRequest, TrainBatch } from '../data/source.js';
 import type { Encoder } from '../encoders/kinds.js';
+import type { ContrastiveLoss } from '../losses/index.js';
 import type { Optimizer } from '../optim/optimizer.js';
+import type { Schedule } from '../optim/schedule.js';
 import { buildData, buildEncoder, buildLoss, buildOptimizer } from './build.js';
 import { collapseWarnings } from './collapse.js';
 import { checkGradients, DivergenceError } from './divergence.js';
 import { evaluateMetrics, represent } from './evaluation.js';
 import type { DataParallel } from './distributed/data-parallel.js';
 import type { RunSpec } from './spec.js';
-import { runStreams } from './streams.js';
+import { runStreams, type StreamName } from './streams.js';
 
 /** One evaluation or training log line. */
 export interface MetricsRow {
@@ -102,25 +104,188 @@ function embedBatch(encoder: Encoder, b: TrainBatch): { anchors: Tensor; positiv
   return out;
 }
 
-interface Parts {
+/** Everything one run's training loop touches, built once from its spec and seed. */
+interface Training {
+  run: RunSpec;
+  options: TrainOptions;
+  gens: Record<StreamName, Generator>;
   data: DataSource;
   encoder: Encoder;
+  /** The encoder's parameters, held for the whole run (the gradient all-reduce walks them each step). */
+  params: Tensor[];
   optimizer: Optimizer;
+  schedule: Schedule;
+  loss: ContrastiveLoss;
+  negatives: NegativeRequest;
+  /** Only the writing rank (rank 0 of a data-parallel run, else the one process) evaluates. */
+  writer: boolean;
+  /** Training losses of the last ≤ 100 steps: the summary's final loss; saved with each checkpoint. */
+  recentLosses: number[];
+  /** Seconds spent training, summed over every attempt of the run. */
+  elapsed: number;
+  /** Metrics of the latest evaluation. */
+  last: Record<string, number>;
 }
 
-function restore(cp: Checkpoint, parts: Parts, run: { genData: { setState(t: Tensor): void } }): void {
+/** A run trained by N data-parallel ranks is resumed by N ranks: the data stream is split N ways. */
+function checkRankCount(run: RunSpec, parallel: DataParallel | undefined): void {
+  const ranks = run.worldSize ?? 1;
+  const here = parallel?.worldSize ?? 1;
+  if (ranks !== here)
+    throw new Error(
+      `this run is trained by ${ranks} data-parallel rank${ranks === 1 ? '' : 's'}, not ${here}: resume it with \`clab resume\`, which starts as many`,
+    );
+}
+
+/** Builds the run's data, encoder, loss and optimizer from its streams (streams.ts). */
+function setUp(run: RunSpec, options: TrainOptions): Training {
+  const { spec, seed } = run;
+  const gens = runStreams(seed);
+  const data = buildData(spec, gens);
+  const encoder = buildEncoder(spec, data, gens.init);
+  const { loss, negatives } = buildLoss(spec, data);
+  const params = encoder.parameters();
+  const { optimizer, schedule } = buildOptimizer(spec, params);
+  const writer = options.parallel?.writer ?? true;
+  return {
+    run,
+    options,
+    gens,
+    data,
+    encoder,
+    params,
+    optimizer,
+    schedule,
+    loss,
+    negatives,
+    writer,
+    recentLosses: [],
+    elapsed: 0,
+    last: {},
+  };
+}
+
+/**
+ * Restores the sink's latest checkpoint — model, optimizer, data stream, clock and recent losses —
+ * and returns the step it was saved at (0 when there is none).
+ */
+function resume(t: Training): number {
+  const { sink } = t.options;
+  const total = t.run.spec.train.iterations;
+  const cp = sink?.latestCheckpoint();
+  if (cp === undefined) {
+    // No usable checkpoint (none yet, or every one damaged): the run starts over from step 0, so
+    // rows an earlier attempt logged would otherwise be followed by the same steps again.
+    sink?.truncateMetricsAfter(0);
+    return 0;
+  }
   const model = new Map<string, Tensor>();
   const optimState = new Map<string, Tensor>();
-  for (const [name, t] of cp.tensors) {
-    if (name.startsWith('model.')) model.set(name.slice(6), t);
-    else if (name.startsWith('optim.')) optimState.set(name.slice(6), t);
+  for (const [name, tensor] of cp.tensors) {
+    if (name.startsWith('model.')) model.set(name.slice(6), tensor);
+    else if (name.startsWith('optim.')) optimState.set(name.slice(6), tensor);
   }
-  parts.encoder.loadStateDict(model);
-  parts.optimizer.loadStateDict({ state: optimState, paramGroups: cp.state['paramGroups'] as never });
+  t.encoder.loadStateDict(model);
+  t.optimizer.loadStateDict({ state: optimState, paramGroups: cp.state['paramGroups'] as never });
   const genState = cp.tensors.get('generator.data');
   if (genState === undefined) throw new Error('checkpoint has no data-generator state');
-  run.genData.setState(genState);
-  for (const t of cp.tensors.values()) t.dispose();
+  t.gens.data.setState(genState);
+  for (const tensor of cp.tensors.values()) tensor.dispose();
+  t.elapsed = Number(cp.state['seconds'] ?? 0);
+  t.recentLosses.push(...((cp.state['recentLosses'] as number[] | undefined) ?? []));
+  // A finished run re-evaluates its last step, so that step's row goes too.
+  sink?.truncateMetricsAfter(cp.step >= total ? total - 1 : cp.step);
+  return cp.step;
+}
+
+/** Saves model, optimizer state and the data stream at `step` (with the clock and recent losses). */
+function save(t: Training, step: number): void {
+  const { sink } = t.options;
+  if (sink === undefined) return;
+  scope(() => {
+    const tensors = new Map<string, Tensor>();
+    for (const [name, tensor] of t.encoder.stateDict()) tensors.set(`model.${name}`, tensor);
+    const sd = t.optimizer.stateDict();
+    for (const [name, tensor] of sd.state) tensors.set(`optim.${name}`, tensor);
+    tensors.set('generator.data', t.gens.data.getState());
+    const state = { step, seconds: t.elapsed, paramGroups: sd.paramGroups, recentLosses: t.recentLosses };
+    sink.saveCheckpoint(step, tensors, state);
+  });
+}
+
+/** Evaluates every metric of the spec on the held-out set and logs the row. */
+function evaluate(t: Training, step: number): void {
+  t.last = evaluateMetrics(t.run, t.encoder, t.data.evalSet(), t.loss);
+  t.options.sink?.appendMetrics({ step, seconds: t.elapsed, loss: mean(t.recentLosses), ...t.last });
+}
+
+/** One optimisation step: batch, forward, loss, backward, divergence check, update. Returns the loss. */
+function step(t: Training, n: number): number {
+  const { parallel } = t.options;
+  t.optimizer.lr = t.schedule(n - 1);
+  return scope(() => {
+    const batch = t.data.batch(n, t.run.spec.train.batch, t.negatives, t.gens.data);
+    const out = parallel
+      ? t.loss(parallel.gatherEmbeddings(embedBatch(t.encoder, parallel.shard(batch))))
+      : t.loss(embedBatch(t.encoder, batch));
+    t.optimizer.zeroGrad();
+    const v = parallel ? parallel.lossValue(out.loss) : out.loss.item();
+    if (!Number.isFinite(v)) throw new DivergenceError(n, `the loss is ${v}`);
+    out.loss.backward();
+    parallel?.syncGradients(t.params);
+    checkGradients(n, t.encoder);
+    t.optimizer.step();
+    return v;
+  });
+}
+
+/**
+ * Trains from `startStep` to the spec's last step, evaluating and checkpointing on the way.
+ * Returns false when stopped early (`stopAfter`, `stopRequested`), the run left resumable.
+ */
+async function trainSteps(t: Training, startStep: number): Promise<boolean> {
+  const { options } = t;
+  const { train, eval: evalSection } = t.run.spec;
+  const total = train.iterations;
+  let started = performance.now();
+  t.encoder.train();
+  for (let n = startStep + 1; n <= total; n++) {
+    const value = step(t, n);
+    t.recentLosses.push(value);
+    if (t.recentLosses.length > 100) t.recentLosses.shift();
+    const now = performance.now();
+    t.elapsed += (now - started) / 1000;
+    started = now;
+    options.onStep?.(n, value);
+    const isEnd = n === total;
+    if (t.writer && (n % evalSection.every === 0 || isEnd)) evaluate(t, n);
+    const saved = n % train.checkpointEvery === 0 || isEnd;
+    if (saved) save(t, n);
+    if (options.yieldEvery !== undefined && n % options.yieldEvery === 0) {
+      await yieldTurn();
+      started = performance.now();
+    }
+    if (options.stopAfter !== undefined && n >= options.stopAfter && !isEnd) return false;
+    if (!isEnd && options.stopRequested?.() === true) {
+      if (!saved) save(t, n);
+      return false;
+    }
+  }
+  return true;
+}
+
+/** The summary of a finished run: final loss, last metrics, a latent sample, collapse warnings. */
+function result(t: Training): RunResult {
+  const sample = t.writer ? latentSample(t.encoder, t.data.evalSet()) : undefined;
+  const warnings = t.writer ? finalCollapseWarnings(t.encoder, t.data.evalSet()) : [];
+  return {
+    steps: t.run.spec.train.iterations,
+    seconds: t.elapsed,
+    finalLoss: mean(t.recentLosses),
+    metrics: t.last,
+    ...(sample !== undefined ? { sample } : {}),
+    ...(warnings.length > 0 ? { warnings } : {}),
+  };
 }
 
 function latentSample(encoder: Encoder, evalSet: EvalSet): RunResult['sample'] {
@@ -144,115 +309,20 @@ function latentSample(encoder: Encoder, evalSet: EvalSet): RunResult['sample'] {
  * when the loss or a gradient stops being finite (the last good checkpoint stays).
  */
 export async function trainRun(run: RunSpec, options: TrainOptions = {}): Promise<RunResult | undefined> {
-  const { spec, seed } = run;
-  const { sink, parallel } = options;
-  const writer = parallel?.writer ?? true;
-  const ranks = run.worldSize ?? 1;
-  if (ranks !== (parallel?.worldSize ?? 1))
-    throw new Error(
-      `this run is trained by ${ranks} data-parallel rank${ranks === 1 ? '' : 's'}, not ${parallel?.worldSize ?? 1}: resume it with \`clab resume\`, which starts as many`,
-    );
-  const gens = runStreams(seed);
-  const data = buildData(spec, gens);
-  const encoder = buildEncoder(spec, data, gens.init);
-  const { loss, negatives } = buildLoss(spec, data);
-  const { optimizer, schedule } = buildOptimizer(spec, encoder.parameters());
-  const parts: Parts = { data, encoder, optimizer };
-  const recentLosses: number[] = [];
-  let startStep = 0;
-  let elapsed = 0;
-
-  const checkpoint = sink?.latestCheckpoint();
-  if (checkpoint !== undefined) {
-    restore(checkpoint, parts, { genData: gens.data });
-    startStep = checkpoint.step;
-    elapsed = Number(checkpoint.state['seconds'] ?? 0);
-    recentLosses.push(...((checkpoint.state['recentLosses'] as number[] | undefined) ?? []));
-    sink?.truncateMetricsAfter(checkpoint.step >= spec.train.iterations ? spec.train.iterations - 1 : checkpoint.step);
-  } else {
-    // No usable checkpoint (none yet, or every one damaged): the run starts over from step 0, so
-    // rows an earlier attempt logged would otherwise be followed by the same steps again.
-    sink?.truncateMetricsAfter(0);
-  }
-
-  parallel?.prepare(encoder);
-
-  const save = (step: number): void => {
-    if (sink === undefined) return;
-    scope(() => {
-      const tensors = new Map<string, Tensor>();
-      for (const [name, t] of encoder.stateDict()) tensors.set(`model.${name}`, t);
-      const sd = optimizer.stateDict();
-      for (const [name, t] of sd.state) tensors.set(`optim.${name}`, t);
-      tensors.set('generator.data', gens.data.getState());
-      sink.saveCheckpoint(step, tensors, { step, seconds: elapsed, paramGroups: sd.paramGroups, recentLosses });
-    });
-  };
-  const evaluate = (step: number): Record<string, number> => {
-    const values = evaluateMetrics(run, encoder, data.evalSet(), loss);
-    sink?.appendMetrics({ step, seconds: elapsed, loss: mean(recentLosses), ...values });
-    return values;
-  };
-
-  const B = spec.train.batch;
-  const total = spec.train.iterations;
-  const params = encoder.parameters();
-  let last: Record<string, number> = {};
-  let started = performance.now();
+  checkRankCount(run, options.parallel);
+  const t = setUp(run, options);
   try {
-    encoder.train();
-    for (let step = startStep + 1; step <= total; step++) {
-      optimizer.lr = schedule(step - 1);
-      const value = scope(() => {
-        const batch = data.batch(step, B, negatives, gens.data);
-        const out = parallel
-          ? loss(parallel.gatherEmbeddings(embedBatch(encoder, parallel.shard(batch))))
-          : loss(embedBatch(encoder, batch));
-        optimizer.zeroGrad();
-        const v = parallel ? parallel.lossValue(out.loss) : out.loss.item();
-        if (!Number.isFinite(v)) throw new DivergenceError(step, `the loss is ${v}`);
-        out.loss.backward();
-        parallel?.syncGradients(params);
-        checkGradients(step, encoder);
-        optimizer.step();
-        return v;
-      });
-      recentLosses.push(value);
-      if (recentLosses.length > 100) recentLosses.shift();
-      const now = performance.now();
-      elapsed += (now - started) / 1000;
-      started = now;
-      options.onStep?.(step, value);
-      const isEnd = step === total;
-      if (writer && (step % spec.eval.every === 0 || isEnd)) last = evaluate(step);
-      const saved = step % spec.train.checkpointEvery === 0 || isEnd;
-      if (saved) save(step);
-      if (options.yieldEvery !== undefined && step % options.yieldEvery === 0) {
-        await yieldTurn();
-        started = performance.now();
-      }
-      if (options.stopAfter !== undefined && step >= options.stopAfter && !isEnd) return undefined;
-      if (!isEnd && options.stopRequested?.() === true) {
-        if (!saved) save(step);
-        return undefined;
-      }
-    }
-    if (writer && startStep >= total) last = evaluate(total);
-    const sample = writer ? latentSample(encoder, data.evalSet()) : undefined;
-    const warnings = writer ? finalCollapseWarnings(encoder, data.evalSet()) : [];
-    return {
-      steps: total,
-      seconds: elapsed,
-      finalLoss: mean(recentLosses),
-      metrics: last,
-      ...(sample !== undefined ? { sample } : {}),
-      ...(warnings.length > 0 ? { warnings } : {}),
-    };
+    const startStep = resume(t);
+    options.parallel?.prepare(t.encoder);
+    if (!(await trainSteps(t, startStep))) return undefined;
+    // A run resumed from its final checkpoint trained no step here: evaluate it once more.
+    const total = run.spec.train.iterations;
+    if (t.writer && startStep >= total) evaluate(t, total);
+    return result(t);
   } finally {
-    void params;
-    optimizer.dispose();
-    encoder.dispose();
-    data.dispose();
+    t.optimizer.dispose();
+    t.encoder.dispose();
+    t.data.dispose();
   }
 }
 
