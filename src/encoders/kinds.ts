@@ -54,72 +54,96 @@ function requireImages(kind: string, ctx: EncoderContext): [number, number] {
 const optionalOutDim = positiveInt('outDim').optional();
 const widths = z.array(positiveInt('width'));
 
+/** The settings an image encoder's create receives (its schema's output). */
+interface ImageSettings {
+  size: 'cpu' | 'paper';
+  outDim?: number | undefined;
+  projection?: number[] | undefined;
+  width?: number | undefined;
+  hidden?: number[] | undefined;
+}
+
+/** A problem with one setting: its name and the message. */
+type SettingIssue = { path: string; message: string };
+
+/** The width settings `kind` would silently ignore (each architecture reads one of width and hidden). */
+function misplacedWidths(kind: ImageEncoderKind, c: ImageSettings): SettingIssue[] {
+  const issues: SettingIssue[] = [];
+  if (c.width !== undefined && kind === 'pixel-mlp')
+    issues.push({ path: 'width', message: "encoder 'pixel-mlp' has no width; set encoder.hidden" });
+  if (c.hidden !== undefined && kind !== 'pixel-mlp')
+    issues.push({ path: 'hidden', message: `encoder '${kind}' has no hidden widths; set encoder.width` });
+  return issues;
+}
+
+/** A ViT width its attention heads can't share, as an issue (none for other kinds). */
+function vitWidthIssues(kind: ImageEncoderKind, c: ImageSettings): SettingIssue[] {
+  // The ViT splits its model dimension over its attention heads.
+  const heads = kind === 'vit' ? (imageEncoderPreset('vit', c.size) as { heads: number }).heads : undefined;
+  if (heads === undefined || c.width === undefined || c.width % heads === 0) return [];
+  return [
+    {
+      path: 'width',
+      message: `encoder 'vit' (size ${c.size}) has ${heads} heads: width must be a multiple of ${heads}, got ${c.width}`,
+    },
+  ];
+}
+
+/** The settings schema of image encoder `kind`, refined with the width checks. */
+function imageSchema<K extends ImageEncoderKind>(kind: K) {
+  return variant(kind, {
+    /** Named widths: 'cpu' (small) or 'paper' (~11M parameters, 512-d). */
+    size: z.enum(['cpu', 'paper']).default('cpu'),
+    /**
+     * With several data-parallel ranks (`clab run --nproc`), BatchNorm statistics over every rank's
+     * batch together (torch.nn.SyncBatchNorm) instead of each rank's share. No effect in one process.
+     */
+    syncBatchNorm: z.boolean().optional(),
+    /** Embedding dimension (default: the size's, 128 or 512). */
+    outDim: optionalOutDim,
+    /** Widths of a projection head after the embedding (SimCLR's g); losses see its output. */
+    projection: widths.optional(),
+    /** resnet18: base channel width (cpu 16, paper 64); vit: model dimension, a multiple of the heads (cpu 64, paper 384). Default: the size's. */
+    width: positiveInt('width').optional(),
+    /** pixel-mlp: hidden widths (cpu [512, 256]). Default: the size's. */
+    hidden: widths.optional(),
+  }).superRefine((c, ctx) => {
+    for (const { path, message } of [...misplacedWidths(kind, c), ...vitWidthIssues(kind, c)])
+      ctx.addIssue({ code: 'custom', path: [path], message });
+  });
+}
+
+/** The preset's fields that the data and the settings replace (channels, image size, embedDim, …). */
+function presetOverrides(
+  kind: ImageEncoderKind,
+  c: ImageSettings,
+  channels: number,
+  side: number,
+): Record<string, unknown> {
+  const overrides: Record<string, unknown> = { inChannels: channels, imageSize: side };
+  if (c.outDim !== undefined) overrides['embedDim'] = c.outDim;
+  if (c.projection !== undefined) overrides['projection'] = c.projection;
+  if (c.width !== undefined) overrides[kind === 'vit' ? 'dim' : 'width'] = c.width;
+  if (c.hidden !== undefined) overrides['hidden'] = c.hidden;
+  return overrides;
+}
+
+/** The image encoder `kind` for the data's square images; settings that bypassed the schema are checked again. */
+function createImageKind(kind: ImageEncoderKind, c: ImageSettings, ctx: EncoderContext): Encoder {
+  const [channels, side] = requireImages(kind, ctx);
+  const [misplaced] = misplacedWidths(kind, c);
+  if (misplaced !== undefined) throw new RangeError(misplaced.message);
+  return createImageEncoder(imageEncoderPreset(kind, c.size, presetOverrides(kind, c, channels, side)), ctx.gen);
+}
+
+/** The registry entry of image encoder `kind`. */
 function imageKind<K extends ImageEncoderKind>(kind: K, summary: string) {
   return defineKind({
-    schema: variant(kind, {
-      /** Named widths: 'cpu' (small) or 'paper' (~11M parameters, 512-d). */
-      size: z.enum(['cpu', 'paper']).default('cpu'),
-      /**
-       * With several data-parallel ranks (`clab run --nproc`), BatchNorm statistics over every rank's
-       * batch together (torch.nn.SyncBatchNorm) instead of each rank's share. No effect in one process.
-       */
-      syncBatchNorm: z.boolean().optional(),
-      /** Embedding dimension (default: the size's, 128 or 512). */
-      outDim: optionalOutDim,
-      /** Widths of a projection head after the embedding (SimCLR's g); losses see its output. */
-      projection: widths.optional(),
-      /** resnet18: base channel width (cpu 16, paper 64); vit: model dimension, a multiple of the heads (cpu 64, paper 384). Default: the size's. */
-      width: positiveInt('width').optional(),
-      /** pixel-mlp: hidden widths (cpu [512, 256]). Default: the size's. */
-      hidden: widths.optional(),
-    }).superRefine((c, ctx) => {
-      // Each architecture reads one of width and hidden; the other would be silently ignored.
-      if (c.width !== undefined && kind === 'pixel-mlp')
-        ctx.addIssue({
-          code: 'custom',
-          path: ['width'],
-          message: "encoder 'pixel-mlp' has no width; set encoder.hidden",
-        });
-      if (c.hidden !== undefined && kind !== 'pixel-mlp')
-        ctx.addIssue({
-          code: 'custom',
-          path: ['hidden'],
-          message: `encoder '${kind}' has no hidden widths; set encoder.width`,
-        });
-      // The ViT splits its model dimension over its attention heads.
-      const heads = kind === 'vit' ? (imageEncoderPreset('vit', c.size) as { heads: number }).heads : undefined;
-      if (heads !== undefined && c.width !== undefined && c.width % heads !== 0)
-        ctx.addIssue({
-          code: 'custom',
-          path: ['width'],
-          message: `encoder 'vit' (size ${c.size}) has ${heads} heads: width must be a multiple of ${heads}, got ${c.width}`,
-        });
-    }),
+    schema: imageSchema(kind),
     summary,
     example: { kind } as never,
     accepts: 'images',
-    create: (
-      c: {
-        size: 'cpu' | 'paper';
-        outDim?: number | undefined;
-        projection?: number[] | undefined;
-        width?: number | undefined;
-        hidden?: number[] | undefined;
-      },
-      ctx: EncoderContext,
-    ): Encoder => {
-      const [channels, side] = requireImages(kind, ctx);
-      const overrides: Record<string, unknown> = { inChannels: channels, imageSize: side };
-      if (c.outDim !== undefined) overrides['embedDim'] = c.outDim;
-      if (c.projection !== undefined) overrides['projection'] = c.projection;
-      if (c.width !== undefined && kind === 'pixel-mlp')
-        throw new RangeError("encoder 'pixel-mlp' has no width; set encoder.hidden");
-      if (c.hidden !== undefined && kind !== 'pixel-mlp')
-        throw new RangeError(`encoder '${kind}' has no hidden widths; set encoder.width`);
-      if (c.width !== undefined) overrides[kind === 'vit' ? 'dim' : 'width'] = c.width;
-      if (c.hidden !== undefined) overrides['hidden'] = c.hidden;
-      return createImageEncoder(imageEncoderPreset(kind, c.size, overrides), ctx.gen);
-    },
+    create: (c: ImageSettings, ctx: EncoderContext): Encoder => createImageKind(kind, c, ctx),
   });
 }
 

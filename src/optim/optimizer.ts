@@ -189,12 +189,7 @@ export abstract class BaseOptimizer<H extends HyperParams> implements Optimizer 
           for (const param of group.params) {
             const grad = param.grad;
             if (grad === undefined) continue;
-            let state = this.#state.get(param);
-            if (state === undefined) {
-              state = new Map();
-              this.#state.set(param, state);
-            }
-            items.push({ param, grad, state });
+            items.push({ param, grad, state: this.#stateOf(param) });
           }
           if (items.length === 0) continue;
           if (!(this.multiTensor && this.updateGroup(items, group)))
@@ -208,6 +203,16 @@ export abstract class BaseOptimizer<H extends HyperParams> implements Optimizer 
 
   zeroGrad(): void {
     for (const g of this.paramGroups) for (const p of g.params) p.zeroGrad();
+  }
+
+  /** The state of `param`, created empty on first use. */
+  #stateOf(param: Tensor): Map<string, Tensor> {
+    let state = this.#state.get(param);
+    if (state === undefined) {
+      state = new Map();
+      this.#state.set(param, state);
+    }
+    return state;
   }
 
   #allParams(): Tensor[] {
@@ -235,68 +240,81 @@ export abstract class BaseOptimizer<H extends HyperParams> implements Optimizer 
   }
 
   loadStateDict(sd: OptimizerStateDict): void {
-    const name = this.#name;
     // Check everything first: a failed load leaves the optimizer as it was.
-    if (sd.paramGroups.length !== this.paramGroups.length)
-      throw new Error(
-        `${name}.loadStateDict(): the state dict has ${sd.paramGroups.length} parameter group(s), the optimizer has ${this.paramGroups.length}`,
+    const groups = this.#checkedGroups(sd.paramGroups);
+    const parsed = this.#parsedState(sd.state);
+    this.#applyState(groups, parsed);
+  }
+
+  /** An error of loadStateDict, named after the optimizer. */
+  #loadError(message: string): Error {
+    return new Error(`${this.#name}.loadStateDict(): ${message}`);
+  }
+
+  /** Each group's saved hyper-parameters, copied and checked; throws unless they match the optimizer's groups. */
+  #checkedGroups(saved: OptimizerStateDict['paramGroups']): H[] {
+    if (saved.length !== this.paramGroups.length)
+      throw this.#loadError(
+        `the state dict has ${saved.length} parameter group(s), the optimizer has ${this.paramGroups.length}`,
       );
-    const groups = this.paramGroups.map((g, gi) => {
-      const saved = sd.paramGroups[gi]!;
-      if (saved.params.length !== g.params.length)
-        throw new Error(
-          `${name}.loadStateDict(): parameter group ${gi} has ${saved.params.length} parameter(s) in the state dict, ${g.params.length} in the optimizer`,
-        );
-      const keys = Object.keys(g).filter((k) => k !== 'params');
-      const savedKeys = Object.keys(saved).filter((k) => k !== 'params');
-      const missing = keys.filter((k) => !(k in saved));
-      const unexpected = savedKeys.filter((k) => !keys.includes(k));
-      if (missing.length > 0 || unexpected.length > 0)
-        throw new Error(
-          `${name}.loadStateDict(): parameter group ${gi} hyper-parameters do not match` +
-            (missing.length > 0 ? `; missing: ${missing.join(', ')}` : '') +
-            (unexpected.length > 0 ? `; unexpected: ${unexpected.join(', ')}` : ''),
-        );
-      const hyper = Object.fromEntries(keys.map((k) => [k, copyHyper(saved[k] as HyperValue)])) as H;
-      this.#check(hyper);
-      return hyper;
-    });
+    return this.paramGroups.map((g, gi) => this.#checkedGroup(g, saved[gi]!, gi));
+  }
+
+  /** Group gi's saved hyper-parameters, copied and checked; throws unless they fit the group `g`. */
+  #checkedGroup(g: ParamGroup<H>, saved: OptimizerStateDict['paramGroups'][number], gi: number): H {
+    if (saved.params.length !== g.params.length)
+      throw this.#loadError(
+        `parameter group ${gi} has ${saved.params.length} parameter(s) in the state dict, ${g.params.length} in the optimizer`,
+      );
+    const keys = Object.keys(g).filter((k) => k !== 'params');
+    const savedKeys = Object.keys(saved).filter((k) => k !== 'params');
+    const missing = keys.filter((k) => !(k in saved));
+    const unexpected = savedKeys.filter((k) => !keys.includes(k));
+    if (missing.length > 0 || unexpected.length > 0)
+      throw this.#loadError(
+        `parameter group ${gi} hyper-parameters do not match` +
+          (missing.length > 0 ? `; missing: ${missing.join(', ')}` : '') +
+          (unexpected.length > 0 ? `; unexpected: ${unexpected.join(', ')}` : ''),
+      );
+    const hyper = Object.fromEntries(keys.map((k) => [k, copyHyper(saved[k] as HyperValue)])) as H;
+    this.#check(hyper);
+    return hyper;
+  }
+
+  /** Every saved state tensor as [parameter, entry name, tensor]; throws on a key, name or shape that doesn't fit. */
+  #parsedState(state: Map<string, Tensor>): [Tensor, string, Tensor][] {
     const params = this.#allParams();
-    const parsed: [Tensor, string, Tensor][] = [];
-    for (const [key, t] of sd.state) {
-      const m = /^(\d+)\.(.+)$/.exec(key);
-      const p = m === null ? undefined : params[Number(m[1])];
-      if (m === null || p === undefined)
-        throw new Error(
-          `${name}.loadStateDict(): state key '${key}' does not name a parameter index below ${params.length}`,
-        );
-      const entry = m[2]!;
-      const layout = this.#layout[entry];
-      if (layout === undefined)
-        throw new Error(
-          `${name}.loadStateDict(): unknown state entry '${key}'; valid names: ${Object.keys(this.#layout).join(', ')}`,
-        );
-      const want = layout === 'param' ? p.shape : [];
-      if (!sameShape(t.shape, want))
-        throw new Error(
-          `${name}.loadStateDict(): size mismatch for '${key}': the state dict has shape [${t.shape.join(', ')}], expected [${want.join(', ')}]`,
-        );
-      parsed.push([p, entry, t]);
-    }
-    // Apply.
+    return [...state].map(([key, t]) => this.#parsedEntry(params, key, t));
+  }
+
+  /** One saved state tensor `key` as [parameter, entry name, tensor]; throws unless it fits. */
+  #parsedEntry(params: Tensor[], key: string, t: Tensor): [Tensor, string, Tensor] {
+    const m = /^(\d+)\.(.+)$/.exec(key);
+    const p = m === null ? undefined : params[Number(m[1])];
+    if (m === null || p === undefined)
+      throw this.#loadError(`state key '${key}' does not name a parameter index below ${params.length}`);
+    const entry = m[2]!;
+    const layout = this.#layout[entry];
+    if (layout === undefined)
+      throw this.#loadError(`unknown state entry '${key}'; valid names: ${Object.keys(this.#layout).join(', ')}`);
+    const want = layout === 'param' ? p.shape : [];
+    if (!sameShape(t.shape, want))
+      throw this.#loadError(
+        `size mismatch for '${key}': the state dict has shape [${t.shape.join(', ')}], expected [${want.join(', ')}]`,
+      );
+    return [p, entry, t];
+  }
+
+  /** Replaces the groups' hyper-parameters and all state with checked ones (own copies of the tensors). */
+  #applyState(groups: H[], parsed: [Tensor, string, Tensor][]): void {
     this.paramGroups.forEach((g, gi) => Object.assign(g, groups[gi]));
     this.dispose();
     noGrad(() => {
       for (const [p, entry, t] of parsed) {
-        let state = this.#state.get(p);
-        if (state === undefined) {
-          state = new Map();
-          this.#state.set(p, state);
-        }
         // Own copies (never aliases of the caller's tensors): moment buffers in the parameter's
         // dtype, step counts float32 as in PyTorch.
         const dtype = this.#layout[entry] === 'param' ? p.dtype : 'float32';
-        state.set(entry, keep(scope(() => t.to(dtype).clone())));
+        this.#stateOf(p).set(entry, keep(scope(() => t.to(dtype).clone())));
       }
     });
   }

@@ -10,10 +10,10 @@
 import os from 'node:os';
 import { Worker, type Job } from 'bullmq';
 import type { RunSpec } from '../spec.js';
-import { RunStore } from '../../runs/index.js';
+import { RunStore, type RunHandle } from '../../runs/index.js';
 import { INTERRUPTED_EXIT_CODE } from '../executor.js';
 import { liveChildren, trainInChild } from './child.js';
-import { checkReachable, parseQueueUrl } from './connection.js';
+import { checkReachable, parseQueueUrl, type QueueAddress } from './connection.js';
 import type { RunJobData } from './queue.js';
 import { existingFolder, openFolder, resultOf, type RemoteResult } from './run-folder.js';
 
@@ -50,70 +50,107 @@ function folderFor(root: string, data: RunJobData, localStore: () => RunStore): 
   return handle.dir;
 }
 
-/** Connects (a bad URL throws ExecutorUsageError, an unreachable Redis an Error) and starts taking jobs. */
-export async function startQueueWorker(options: QueueWorkerOptions): Promise<QueueWorker> {
-  const address = parseQueueUrl(options.url);
-  await checkReachable(address);
-  const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
+/** What the job handler and stop() share: the settings, the lazily opened local store, the stopping flag. */
+interface WorkerState {
+  root: string;
+  log: (line: string) => void;
+  concurrency: number;
+  threads: number;
+  lockMs: number;
+  store: RunStore | undefined;
+  stopping: boolean;
+}
+
+/** The worker's state before its first job: the options with their defaults. */
+function initialState(options: QueueWorkerOptions): WorkerState {
   const concurrency = options.concurrency ?? 1;
-  const threads = options.threads ?? Math.max(1, Math.floor(os.availableParallelism() / concurrency));
-  const lockMs = (options.lockSeconds ?? 30) * 1000;
-  let store: RunStore | undefined;
-  const localStore = (): RunStore => (store ??= new RunStore(options.root));
-  let stopping = false;
-
-  const processJob = async (job: Job<RunJobData>): Promise<RemoteResult> => {
-    const dir = folderFor(options.root, job.data, localStore);
-    const before = openFolder(dir);
-    if (before.meta().status === 'done') return resultOf(before, os.hostname()); // delivered again after it finished
-    const checkpoint = before.latestCheckpoint();
-    const from = checkpoint?.step ?? 0;
-    if (checkpoint) for (const t of checkpoint.tensors.values()) t.dispose();
-    log(from > 0 ? `resume ${job.data.id} at step ${from}` : `start  ${job.data.id}`);
-    await job.updateProgress({ from });
-    const outcome = await trainInChild(
-      dir,
-      threads,
-      (step, loss) => void job.updateProgress({ step, loss }).catch(() => {}),
-    );
-    // Stopping: never settle, so the job is not acknowledged and returns to the queue.
-    if (stopping) return new Promise<never>(() => {});
-    if (outcome.code !== 0) {
-      log(`failed ${job.data.id}: ${outcome.error ?? 'unknown error'}`);
-      throw new Error(outcome.error ?? `task exited with code ${outcome.code}`);
-    }
-    log(`done   ${job.data.id}`);
-    return resultOf(openFolder(dir), os.hostname());
-  };
-
-  const worker = new Worker<RunJobData, RemoteResult>(address.name, processJob, {
-    connection: address.connection,
+  return {
+    root: options.root,
+    log: options.log ?? ((line: string) => process.stdout.write(`${line}\n`)),
     concurrency,
-    lockDuration: lockMs,
-    stalledInterval: Math.max(1000, lockMs / 2),
+    threads: options.threads ?? Math.max(1, Math.floor(os.availableParallelism() / concurrency)),
+    lockMs: (options.lockSeconds ?? 30) * 1000,
+    store: undefined,
+    stopping: false,
+  };
+}
+
+/** The step a folder's training resumes at (0: from the start); frees the checkpoint's tensors. */
+function resumeStep(folder: RunHandle): number {
+  const checkpoint = folder.latestCheckpoint();
+  const from = checkpoint?.step ?? 0;
+  if (checkpoint) for (const t of checkpoint.tensors.values()) t.dispose();
+  return from;
+}
+
+/** Trains one job in a child process; resolves with its result (never, when the worker is stopping). */
+async function processJob(state: WorkerState, job: Job<RunJobData>): Promise<RemoteResult> {
+  const { log } = state;
+  const dir = folderFor(state.root, job.data, () => (state.store ??= new RunStore(state.root)));
+  const before = openFolder(dir);
+  if (before.meta().status === 'done') return resultOf(before, os.hostname()); // delivered again after it finished
+  const from = resumeStep(before);
+  log(from > 0 ? `resume ${job.data.id} at step ${from}` : `start  ${job.data.id}`);
+  await job.updateProgress({ from });
+  const outcome = await trainInChild(
+    dir,
+    state.threads,
+    (step, loss) => void job.updateProgress({ step, loss }).catch(() => {}),
+  );
+  // Stopping: never settle, so the job is not acknowledged and returns to the queue.
+  if (state.stopping) return new Promise<never>(() => {});
+  if (outcome.code !== 0) {
+    log(`failed ${job.data.id}: ${outcome.error ?? 'unknown error'}`);
+    throw new Error(outcome.error ?? `task exited with code ${outcome.code}`);
+  }
+  log(`done   ${job.data.id}`);
+  return resultOf(openFolder(dir), os.hostname());
+}
+
+/** A BullMQ worker taking jobs from `address`'s queue, its errors logged. */
+function createWorker(address: QueueAddress, state: WorkerState): Worker<RunJobData, RemoteResult> {
+  const worker = new Worker<RunJobData, RemoteResult>(address.name, (job) => processJob(state, job), {
+    connection: address.connection,
+    concurrency: state.concurrency,
+    lockDuration: state.lockMs,
+    stalledInterval: Math.max(1000, state.lockMs / 2),
     // A job is redelivered after each worker death; give up only after many.
     maxStalledCount: 10,
   });
-  worker.on('error', (err) => log(`queue error: ${err.message}`));
-  await worker.waitUntilReady();
-  log(
-    `worker on ${address.url} (queue '${address.name}'): ${concurrency} at a time, ${threads} thread${threads === 1 ? '' : 's'} each, store ${options.root}`,
-  );
+  worker.on('error', (err) => state.log(`queue error: ${err.message}`));
+  return worker;
+}
 
+/** The running worker's handle: `closed`, and stop(), which interrupts the runs in training, then closes. */
+function handleOf(worker: Worker<RunJobData, RemoteResult>, state: WorkerState): QueueWorker {
   let resolveClosed: () => void = () => {};
   const closed = new Promise<void>((resolve) => (resolveClosed = resolve));
   const stop = async (): Promise<void> => {
-    if (stopping) return closed;
-    stopping = true;
+    if (state.stopping) return closed;
+    state.stopping = true;
     const exits = [...liveChildren].map((child) => new Promise((resolve) => child.once('close', resolve)));
     for (const child of liveChildren) child.kill('SIGTERM'); // each marks its run interrupted
     await Promise.all(exits);
     await worker.close(true); // force: the interrupted jobs stay unacknowledged and are redelivered
-    store?.close();
+    state.store?.close();
     resolveClosed();
     return closed;
   };
   return { closed, stop };
+}
+
+/** Connects (a bad URL throws ExecutorUsageError, an unreachable Redis an Error) and starts taking jobs. */
+export async function startQueueWorker(options: QueueWorkerOptions): Promise<QueueWorker> {
+  const address = parseQueueUrl(options.url);
+  await checkReachable(address);
+  const state = initialState(options);
+  const worker = createWorker(address, state);
+  await worker.waitUntilReady();
+  const { concurrency, threads } = state;
+  state.log(
+    `worker on ${address.url} (queue '${address.name}'): ${concurrency} at a time, ${threads} thread${threads === 1 ? '' : 's'} each, store ${options.root}`,
+  );
+  return handleOf(worker, state);
 }
 
 export { INTERRUPTED_EXIT_CODE };
