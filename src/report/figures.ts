@@ -2,7 +2,14 @@
 // browser, no network): compile Vega-Lite → Vega, run a headless View, serialise to SVG.
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { View, parse } from 'vega';
-import type { CurveInput, LossCurveInput, ReportInput, StripInput, TheoryCurveInput } from './types.js';
+import type {
+  CurveInput,
+  LatentViewInput,
+  LossCurveInput,
+  ReportInput,
+  StripInput,
+  TheoryCurveInput,
+} from './types.js';
 import { CONFIG } from './figure-style.js';
 import { latentSpec } from './latent-figure.js';
 
@@ -43,9 +50,9 @@ export function slug(s: string): string {
 
 // ---- curves: R² vs ρ, R² vs fixedDims ------------------------------------------------------------
 
-/** A line per series (ours solid, paper dashed), with ±std error bars where a point has yStd. */
-export function curveSpec(c: CurveInput): TopLevelSpec {
-  const values = c.series.flatMap((s) =>
+/** The rows a curve figure plots: one per point, with its ±std ends (null where the point has no yStd). */
+function curveValues(c: CurveInput): Record<string, unknown>[] {
+  return c.series.flatMap((s) =>
     s.points.map((p) => ({
       series: s.name,
       source: s.source,
@@ -55,6 +62,28 @@ export function curveSpec(c: CurveInput): TopLevelSpec {
       hi: p.yStd === undefined ? null : p.y + p.yStd,
     })),
   );
+}
+
+/** The stroke-dash encoding by a series' source: solid for ours, dashed for the paper's. */
+function sourceDash(): Record<string, unknown> {
+  return {
+    field: 'source',
+    type: 'nominal',
+    title: 'source',
+    scale: {
+      // Our measurements, fresh or recorded, solid; the paper's values dashed.
+      domain: ['ours', 'recorded', 'paper'],
+      range: [
+        [1, 0],
+        [1, 0],
+        [5, 3],
+      ],
+    },
+  };
+}
+
+/** A line per series (ours solid, paper dashed), with ±std error bars where a point has yStd. */
+export function curveSpec(c: CurveInput): TopLevelSpec {
   const x = { field: 'x', type: 'quantitative' as const, title: c.x };
   const color = { field: 'series', type: 'nominal' as const, title: 'series' };
   return {
@@ -63,29 +92,11 @@ export function curveSpec(c: CurveInput): TopLevelSpec {
     width: WIDTH,
     height: HEIGHT,
     config: CONFIG,
-    data: { values },
+    data: { values: curveValues(c) },
     layer: [
       {
         mark: { type: 'line', point: true },
-        encoding: {
-          x,
-          y: { field: 'y', type: 'quantitative', title: c.y },
-          color,
-          strokeDash: {
-            field: 'source',
-            type: 'nominal',
-            title: 'source',
-            scale: {
-              // Our measurements, fresh or recorded, solid; the paper's values dashed.
-              domain: ['ours', 'recorded', 'paper'],
-              range: [
-                [1, 0],
-                [1, 0],
-                [5, 3],
-              ],
-            },
-          },
-        },
+        encoding: { x, y: { field: 'y', type: 'quantitative', title: c.y }, color, strokeDash: sourceDash() },
       },
       {
         transform: [{ filter: 'datum.lo != null' }],
@@ -228,63 +239,80 @@ export function theorySpec(t: TheoryCurveInput): TopLevelSpec {
 
 // ---- all figures of a report ---------------------------------------------------------------------
 
-/** Renders every figure of a report, with unique file-name-safe ids. */
-export async function renderFigures(input: ReportInput): Promise<Figure[]> {
+/** A figure before rendering: what `renderFigures` hands to Vega. */
+type FigureJob = Omit<Figure, 'svg'>;
+
+/** A function that turns each name into a file-name-safe id not given before (`-2`, `-3`, … on a repeat). */
+function idAllocator(): (name: string) => string {
   const used = new Set<string>();
-  const uniqueId = (s: string): string => {
-    const base = slug(s);
+  return (name) => {
+    const base = slug(name);
     let id = base;
     for (let k = 2; used.has(id); k++) id = `${base}-${k}`;
     used.add(id);
     return id;
   };
-  const jobs: { id: string; title: string; caption: string; spec: TopLevelSpec }[] = [];
-  for (const c of input.curves) {
-    jobs.push({
-      id: uniqueId(c.id),
-      title: c.title,
-      caption: `${c.y} against ${c.x}. Solid: ours, fresh runs or recorded results (error bars ± one sample std over runs); dashed: the paper.`,
-      spec: curveSpec(c),
-    });
-  }
-  for (const st of input.strips ?? []) {
-    jobs.push({
-      id: uniqueId(st.id),
-      title: st.title,
-      caption: `${st.y} of each run by ${st.x} (dots, coloured by run); dark ticks: the mean of each ${st.x}.${st.band === undefined ? '' : ` Shaded: ${st.band.label} (${st.band.lo.toFixed(3)} to ${st.band.hi.toFixed(3)}), dashed line its centre.`}`,
-      spec: stripSpec(st),
-    });
-  }
-  if (input.lossCurves.length > 0) {
-    const band = input.lossCurves.some((c) => c.points.some((p) => p.std !== undefined))
-      ? ' Shaded: ± one sample std over the seeds around their mean.'
-      : '';
-    jobs.push({
-      id: uniqueId('loss-curves'),
-      title: 'Training loss',
-      caption: `Training loss of each run against step.${band}`,
-      spec: lossSpec(input.lossCurves),
-    });
-  }
-  for (const t of input.theory) {
-    jobs.push({
-      id: uniqueId(`theory-${t.title}`),
-      title: t.title,
-      caption:
-        'Monte-Carlo estimate of the asymptotic loss difference L(h_λ) − L(id) against λ; bands ± 2 standard errors. Below zero: h_λ beats the identity.',
-      spec: theorySpec(t),
-    });
-  }
-  for (const v of input.latentViews) {
-    jobs.push({
-      id: uniqueId(`latents-${v.runId}`),
-      title: `Latents on S², ${v.label}`,
-      caption:
-        'Orthographic views of the true latents (top) and the recovered ones (bottom), front and back hemispheres (the back seen from behind). ' +
-        'Each point is coloured by its true latent: hue from the azimuth, lightness from the height. Smooth colours on the recovered sphere mean the latent was recovered up to a rotation.',
-      spec: latentSpec(v),
-    });
-  }
+}
+
+/** The figure of a curve (ours against the paper's). */
+const curveJob = (c: CurveInput, id: string): FigureJob => ({
+  id,
+  title: c.title,
+  caption: `${c.y} against ${c.x}. Solid: ours, fresh runs or recorded results (error bars ± one sample std over runs); dashed: the paper.`,
+  spec: curveSpec(c),
+});
+
+/** The figure of a strip plot, its caption naming the band when there is one. */
+const stripJob = (st: StripInput, id: string): FigureJob => ({
+  id,
+  title: st.title,
+  caption: `${st.y} of each run by ${st.x} (dots, coloured by run); dark ticks: the mean of each ${st.x}.${st.band === undefined ? '' : ` Shaded: ${st.band.label} (${st.band.lo.toFixed(3)} to ${st.band.hi.toFixed(3)}), dashed line its centre.`}`,
+  spec: stripSpec(st),
+});
+
+/** The one figure of every training-loss curve, its caption naming the std band when a curve has one. */
+function lossJob(curves: LossCurveInput[], id: string): FigureJob {
+  const band = curves.some((c) => c.points.some((p) => p.std !== undefined))
+    ? ' Shaded: ± one sample std over the seeds around their mean.'
+    : '';
+  return {
+    id,
+    title: 'Training loss',
+    caption: `Training loss of each run against step.${band}`,
+    spec: lossSpec(curves),
+  };
+}
+
+/** The figure of a theory curve. */
+const theoryJob = (t: TheoryCurveInput, id: string): FigureJob => ({
+  id,
+  title: t.title,
+  caption:
+    'Monte-Carlo estimate of the asymptotic loss difference L(h_λ) − L(id) against λ; bands ± 2 standard errors. Below zero: h_λ beats the identity.',
+  spec: theorySpec(t),
+});
+
+/** The figure of one run's latents on S². */
+const latentJob = (v: LatentViewInput, id: string): FigureJob => ({
+  id,
+  title: `Latents on S², ${v.label}`,
+  caption:
+    'Orthographic views of the true latents (top) and the recovered ones (bottom), front and back hemispheres (the back seen from behind). ' +
+    'Each point is coloured by its true latent: hue from the azimuth, lightness from the height. Smooth colours on the recovered sphere mean the latent was recovered up to a rotation.',
+  spec: latentSpec(v),
+});
+
+/** Renders every figure of a report, with unique file-name-safe ids. */
+export async function renderFigures(input: ReportInput): Promise<Figure[]> {
+  // Ids are given in this order, so a repeated name is numbered the same way on every render.
+  const uniqueId = idAllocator();
+  const jobs: FigureJob[] = [
+    ...input.curves.map((c) => curveJob(c, uniqueId(c.id))),
+    ...(input.strips ?? []).map((st) => stripJob(st, uniqueId(st.id))),
+    ...(input.lossCurves.length > 0 ? [lossJob(input.lossCurves, uniqueId('loss-curves'))] : []),
+    ...input.theory.map((t) => theoryJob(t, uniqueId(`theory-${t.title}`))),
+    ...input.latentViews.map((v) => latentJob(v, uniqueId(`latents-${v.runId}`))),
+  ];
   const svgs = await Promise.all(jobs.map((j) => renderSpec(j.spec)));
   return jobs.map((j, i) => ({ ...j, svg: svgs[i] ?? '' }));
 }

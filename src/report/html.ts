@@ -17,7 +17,7 @@ import {
   type CellSummary,
   type TableSummary,
 } from './table.js';
-import type { ReportInput } from './types.js';
+import type { ImageGalleryInput, ReportInput } from './types.js';
 
 /** Escapes text for HTML element content and double- or single-quoted attributes. */
 export function escapeHtml(s: string): string {
@@ -124,65 +124,94 @@ function inlineSvg(svg: string): string {
   return svg.replace(/^<\?xml[^>]*>\s*/, '').replace(/\s(?:xlink:)?href="(?:https?:)?\/\/[^"]*"/g, '');
 }
 
+/** The document's head and the report's title and generation time. */
+function headHtml(input: ReportInput): string[] {
+  const e = escapeHtml;
+  return [
+    '<!DOCTYPE html>',
+    '<html lang="en"><head><meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>${e(input.title)}</title>`,
+    `<style>${CSS}</style>`,
+    '</head><body>',
+    `<h1>${e(input.title)}</h1>`,
+    `<p class="meta">Generated ${e(input.generatedAt)}</p>`,
+  ];
+}
+
+/** How to read the results tables: what ours, paper and Δ show and what the colours mean. */
+const TABLE_LEGEND =
+  '<p class="legend meta">ours: mean ± sample std (n runs; one run shows no std). paper: published mean ± std (a mean alone where the paper prints no std; it counts as 0). Δ = ours − paper. ' +
+  '<span class="agree-legend" style="background:#dff3df">agrees: |Δ| ≤ 2·√(std<sub>paper</sub>² + std<sub>ours</sub>²), at least 0.01</span>' +
+  '<span style="background:#f8dcdc">differs</span><span style="background:#f6f6f6">— no runs · n/a not in the paper</span></p>';
+
+/** The Tables section: the comparison tables, then the results tables under their legend. */
+function tablesHtml(input: ReportInput): string[] {
+  const comparisons = input.comparisons ?? [];
+  const out = ['<h2>Tables</h2>', ...comparisons.map((c) => comparisonHtml(c))];
+  if (input.tables.length === 0 && comparisons.length === 0) out.push('<p class="empty">No tables.</p>');
+  else if (input.tables.length > 0) out.push(TABLE_LEGEND, ...input.tables.map((t) => tableToHtml(summariseTable(t))));
+  return out;
+}
+
+/** The Figures section: each figure's inline SVG with its caption and file name. */
+function figuresHtml(figures: readonly Figure[]): string[] {
+  const e = escapeHtml;
+  const out = ['<h2>Figures</h2>'];
+  if (figures.length === 0) out.push('<p class="empty">No figures.</p>');
+  for (const f of figures)
+    out.push(
+      `<figure id="figure-${e(f.id)}">`,
+      `<h3>${e(f.title)}</h3>`,
+      inlineSvg(f.svg),
+      `<figcaption>${e(f.caption)} <span class="meta">(figures/${e(f.id)}.svg)</span></figcaption>`,
+      '</figure>',
+    );
+  return out;
+}
+
+/** One image gallery: a table row per label of inline PNGs, drawn at twice their size. */
+function galleryHtml(g: ImageGalleryInput): string[] {
+  const e = escapeHtml;
+  const rows = g.rows.map((row) => {
+    const cells = row.images.map((im) => {
+      const png = encodePng(im.pixels, im.channels, im.height, im.width).toString('base64');
+      return `<td><img alt="${e(row.label)}" width="${im.width * 2}" height="${im.height * 2}" style="image-rendering:pixelated" src="data:image/png;base64,${png}"></td>`;
+    });
+    return `<tr><th>${e(row.label)}</th>${cells.join('')}</tr>`;
+  });
+  return [
+    `<figure class="gallery"><h3>${e(g.title)}</h3><table>`,
+    ...rows,
+    `</table><figcaption>${e(g.caption)}</figcaption></figure>`,
+  ];
+}
+
+/** The Notes section: a list of the notes, in their order. */
+function notesHtml(notes: readonly string[]): string[] {
+  if (notes.length === 0) return ['<h2>Notes</h2>', '<p class="empty">No notes.</p>'];
+  return ['<h2>Notes</h2>', `<ul>${notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>`];
+}
+
+/** The Environment section: a table of its keys and values (objects as indented JSON). */
+function environmentHtml(environment: Record<string, unknown>): string[] {
+  const env = Object.entries(environment);
+  if (env.length === 0) return ['<h2>Environment</h2>', '<p class="empty">Not recorded.</p>'];
+  const rows = env.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${envValue(v)}</td></tr>`);
+  return ['<h2>Environment</h2>', `<table class="env"><tbody>${rows.join('')}</tbody></table>`];
+}
+
 /** The HTML of a report from its input and already rendered figures. */
 export function reportHtml(input: ReportInput, figures: readonly Figure[]): string {
-  const e = escapeHtml;
-  const out: string[] = [];
-  out.push('<!DOCTYPE html>');
-  out.push('<html lang="en"><head><meta charset="utf-8">');
-  out.push('<meta name="viewport" content="width=device-width, initial-scale=1">');
-  out.push(`<title>${e(input.title)}</title>`);
-  out.push(`<style>${CSS}</style>`);
-  out.push('</head><body>');
-  out.push(`<h1>${e(input.title)}</h1>`);
-  out.push(`<p class="meta">Generated ${e(input.generatedAt)}</p>`);
-
-  out.push('<h2>Tables</h2>');
-  for (const c of input.comparisons ?? []) out.push(comparisonHtml(c));
-  if (input.tables.length === 0 && (input.comparisons ?? []).length === 0) out.push('<p class="empty">No tables.</p>');
-  else if (input.tables.length > 0) {
-    out.push(
-      '<p class="legend meta">ours: mean ± sample std (n runs; one run shows no std). paper: published mean ± std (a mean alone where the paper prints no std; it counts as 0). Δ = ours − paper. ' +
-        '<span class="agree-legend" style="background:#dff3df">agrees: |Δ| ≤ 2·√(std<sub>paper</sub>² + std<sub>ours</sub>²), at least 0.01</span>' +
-        '<span style="background:#f8dcdc">differs</span><span style="background:#f6f6f6">— no runs · n/a not in the paper</span></p>',
-    );
-    for (const t of input.tables) out.push(tableToHtml(summariseTable(t)));
-  }
-
-  out.push('<h2>Figures</h2>');
-  if (figures.length === 0) out.push('<p class="empty">No figures.</p>');
-  for (const f of figures) {
-    out.push(`<figure id="figure-${e(f.id)}">`);
-    out.push(`<h3>${e(f.title)}</h3>`);
-    out.push(inlineSvg(f.svg));
-    out.push(`<figcaption>${e(f.caption)} <span class="meta">(figures/${e(f.id)}.svg)</span></figcaption>`);
-    out.push('</figure>');
-  }
-
-  for (const g of input.galleries ?? []) {
-    out.push(`<figure class="gallery"><h3>${e(g.title)}</h3><table>`);
-    for (const row of g.rows) {
-      const cells = row.images.map((im) => {
-        const png = encodePng(im.pixels, im.channels, im.height, im.width).toString('base64');
-        return `<td><img alt="${e(row.label)}" width="${im.width * 2}" height="${im.height * 2}" style="image-rendering:pixelated" src="data:image/png;base64,${png}"></td>`;
-      });
-      out.push(`<tr><th>${e(row.label)}</th>${cells.join('')}</tr>`);
-    }
-    out.push(`</table><figcaption>${e(g.caption)}</figcaption></figure>`);
-  }
-
-  out.push('<h2>Notes</h2>');
-  if (input.notes.length === 0) out.push('<p class="empty">No notes.</p>');
-  else out.push(`<ul>${input.notes.map((n) => `<li>${e(n)}</li>`).join('')}</ul>`);
-
-  out.push('<h2>Environment</h2>');
-  const env = Object.entries(input.environment);
-  if (env.length === 0) out.push('<p class="empty">Not recorded.</p>');
-  else
-    out.push(
-      `<table class="env"><tbody>${env.map(([k, v]) => `<tr><th>${e(k)}</th><td>${envValue(v)}</td></tr>`).join('')}</tbody></table>`,
-    );
-  out.push('</body></html>');
+  const out = [
+    ...headHtml(input),
+    ...tablesHtml(input),
+    ...figuresHtml(figures),
+    ...(input.galleries ?? []).flatMap(galleryHtml),
+    ...notesHtml(input.notes),
+    ...environmentHtml(input.environment),
+    '</body></html>',
+  ];
   return out.join('\n') + '\n';
 }
 

@@ -85,6 +85,16 @@ export function configOf(c: { kind: string } | undefined): string {
   return rest.length === 0 ? c.kind : `${c.kind} (${rest.map(([k, v]) => `${k} ${JSON.stringify(v)}`).join(', ')})`;
 }
 
+/** A run's training-loss curve: (step, loss) of each logged row that has a finite loss. */
+export function lossPointsOf(run: SuiteRunData): { step: number; loss: number }[] {
+  return run.metrics.filter((m) => Number.isFinite(m['loss'])).map((m) => ({ step: m.step, loss: m['loss']! }));
+}
+
+/** The notes of a suite builder's report while no run has finished: the claim and that fact. */
+export function noRunsNotes({ suite, preset }: SuiteReportContext): string[] {
+  return [`Claim: ${suite.claim ?? ''}`, `Suite ${suite.id}, preset '${preset}': no finished runs.`];
+}
+
 /** The rows and columns the suite declares but the preset does not run (presetCells): the tables show only the run cells. */
 export function notRunNote(skipped: { rows: string[]; columns: string[] }, preset: string): string[] {
   const parts = [

@@ -7,7 +7,7 @@
 import { readRunFolder } from '../../runs/index.js';
 import type { RunSpec } from '../../experiments/index.js';
 import type { CellResult, CurveInput, LatentViewInput, LossCurveInput, ReportInput, TableInput } from '../types.js';
-import { fmt, meanOf, notRunNote, sampleStdOf } from './cells.js';
+import { fmt, lossPointsOf, meanOf, noRunsNotes, notRunNote, sampleStdOf } from './cells.js';
 import { fixedRepresentationMetrics, storedRepresentation } from './fixed-representation.js';
 import type { SuiteReportBuilder, SuiteRunData } from './index.js';
 
@@ -213,73 +213,117 @@ function buildCurves(points: ClustersPoint[], L: Layout): CurveInput[] {
   ];
 }
 
-/** The report's notes: claim first, then the evidence the tables hold, in words. */
-export function clustersNotes(claim: string, points: ClustersPoint[], L: Layout): string[] {
-  const lo = Math.min(...L.iotas);
-  const hi = Math.max(...L.iotas);
-  const ari = (sel: (p: ClustersPoint) => boolean, iota: number): number[] =>
-    points.filter((p) => sel(p) && p.iota === iota).map((p) => p.scores.ari);
-  const ms = (xs: number[]): string => `${fmt(meanOf(xs))} ± ${fmt(sampleStdOf(xs))}`;
-  const notes = [
-    `Claim (Paper D, Parulekar et al., COLT 2023): ${claim}`,
-    'No published numbers: the paper gives no experiment, so every table has an empty "paper" side. The experiment (clustered data whose per-point augmentation curves are disjoint but interleaved, ι = 1, or as far apart as other clusters, ι = 0) is ours; see src/data/clusters.ts for the construction.',
+/** What the notes read: the points, their layout and the two ends of ι. */
+interface NotesContext {
+  points: ClustersPoint[];
+  L: Layout;
+  lo: number;
+  hi: number;
+}
+
+/** Which points a note speaks of. */
+type Selector = (p: ClustersPoint) => boolean;
+/** Whether a point is the raw input's. */
+const isRaw: Selector = (p) => p.row === RAW;
+/** Whether a point is a trained encoder's. */
+const isTrained: Selector = (p) => p.row !== RAW;
+/** A selector of the large MLP's points at M negatives. */
+const atNegatives =
+  (M: number): Selector =>
+  (p) =>
+    isLargeMlpRow(p.row) && p.negatives === M;
+
+/** One score of each selected point at one ι. */
+const scoresAt = (c: NotesContext, sel: Selector, iota: number, key: Score = 'ari'): number[] =>
+  c.points.filter((p) => sel(p) && p.iota === iota).map((p) => p.scores[key]);
+/** "mean ± std" of the values. */
+const ms = (xs: number[]): string => `${fmt(meanOf(xs))} ± ${fmt(sampleStdOf(xs))}`;
+/** "mean ± std → mean ± std": the selected points' ARI from far apart to intertwined. */
+const ariChange = (c: NotesContext, sel: Selector): string =>
+  `${ms(scoresAt(c, sel, c.lo))} → ${ms(scoresAt(c, sel, c.hi))}`;
+
+/** The verdict on an encoder's ARI from far apart (a) to intertwined (b): a mean change beyond ±0.1, or none. */
+function ariVerdict(a: number[], b: number[]): string {
+  if (meanOf(b) > meanOf(a) + 0.1) return 'better kept when intertwined, as the claim predicts';
+  if (meanOf(b) < meanOf(a) - 0.1) return 'worse kept when intertwined — against the claim';
+  return 'no clear change';
+}
+
+/** The ARI at the two ends of ι per encoder, each with its verdict, and the raw-input reference. */
+function capacityNotes(c: NotesContext): string[] {
+  const { L, lo, hi } = c;
+  const rows = L.capacityRows.map((row) => {
+    const sel: Selector = (p) => p.row === row;
+    const [a, b] = [scoresAt(c, sel, lo), scoresAt(c, sel, hi)];
+    return `  ${capName(row)}: ${ms(a)} → ${ms(b)} (${ariVerdict(a, b)}).`;
+  });
+  return [
     `Evidence, k-means ARI at ι = ${lo} (far apart) → ι = ${hi} (intertwined), M = ${L.defaultNegatives}, mean ± std over ${L.seeds.length} seeds:`,
+    ...rows,
+    `  raw input (reference): ${ariChange(c, isRaw)}. At ι = 1 the clusters are compact in the input, so input k-means already finds them; at ι = 0 a cluster is a long thin line of points and k-means on the inputs mixes clusters.`,
   ];
-  for (const row of L.capacityRows) {
-    const sel = (p: ClustersPoint): boolean => p.row === row;
-    const [a, b] = [ari(sel, lo), ari(sel, hi)];
-    const verdict =
-      meanOf(b) > meanOf(a) + 0.1
-        ? 'better kept when intertwined, as the claim predicts'
-        : meanOf(b) < meanOf(a) - 0.1
-          ? 'worse kept when intertwined — against the claim'
-          : 'no clear change';
-    notes.push(`  ${capName(row)}: ${ms(a)} → ${ms(b)} (${verdict}).`);
-  }
-  const raw = (p: ClustersPoint): boolean => p.row === RAW;
-  notes.push(
-    `  raw input (reference): ${ms(ari(raw, lo))} → ${ms(ari(raw, hi))}. At ι = 1 the clusters are compact in the input, so input k-means already finds them; at ι = 0 a cluster is a long thin line of points and k-means on the inputs mixes clusters.`,
-  );
-  notes.push(`Evidence across the number of negatives (large MLP, ARI at ι = ${lo} → ι = ${hi}):`);
-  for (const M of L.negatives) {
-    const sel = (p: ClustersPoint): boolean => isLargeMlpRow(p.row) && p.negatives === M;
-    notes.push(`  M = ${M}: ${ms(ari(sel, lo))} → ${ms(ari(sel, hi))}.`);
-  }
-  const probe = (sel: (p: ClustersPoint) => boolean, iota: number): number[] =>
-    points.filter((p) => sel(p) && p.iota === iota).map((p) => p.scores.probe);
-  const trained = (p: ClustersPoint): boolean => p.row !== RAW;
-  notes.push(
-    `Linear probe on the cluster label, all trained encoders: ${ms(probe(trained, lo))} at ι = ${lo}, ${ms(probe(trained, hi))} at ι = ${hi}. The probe only asks for linear separability of the clusters on S², a weaker property than k-means recovering them (ARI), so the two can disagree.`,
-  );
-  notes.push(
-    `At ι = ${lo} the raw inputs are linearly separable by cluster (probe ${ms(probe(raw, lo))}) but the trained representations are not (${ms(probe(trained, lo))}): when the augmentation sets are far apart, InfoNCE spreads the points of a cluster over the sphere like unrelated points and erases cluster information the input had. At ι = ${hi} input k-means already recovers the clusters, so that column shows that InfoNCE keeps them, not that it creates them.`,
-  );
-  const lossAt = (iota: number): number[] =>
-    points.filter((p) => p.row in CAPACITY_ROWS && p.iota === iota).map((p) => p.scores.loss);
-  notes.push(
-    `Final InfoNCE loss at M = ${L.defaultNegatives}, all capacities: ${ms(lossAt(lo))} at ι = ${lo}, ${ms(lossAt(hi))} at ι = ${hi}. A higher loss when intertwined is what the theory expects: the encoder cannot separate interleaved augmentation sets, so it maps a cluster together and pays for the unresolved negatives from the same cluster.`,
-  );
-  const mLo = L.negatives.map((M) => meanOf(ari((p) => isLargeMlpRow(p.row) && p.negatives === M, lo)));
+}
+
+/** The ARI at the two ends of ι of the large MLP, per number of negatives. */
+function negativesNotes(c: NotesContext): string[] {
+  return [
+    `Evidence across the number of negatives (large MLP, ARI at ι = ${c.lo} → ι = ${c.hi}):`,
+    ...c.L.negatives.map((M) => `  M = ${M}: ${ariChange(c, atNegatives(M))}.`),
+  ];
+}
+
+/** The linear probe of the trained encoders against the raw inputs', and the final loss, at both ends of ι. */
+function probeAndLossNotes(c: NotesContext): string[] {
+  const { L, lo, hi } = c;
+  const probe = (sel: Selector, iota: number): string => ms(scoresAt(c, sel, iota, 'probe'));
+  const loss = (iota: number): string => ms(scoresAt(c, (p) => p.row in CAPACITY_ROWS, iota, 'loss'));
+  return [
+    `Linear probe on the cluster label, all trained encoders: ${probe(isTrained, lo)} at ι = ${lo}, ${probe(isTrained, hi)} at ι = ${hi}. The probe only asks for linear separability of the clusters on S², a weaker property than k-means recovering them (ARI), so the two can disagree.`,
+    `At ι = ${lo} the raw inputs are linearly separable by cluster (probe ${probe(isRaw, lo)}) but the trained representations are not (${probe(isTrained, lo)}): when the augmentation sets are far apart, InfoNCE spreads the points of a cluster over the sphere like unrelated points and erases cluster information the input had. At ι = ${hi} input k-means already recovers the clusters, so that column shows that InfoNCE keeps them, not that it creates them.`,
+    `Final InfoNCE loss at M = ${L.defaultNegatives}, all capacities: ${loss(lo)} at ι = ${lo}, ${loss(hi)} at ι = ${hi}. A higher loss when intertwined is what the theory expects: the encoder cannot separate interleaved augmentation sets, so it maps a cluster together and pays for the unresolved negatives from the same cluster.`,
+  ];
+}
+
+/** The verdict on the mean ARI from the fewest negatives to the most: a change beyond ±0.05, or none. */
+function negativesTrend(fewest: number, most: number): string {
+  if (most < fewest - 0.05) return 'more negatives break the clusters further (stronger push to uniformity)';
+  if (most > fewest + 0.05) return 'more negatives keep the clusters better';
+  return 'no clear trend';
+}
+
+/** The large MLP's ARI trend over M at ι = lo, and its whole M × ι table; none with a single M. */
+function negativesTrendNotes(c: NotesContext): string[] {
+  const { L, lo } = c;
+  if (L.negatives.length <= 1) return [];
+  const meanAri = (M: number, iota: number): number => meanOf(scoresAt(c, atNegatives(M), iota));
+  const mLo = L.negatives.map((M) => meanAri(M, lo));
   const fewest = mLo[0] ?? Number.NaN;
   const most = mLo[mLo.length - 1] ?? Number.NaN;
-  if (L.negatives.length > 1)
-    notes.push(
-      `Number of negatives: at ι = ${lo} the ARI goes from ${fmt(fewest)} (M = ${L.negatives[0]}) to ${fmt(most)} (M = ${L.negatives[L.negatives.length - 1]}) — ${most < fewest - 0.05 ? 'more negatives break the clusters further (stronger push to uniformity)' : most > fewest + 0.05 ? 'more negatives keep the clusters better' : 'no clear trend'}; with ${L.seeds.length} seeds and the spreads shown, treat this as indicative only.`,
-    );
-  if (L.negatives.length > 1) {
-    const byIota = L.iotas.map(
-      (iota) =>
-        `ι = ${iota}: ${L.negatives.map((M) => fmt(meanOf(ari((p) => isLargeMlpRow(p.row) && p.negatives === M, iota)))).join(' → ')}`,
-    );
-    notes.push(
-      `ARI of the large MLP by M = ${L.negatives.join(', ')} at every ι (the whole table, not only its ends): ${byIota.join('; ')}.`,
-    );
-  }
-  notes.push(
-    'Caveats: representations are 3-d (on S²) so that they can be plotted; with few points per cluster and short training the minimiser is only approached, and the inputs are rescaled per dataset (one number), so at ι = 0 the cluster centres are close relative to the spread inside a cluster. The numbers here are what the runs gave; nothing was tuned toward the claim.',
-    'Runs: every trained cell is a stored run trained by the one trainer (src/experiments/trainer.ts). Compared with the former hand-written study the random draws differ (named streams of the run seed: one dataset frame, initialisation per encoder and metric stream per seed; the training stream is shared by the cells of a seed instead of one per setting), the final loss is the mean over the last 100 steps (was: the last 10 %), and the probe split comes from the metric stream.',
-  );
-  return notes;
+  const byIota = L.iotas.map((iota) => `ι = ${iota}: ${L.negatives.map((M) => fmt(meanAri(M, iota))).join(' → ')}`);
+  return [
+    `Number of negatives: at ι = ${lo} the ARI goes from ${fmt(fewest)} (M = ${L.negatives[0]}) to ${fmt(most)} (M = ${L.negatives[L.negatives.length - 1]}) — ${negativesTrend(fewest, most)}; with ${L.seeds.length} seeds and the spreads shown, treat this as indicative only.`,
+    `ARI of the large MLP by M = ${L.negatives.join(', ')} at every ι (the whole table, not only its ends): ${byIota.join('; ')}.`,
+  ];
+}
+
+/** The notes every clusters report ends with: what limits the numbers and where the runs come from. */
+const CAVEAT_NOTES = [
+  'Caveats: representations are 3-d (on S²) so that they can be plotted; with few points per cluster and short training the minimiser is only approached, and the inputs are rescaled per dataset (one number), so at ι = 0 the cluster centres are close relative to the spread inside a cluster. The numbers here are what the runs gave; nothing was tuned toward the claim.',
+  'Runs: every trained cell is a stored run trained by the one trainer (src/experiments/trainer.ts). Compared with the former hand-written study the random draws differ (named streams of the run seed: one dataset frame, initialisation per encoder and metric stream per seed; the training stream is shared by the cells of a seed instead of one per setting), the final loss is the mean over the last 100 steps (was: the last 10 %), and the probe split comes from the metric stream.',
+];
+
+/** The report's notes: claim first, then the evidence the tables hold, in words. */
+export function clustersNotes(claim: string, points: ClustersPoint[], L: Layout): string[] {
+  const c: NotesContext = { points, L, lo: Math.min(...L.iotas), hi: Math.max(...L.iotas) };
+  return [
+    `Claim (Paper D, Parulekar et al., COLT 2023): ${claim}`,
+    'No published numbers: the paper gives no experiment, so every table has an empty "paper" side. The experiment (clustered data whose per-point augmentation curves are disjoint but interleaved, ι = 1, or as far apart as other clusters, ι = 0) is ours; see src/data/clusters.ts for the construction.',
+    ...capacityNotes(c),
+    ...negativesNotes(c),
+    ...probeAndLossNotes(c),
+    ...negativesTrendNotes(c),
+    ...CAVEAT_NOTES,
+  ];
 }
 
 function latentViews(
@@ -311,13 +355,12 @@ function latentViews(
 export const clustersReport: SuiteReportBuilder = (ctx) => {
   const { points, specs } = clustersPoints(ctx.runs);
   const L = layoutOf(points);
-  const claim = ctx.suite.claim ?? '';
   const lossCurves: LossCurveInput[] = ctx.runs
     .filter((r) => r.meta.seed === L.seeds[0] && r.row === 'large-mlp')
     .map((r) => ({
       runId: r.meta.id,
       label: `large MLP, M = ${L.defaultNegatives}, ${r.column}`,
-      points: r.metrics.filter((m) => Number.isFinite(m['loss'])).map((m) => ({ step: m.step, loss: m['loss']! })),
+      points: lossPointsOf(r),
     }));
   const anySpec = specs.values().next().value as RunSpec | undefined;
   return {
@@ -343,9 +386,7 @@ export const clustersReport: SuiteReportBuilder = (ctx) => {
     latentViews: latentViews(ctx.runs, points, specs, L),
     theory: [],
     notes: [
-      ...(points.length === 0
-        ? [`Claim: ${claim}`, `Suite ${ctx.suite.id}, preset '${ctx.preset}': no finished runs.`]
-        : clustersNotes(claim, points, L)),
+      ...(points.length === 0 ? noRunsNotes(ctx) : clustersNotes(ctx.suite.claim ?? '', points, L)),
       ...notRunNote(ctx.suite.skipped, ctx.preset),
     ],
   } satisfies ReportInput;

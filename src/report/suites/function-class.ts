@@ -6,8 +6,10 @@
 // metric stream — the very pipeline that scored the trained cells of that seed.
 import { perfectRepresentation, spuriousRepresentation } from '../../data/hypercube.js';
 import type { RunSpec } from '../../experiments/index.js';
+import type { Suite } from '../../experiments/suite.js';
 import { readRunFolder } from '../../runs/index.js';
 import type { CellResult, LossCurveInput, PublishedCell, ReportInput, TableInput } from '../types.js';
+import { lossPointsOf, noRunsNotes } from './cells.js';
 import { fixedRepresentationMetrics } from './fixed-representation.js';
 import type { SuiteReportBuilder, SuiteRunData } from './index.js';
 
@@ -84,27 +86,6 @@ export function functionClassCells(runs: SuiteRunData[]): Record<RowKey, Functio
     );
   }
   return out;
-}
-
-function table(
-  id: string,
-  title: string,
-  metric: string,
-  column: string,
-  cells: Record<RowKey, FunctionClassCell[]>,
-  pick: (c: FunctionClassCell) => number,
-  pub: (key: RowKey) => PublishedCell,
-  note: string,
-): TableInput {
-  const ours: CellResult[] = FUNCTION_CLASS_ROWS.map((r) => ({
-    row: r.name,
-    column,
-    values: cells[r.key].map(pick),
-    runIds: cells[r.key].map((c) => c.runId),
-  }));
-  const published: Record<string, Record<string, PublishedCell>> = {};
-  for (const r of FUNCTION_CLASS_ROWS) published[r.name] = { [column]: pub(r.key) };
-  return { id, title, metric, rows: FUNCTION_CLASS_ROWS.map((r) => r.name), columns: [column], ours, published, note };
 }
 
 interface Sizes {
@@ -190,25 +171,75 @@ export function functionClassNotes(claim: string, sizes: Sizes, cells: Record<Ro
   ];
 }
 
+/** What one of Table 1's two tables shows: the number it takes from each cell, its labels and its note. */
+interface TablePart {
+  /** The cell's number the table shows: also the table's one column and its id's suffix. */
+  column: 'loss' | 'accuracy';
+  title: string;
+  metric: string;
+  /** Where the paper's numbers are: the suite's own (the loss) or its also-published probe accuracies (fractions: scale 100). */
+  published: { of: 'evalLoss' | 'probe'; scale: number };
+  note: (sizes: Sizes) => string;
+}
+
+/** Table 1's two tables: the contrastive loss and the probe accuracy (%, the paper's given as fractions). */
+const TABLE_PARTS: TablePart[] = [
+  {
+    column: 'loss',
+    title: 'Contrastive loss (NT-Xent on a fixed evaluation sample)',
+    metric: 'contrastive loss',
+    published: { of: 'evalLoss', scale: 1 },
+    note: (s) =>
+      `NT-Xent, B = ${s.lossBatch}, τ = ${s.tau}; absolute values depend on B and τ (the paper's are not stated): compare the ordering.`,
+  },
+  {
+    column: 'accuracy',
+    title: 'Linear-probe accuracy on the label (%)',
+    metric: 'accuracy (%)',
+    published: { of: 'probe', scale: 100 },
+    note: (s) => `Test accuracy of a logistic-regression probe (${s.probeTrain} train / ${s.evalSamples} test inputs).`,
+  },
+];
+
+/** The paper's number of one row for one table (found under the suite's one column), scaled; null where there is none. */
+function publishedCell(suite: Suite, part: TablePart, key: RowKey): PublishedCell {
+  const { of, scale } = part.published;
+  const column = suite.columns[0] ?? 'hypercube';
+  const p = (of === 'evalLoss' ? suite.published : (suite.alsoPublished['probe'] ?? {}))[key]?.[column];
+  if (p === undefined || p === null) return null;
+  return p.std === undefined ? { mean: p.mean * scale } : { mean: p.mean * scale, std: p.std * scale };
+}
+
+/** One of Table 1's tables: every row's per-seed values next to the paper's number. */
+function table(suite: Suite, part: TablePart, cells: Record<RowKey, FunctionClassCell[]>, sizes: Sizes): TableInput {
+  const { title, metric, column } = part;
+  const ours: CellResult[] = FUNCTION_CLASS_ROWS.map((r) => ({
+    row: r.name,
+    column,
+    values: cells[r.key].map((c) => c[column]),
+    runIds: cells[r.key].map((c) => c.runId),
+  }));
+  const published: Record<string, Record<string, PublishedCell>> = {};
+  for (const r of FUNCTION_CLASS_ROWS) published[r.name] = { [column]: publishedCell(suite, part, r.key) };
+  const rows = FUNCTION_CLASS_ROWS.map((r) => r.name);
+  const id = `function-class-${column}`;
+  return { id, title, metric, rows, columns: [column], ours, published, note: part.note(sizes) };
+}
+
+/** The training-loss curve of every run of the first seed, labelled by its Table 1 row. */
+function functionClassLossCurves(runs: SuiteRunData[], firstSeed: number | undefined): LossCurveInput[] {
+  return runs
+    .filter((r) => r.meta.seed === firstSeed)
+    .map((r) => ({
+      runId: r.meta.id,
+      label: `${FUNCTION_CLASS_ROWS.find((x) => x.key === r.row)?.name ?? r.row} (seed ${r.meta.seed})`,
+      points: lossPointsOf(r),
+    }));
+}
+
 export const functionClassReport: SuiteReportBuilder = (ctx) => {
   const cells = functionClassCells(ctx.runs);
   const sizes = sizesOf(ctx.runs, cells);
-  const column = ctx.suite.columns[0] ?? 'hypercube';
-  const published = (metric: 'evalLoss' | 'probe', key: RowKey, scale: number): PublishedCell => {
-    const p = (metric === 'evalLoss' ? ctx.suite.published : (ctx.suite.alsoPublished['probe'] ?? {}))[key]?.[column];
-    if (p === undefined || p === null) return null;
-    return p.std === undefined ? { mean: p.mean * scale } : { mean: p.mean * scale, std: p.std * scale };
-  };
-  const lossCurves: LossCurveInput[] = [];
-  const firstSeed = sizes?.seeds[0];
-  for (const r of ctx.runs)
-    if (r.meta.seed === firstSeed)
-      lossCurves.push({
-        runId: r.meta.id,
-        label: `${FUNCTION_CLASS_ROWS.find((x) => x.key === r.row)?.name ?? r.row} (seed ${r.meta.seed})`,
-        points: r.metrics.filter((m) => Number.isFinite(m['loss'])).map((m) => ({ step: m.step, loss: m['loss']! })),
-      });
-  const claim = ctx.suite.claim ?? '';
   return {
     title: ctx.suite.title,
     generatedAt: new Date().toISOString(),
@@ -219,38 +250,11 @@ export const functionClassReport: SuiteReportBuilder = (ctx) => {
       ...(sizes !== undefined ? { ...sizes, seeds: sizes.seeds.join(', '), hidden: sizes.hidden.join(', ') } : {}),
       loss: 'NT-Xent',
     },
-    tables:
-      sizes === undefined
-        ? []
-        : [
-            table(
-              'function-class-loss',
-              'Contrastive loss (NT-Xent on a fixed evaluation sample)',
-              'contrastive loss',
-              'loss',
-              cells,
-              (c) => c.loss,
-              (k) => published('evalLoss', k, 1),
-              `NT-Xent, B = ${sizes.lossBatch}, τ = ${sizes.tau}; absolute values depend on B and τ (the paper's are not stated): compare the ordering.`,
-            ),
-            table(
-              'function-class-accuracy',
-              'Linear-probe accuracy on the label (%)',
-              'accuracy (%)',
-              'accuracy',
-              cells,
-              (c) => c.accuracy,
-              (k) => published('probe', k, 100),
-              `Test accuracy of a logistic-regression probe (${sizes.probeTrain} train / ${sizes.evalSamples} test inputs).`,
-            ),
-          ],
+    tables: sizes === undefined ? [] : TABLE_PARTS.map((part) => table(ctx.suite, part, cells, sizes)),
     curves: [],
-    lossCurves,
+    lossCurves: functionClassLossCurves(ctx.runs, sizes?.seeds[0]),
     latentViews: [],
     theory: [],
-    notes:
-      sizes === undefined
-        ? [`Claim: ${claim}`, `Suite ${ctx.suite.id}, preset '${ctx.preset}': no finished runs.`]
-        : functionClassNotes(claim, sizes, cells),
+    notes: sizes === undefined ? noRunsNotes(ctx) : functionClassNotes(ctx.suite.claim ?? '', sizes, cells),
   } satisfies ReportInput;
 };
