@@ -4,6 +4,7 @@
 // and HTML.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import path from 'node:path';
 import { loadSuite } from '../../src/experiments/suite.js';
 import type { RunMeta } from '../../src/runs/index.js';
@@ -13,10 +14,13 @@ import { suiteTables } from '../../src/report/suite-report.js';
 import { formatTerminalTable, summariseTable, tableToMarkdown } from '../../src/report/table.js';
 
 const TABLE1 = path.resolve('experiments/loss-is-not-enough/table1.yaml');
+/** When a committed recorded file was measured (a re-record with --merge moves it). */
+const measured = (file: string): string =>
+  (JSON.parse(fs.readFileSync(path.join(path.dirname(TABLE1), file), 'utf8')) as { measured: string }).measured;
 /** Table 1's recorded source: two files, each with the columns it records. */
 const SOURCE =
-  'results/table1-paper.json (holds-infonce, violated-infonce, violated-inverse), measured 2026-12-01; ' +
-  'results/table1-paper-adapted-m16.json (violated-adapted), measured 2026-12-01';
+  `results/table1-paper.json (holds-infonce, violated-infonce, violated-inverse), measured ${measured('results/table1-paper.json')}; ` +
+  `results/table1-paper-adapted-m16.json (violated-adapted), measured ${measured('results/table1-paper-adapted-m16.json')}`;
 
 /** One fresh finished run of identity/holds-infonce (what a store gives suiteTables). */
 const FRESH = new Map([
