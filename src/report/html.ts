@@ -32,6 +32,7 @@ body { font-family: Helvetica, Arial, sans-serif; margin: 2em auto; max-width: 1
 h1 { font-size: 1.6em; margin-bottom: 0.2em; }
 h2 { border-bottom: 1px solid #ccc; padding-bottom: 0.2em; margin-top: 2em; }
 .meta { color: #666; font-size: 0.9em; }
+div.wide { overflow-x: auto; } /* a wide table scrolls on its own; the page keeps its width */
 table.results, table.env { border-collapse: collapse; margin: 0.8em 0; font-size: 0.88em; }
 table.results th, table.results td, table.env th, table.env td { border: 1px solid #ccc; padding: 0.3em 0.5em; }
 table.results th { background: #f3f3f3; }
@@ -85,7 +86,7 @@ export function tableToHtml(t: TableSummary): string {
   const out: string[] = [];
   out.push(`<section class="table" id="table-${e(t.id)}">`);
   out.push(`<h3>${e(t.title)}</h3>`);
-  out.push('<table class="results"><thead>');
+  out.push('<div class="wide"><table class="results"><thead>');
   out.push(
     `<tr><th rowspan="2">${e(t.metric)}</th>${t.columns.map((c) => `<th colspan="${sub.length}">${e(c)}</th>`).join('')}</tr>`,
   );
@@ -100,7 +101,7 @@ export function tableToHtml(t: TableSummary): string {
       .join('');
     out.push(`<tr><td class="row">${e(r)}</td>${cells}</tr>`);
   });
-  out.push('</tbody></table>');
+  out.push('</tbody></table></div>');
   if (t.recorded) out.push(`<p class="meta">recorded: ${e(t.recorded.source)}; Δ rec. = recorded − paper</p>`);
   if (t.note) out.push(`<p class="meta">${e(t.note)}</p>`);
   out.push('</section>');
