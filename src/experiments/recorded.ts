@@ -152,9 +152,10 @@ export function loadRecorded(
   const tables: RecordedTable[] = [];
   const problems: string[] = [];
   for (const [preset, named] of Object.entries(recorded)) {
-    const files = typeof named === 'string' ? [named] : named;
+    const single = typeof named === 'string';
+    const files = single ? [named] : named;
     const loaded = files.map((file, i) =>
-      loadFile(dir, typeof named === 'string' ? `recorded.${preset}` : `recorded.${preset}[${i}]`, preset, file, ctx),
+      loadFile(dir, single ? `recorded.${preset}` : `recorded.${preset}[${i}]`, preset, file, ctx),
     );
     const ok = loaded.filter((t): t is RecordedTable => !Array.isArray(t));
     problems.push(...loaded.filter((t) => Array.isArray(t)).flat(), ...overlapIssues(`recorded.${preset}`, ok));

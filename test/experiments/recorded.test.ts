@@ -24,7 +24,9 @@ test('table1 names its committed paper-preset results (two files), which load un
     );
     assert.deepEqual(suite.recorded[0]!.data, committed);
     // The support-corrected column (M = 16) is the second file's, and only its.
-    assert.ok(Object.keys(suite.recorded[1]!.data.cells).every((k) => k.endsWith('/violated-adapted')));
+    const adapted = Object.keys(suite.recorded[1]!.data.cells);
+    assert.equal(adapted.length, 5, 'one support-corrected cell per process');
+    assert.ok(adapted.every((k) => k.endsWith('/violated-adapted')));
   }
 });
 

@@ -48,7 +48,7 @@ function outFile(suite: Suite, opts: RecordOptions): string {
   const named = suite.recorded.filter((r) => r.preset === opts.preset);
   if (named.length === 0)
     throw new SpecError('--out', [
-      `--out: suite ${suite.id} names no recorded file for preset '${opts.preset}' (recorded: ${suite.recorded.map((r) => r.preset).join(', ') || 'none'}); give --out <file>`,
+      `--out: suite ${suite.id} names no recorded file for preset '${opts.preset}' (recorded: ${[...new Set(suite.recorded.map((r) => r.preset))].join(', ') || 'none'}); give --out <file>`,
     ]);
   // Several files record different cells: which one these runs belong to is the user's to say.
   if (named.length > 1)

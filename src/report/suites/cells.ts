@@ -90,9 +90,10 @@ export function lossPointsOf(run: SuiteRunData): { step: number; loss: number }[
   return run.metrics.filter((m) => Number.isFinite(m['loss'])).map((m) => ({ step: m.step, loss: m['loss']! }));
 }
 
-/** The notes of a suite builder's report while no run has finished: the claim and that fact. */
-export function noRunsNotes({ suite, preset }: SuiteReportContext): string[] {
-  return [`Claim: ${suite.claim ?? ''}`, `Suite ${suite.id}, preset '${preset}': no finished runs.`];
+/** The notes of a suite builder's report while no run has finished: the claim tested, if any, and that fact. */
+export function noRunsNotes({ suite, preset }: Pick<SuiteReportContext, 'suite' | 'preset'>): string[] {
+  const claim = suite.claim ? [`Claim tested: ${suite.claim}`] : [];
+  return [...claim, `Suite ${suite.id}, preset '${preset}': no finished runs yet.`];
 }
 
 /** The rows and columns the suite declares but the preset does not run (presetCells): the tables show only the run cells. */
@@ -109,7 +110,6 @@ export function notRunNote(skipped: { rows: string[]; columns: string[] }, prese
 }
 
 /** The generic report with the claim and a note, while no run of the suite has finished. */
-export function noRunsReport({ suite, preset, generic }: SuiteReportContext): ReportInput {
-  const claim = suite.claim ? [`Claim tested: ${suite.claim}`] : [];
-  return { ...generic, notes: [...claim, `Suite ${suite.id}, preset '${preset}': no finished runs yet.`] };
+export function noRunsReport(ctx: SuiteReportContext): ReportInput {
+  return { ...ctx.generic, notes: noRunsNotes(ctx) };
 }

@@ -11,7 +11,6 @@ import { readRunFolder } from '../../runs/index.js';
 import type { ReportInput, TableInput } from '../types.js';
 import { noRunsReport } from './cells.js';
 import {
-  type Cell,
   cellsOf,
   encoderOf,
   FACTORS,
@@ -66,7 +65,6 @@ const METRICS: { key: MetricKey; name: string; title: string; note: string }[] =
 
 /** What every part of the report reads: the finished runs' scores, the setting and the references. */
 export interface IdentifiabilitySetting extends SuiteReportContext {
-  cells: Cell[];
   grid: Grid;
   seeds: number[];
   /** The first run's spec, standing for the suite's setting. */
@@ -105,7 +103,6 @@ function settingOf(ctx: SuiteReportContext): IdentifiabilitySetting | undefined 
   const seeds = [...new Set(cells.map((c) => c.seed))].sort((a, b) => a - b);
   return {
     ...ctx,
-    cells,
     grid: gridOf(cells),
     seeds,
     spec0: first.spec,

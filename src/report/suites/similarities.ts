@@ -13,6 +13,7 @@ import type { ExperimentSpec } from '../../experiments/spec.js';
 import type { CellResult, CurveInput, LossCurveInput, PublishedCell, ReportInput, TableInput } from '../types.js';
 import type { SuiteReportBuilder, SuiteReportContext } from './index.js';
 import { batchOf, f4, meanOf, measure, stdOf, trend, type Measured } from './similarities-runs.js';
+import { lossPointsOf } from './cells.js';
 import { theoryPart } from './similarities-theory.js';
 
 const ROW_PLAIN = 'SimCLR (NT-Xent)';
@@ -200,9 +201,7 @@ function lossCurves(s: SimclrSetting): LossCurveInput[] {
     .map((r) => ({
       runId: r.run.meta.id,
       label: `m = ${batchOf(r)}, ${r.vrns ? 'NT-Xent + λ·VRNS' : 'NT-Xent'}`,
-      points: r.run.metrics
-        .filter((row) => Number.isFinite(row['loss']))
-        .map((row) => ({ step: row.step, loss: row['loss']! })),
+      points: lossPointsOf(r.run),
     }));
 }
 
